@@ -1,0 +1,103 @@
+"""Staff, teams and departments. Anyone on staff may read them (to pick an owner); admins change them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from sameside.api.deps import Admin, ReadSession, StaffUser, WriteSession
+from sameside.kit.unset import UNSET
+from sameside.staff import queries, service
+from sameside.staff.schemas import (
+    DepartmentCreate,
+    DepartmentOut,
+    DepartmentUpdate,
+    StaffCreate,
+    StaffOut,
+    StaffUpdate,
+    TeamCreate,
+    TeamOut,
+    TeamUpdate,
+)
+
+router = APIRouter(tags=["admin"])
+
+Id = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.get("/staff", response_model=list[StaffOut])
+def list_staff(_: StaffUser, session: ReadSession) -> list[StaffOut]:
+    return [StaffOut.model_validate(s) for s in queries.list_staff(session)]
+
+
+@router.get("/staff/me", response_model=StaffOut)
+def read_me(actor: StaffUser, session: ReadSession) -> StaffOut:
+    return StaffOut.model_validate(queries.get_staff(session, actor.staff_id))
+
+
+@router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
+def add_staff(body: StaffCreate, actor: Admin, session: WriteSession) -> StaffOut:
+    staff = service.add_staff(
+        session, actor, email=body.email, name=body.name, role=body.role, team_id=body.team_id,
+        department_id=body.department_id, password=body.password,
+    )
+    return StaffOut.model_validate(staff)
+
+
+@router.get("/staff/{staff_id}", response_model=StaffOut)
+def read_staff(staff_id: Id, _: StaffUser, session: ReadSession) -> StaffOut:
+    return StaffOut.model_validate(queries.get_staff(session, staff_id))
+
+
+@router.patch("/staff/{staff_id}", response_model=StaffOut)
+def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, session: WriteSession) -> StaffOut:
+    staff = queries.get_staff(session, staff_id)
+    given = body.model_fields_set
+    service.update_staff(
+        session, actor, staff,
+        name=body.name, role=body.role, is_active=body.is_active,
+        team_id=body.team_id if "team_id" in given else UNSET,
+        department_id=body.department_id if "department_id" in given else UNSET,
+    )
+    if body.password is not None:
+        service.set_password(session, actor, staff, body.password)
+    return StaffOut.model_validate(staff)
+
+
+@router.get("/teams", response_model=list[TeamOut])
+def list_teams(_: StaffUser, session: ReadSession) -> list[TeamOut]:
+    return [TeamOut.model_validate(t) for t in queries.list_teams(session)]
+
+
+@router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamOut)
+def create_team(body: TeamCreate, actor: Admin, session: WriteSession) -> TeamOut:
+    return TeamOut.model_validate(service.create_team(session, actor, slug=body.slug, name=body.name, email=body.email))
+
+
+@router.patch("/teams/{team_id}", response_model=TeamOut)
+def update_team(team_id: Id, body: TeamUpdate, actor: Admin, session: WriteSession) -> TeamOut:
+    team = queries.get_team(session, team_id)
+    return TeamOut.model_validate(service.update_team(session, actor, team, name=body.name, email=body.email))
+
+
+@router.get("/departments", response_model=list[DepartmentOut])
+def list_departments(_: StaffUser, session: ReadSession) -> list[DepartmentOut]:
+    return [DepartmentOut.model_validate(d) for d in queries.list_departments(session)]
+
+
+@router.post("/departments", status_code=status.HTTP_201_CREATED, response_model=DepartmentOut)
+def create_department(body: DepartmentCreate, actor: Admin, session: WriteSession) -> DepartmentOut:
+    department = service.create_department(
+        session, actor, slug=body.slug, name=body.name, service_level_hours=body.service_level_hours
+    )
+    return DepartmentOut.model_validate(department)
+
+
+@router.patch("/departments/{department_id}", response_model=DepartmentOut)
+def update_department(department_id: Id, body: DepartmentUpdate, actor: Admin, session: WriteSession) -> DepartmentOut:
+    department = queries.get_department(session, department_id)
+    service.update_department(
+        session, actor, department, name=body.name, service_level_hours=body.service_level_hours
+    )
+    return DepartmentOut.model_validate(department)

@@ -1,0 +1,122 @@
+"""Signing in and out, customers' magic links, and staff API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response, status
+
+from sameside.api.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppSettings,
+    MaybeUser,
+    ReadSession,
+    StaffUser,
+    WriteSession,
+)
+from sameside.api.presenters import token_out
+from sameside.auth import service as auth
+from sameside.auth.schemas import MagicLinkRedeem, MagicLinkRequest, SignedIn, SignIn, TokenCreate, TokenCreated, TokenOut
+from sameside.config import Settings
+from sameside.customers.models import Customer
+from sameside.kit.ratelimit import RateLimiter
+from sameside.staff.queries import get_staff
+
+router = APIRouter(tags=["auth"])
+
+
+def _limiter(request: Request, name: str) -> RateLimiter:
+    limiter: RateLimiter = getattr(request.app.state, name)
+    return limiter
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookies(response: Response, settings: Settings, issued: auth.IssuedSession) -> None:
+    max_age = settings.session_days * 86400
+    response.set_cookie(SESSION_COOKIE, issued.token, max_age=max_age, httponly=True, samesite="lax",
+                        secure=settings.secure_cookies, path="/")
+    # Readable by our own pages' scripts, so they can echo it as X-CSRF-Token.
+    response.set_cookie(CSRF_COOKIE, issued.csrf_token, max_age=max_age, httponly=False, samesite="strict",
+                        secure=settings.secure_cookies, path="/")
+
+
+@router.post("/auth/sign-in", response_model=SignedIn)
+def sign_in(body: SignIn, request: Request, response: Response, session: WriteSession,
+            settings: AppSettings) -> SignedIn:
+    """Staff sign in with email and password; sets an HttpOnly session cookie.
+
+    A wrong email and a wrong password get the same answer; attempts are
+    limited per address and per client.
+    """
+    limiter = _limiter(request, "sign_in_limiter")
+    limiter.hit(f"ip:{_client(request)}")
+    limiter.hit(f"email:{body.email.strip().lower()}")
+    staff = auth.check_staff_password(session, body.email, body.password)
+    issued = auth.open_session(session, staff=staff, days=settings.session_days)
+    set_session_cookies(response, settings, issued)
+    return SignedIn(kind="staff", id=staff.id, name=staff.name, role=staff.role.value, csrf_token=issued.csrf_token)
+
+
+@router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(request: Request, _: MaybeUser, session: WriteSession) -> Response:
+    """End this browser session (idempotent)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        auth.close_session(session, token)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/auth/magic-link", status_code=status.HTTP_202_ACCEPTED)
+def request_magic_link(body: MagicLinkRequest, request: Request, session: WriteSession,
+                       settings: AppSettings) -> dict[str, str]:
+    """Email a customer a sign-in link. Answers the same whether or not the address is known."""
+    limiter = _limiter(request, "magic_link_limiter")
+    limiter.hit(f"ip:{_client(request)}")
+    limiter.hit(f"email:{body.email.strip().lower()}")
+    auth.request_magic_link(session, body.email, link_base=f"{settings.base_url}/auth/magic",
+                            minutes=settings.magic_link_minutes)
+    return {"detail": "If this address belongs to a customer, a sign-in link is on its way."}
+
+
+@router.post("/auth/magic-link/redeem", response_model=SignedIn)
+def redeem_magic_link(body: MagicLinkRedeem, request: Request, response: Response, session: WriteSession,
+                      settings: AppSettings) -> SignedIn:
+    """Exchange a magic link's token for a customer session (once)."""
+    _limiter(request, "magic_link_limiter").hit(f"redeem:{_client(request)}")
+    customer = auth.redeem_magic_link(session, body.token)
+    issued = auth.open_session(session, customer=customer, days=settings.session_days)
+    set_session_cookies(response, settings, issued)
+    return _customer_signed_in(customer, issued.csrf_token)
+
+
+def _customer_signed_in(customer: Customer, csrf: str) -> SignedIn:
+    return SignedIn(kind="customer", id=customer.id, name=customer.name, csrf_token=csrf)
+
+
+@router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
+def list_tokens(actor: StaffUser, session: ReadSession) -> list[TokenOut]:
+    """Your API tokens (never their secret part)."""
+    return [token_out(t) for t in auth.list_api_tokens(session, actor, actor.staff_id)]
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated, tags=["tokens"])
+def create_token(body: TokenCreate, actor: StaffUser, session: WriteSession) -> TokenCreated:
+    """A new API token for you; the token is shown in this response only."""
+    token, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), body.name)
+    return TokenCreated(**token_out(token).model_dump(), token=plaintext)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], actor: StaffUser, session: WriteSession) -> Response:
+    """Revoke a token at once; admins may revoke anyone's."""
+    auth.revoke_api_token(session, actor, token_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+

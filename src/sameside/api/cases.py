@@ -1,0 +1,182 @@
+"""Cases: open, list, read with the timeline, reply, note, assign, status, resolve, reopen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from sqlalchemy.orm import Session
+
+from sameside.api import presenters
+from sameside.api.deps import ReadSession, StaffUser, User, WriteSession
+from sameside.cases import queries, service
+from sameside.cases.access import case_for
+from sameside.cases.queries import SORTS, CaseFilter
+from sameside.cases.rules import CaseStatus
+from sameside.cases.schemas import (
+    AssignIn,
+    CaseCreate,
+    CaseDetail,
+    CaseOut,
+    CasePage,
+    CaseUpdate,
+    NoteIn,
+    ReplyIn,
+    ResolveIn,
+    StatusIn,
+    TimelineEntryOut,
+)
+from sameside.customers import service as customers
+from sameside.customers.models import Channel, Customer, IdentityKind
+from sameside.kit.actors import CustomerActor, StaffActor
+from sameside.kit.errors import Forbidden, Invalid
+from sameside.staff import queries as staff_queries
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+CaseNumber = Annotated[int, Path(ge=1, le=2**62, description="The case number")]
+
+
+def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) -> CaseOut:
+    session.flush()
+    session.expire_all()
+    return presenters.case_out(case_for(session, actor, number))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
+def open_case(body: CaseCreate, actor: User, session: WriteSession) -> CaseOut:
+    """Open a case from any channel. The customer is found by identity, or created."""
+    customer: Customer
+    if isinstance(actor, CustomerActor):
+        if body.customer is not None:
+            raise Forbidden("Customers open cases for themselves; leave out `customer`.")
+        if body.team_id is not None or body.tags:
+            raise Forbidden("Customers cannot set a case's team or tags.")
+        found = session.get(Customer, actor.customer_id)
+        assert found is not None
+        customer = found
+        channel = Channel.PORTAL
+    else:
+        if body.customer is None:
+            raise Invalid("customer: give the customer's email or phone.")
+        if body.channel is None:
+            raise Invalid("channel: say where this contact came from (email, portal, chat or phone).")
+        ref = body.customer
+        kind, value = (IdentityKind.EMAIL, ref.email) if ref.email else (IdentityKind.PHONE, ref.phone or "")
+        customer, _ = customers.find_or_create(session, kind=kind, value=value, name=ref.name)
+        channel = body.channel
+    team = staff_queries.get_team(session, body.team_id) if body.team_id is not None else None
+    case = service.open_case(
+        session, actor, customer=customer, subject=body.subject, body=body.body, channel=channel, team=team,
+        priority=body.priority, tags=body.tags, shared_with_organization=body.shared_with_organization,
+    )
+    case.customer = customer
+    case.team = team
+    case.owner = None
+    return presenters.case_out(case)
+
+
+@router.get("", response_model=CasePage)
+def list_cases(
+    actor: User,
+    session: ReadSession,
+    status_: Annotated[list[CaseStatus] | None, Query(alias="status", description="Repeat for several")] = None,
+    team: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    owner: Annotated[str | None, Query(description="A staff id, `me` or `none`", max_length=20)] = None,
+    customer: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    tag: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[str, Query(description=f"One of {', '.join(SORTS)}")] = "-created",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> CasePage:
+    """List the cases you may see, newest first by default, paged by cursor."""
+    owner_id, unowned = _owner_filter(owner, actor)
+    filters = CaseFilter(
+        statuses=tuple(status_ or ()), team_id=team, owner_id=owner_id, unowned=unowned,
+        customer_id=customer, tag=tag,
+    )
+    page = queries.list_cases(session, actor, filters, sort=sort, limit=limit, cursor=cursor)
+    return CasePage(items=[presenters.case_out(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{number}", response_model=CaseDetail)
+def read_case(number: CaseNumber, actor: User, session: ReadSession) -> CaseDetail:
+    """A case with its timeline. Customers see only the public part."""
+    case = case_for(session, actor, number)
+    entries = queries.timeline(session, actor, case)
+    return presenters.case_detail(case, entries, for_customer=isinstance(actor, CustomerActor))
+
+
+@router.patch("/{number}", response_model=CaseOut)
+def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, session: WriteSession) -> CaseOut:
+    """Change priority or tags."""
+    case = case_for(session, actor, number, for_update=True)
+    service.update_details(session, actor, case, priority=body.priority, tags=body.tags)
+    return _reload(session, actor, number)
+
+
+@router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
+def reply(number: CaseNumber, body: ReplyIn, actor: User, session: WriteSession) -> TimelineEntryOut:
+    """Reply to the customer (staff), or add to the conversation (the customer)."""
+    case = case_for(session, actor, number, for_update=True)
+    entry = service.reply(session, actor, case, body.body, status=body.status)
+    return _entry(session, actor, entry.id)
+
+
+@router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
+def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, session: WriteSession) -> TimelineEntryOut:
+    """An internal note, never shown to the customer."""
+    case = case_for(session, actor, number, for_update=True)
+    entry = service.add_note(session, actor, case, body.body)
+    return _entry(session, actor, entry.id)
+
+
+@router.put("/{number}/owner", response_model=CaseOut)
+def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, session: WriteSession) -> CaseOut:
+    """Set the case's one accountable owner, or clear it."""
+    case = case_for(session, actor, number, for_update=True)
+    owner = staff_queries.get_staff(session, body.owner_id) if body.owner_id is not None else None
+    service.assign(session, actor, case, owner)
+    return _reload(session, actor, number)
+
+
+@router.put("/{number}/status", response_model=CaseOut)
+def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, session: WriteSession) -> CaseOut:
+    """Move the case along its status machine; a refused move is a 409 saying why."""
+    case = case_for(session, actor, number, for_update=True)
+    service.change_status(session, actor, case, body.status)
+    return _reload(session, actor, number)
+
+
+@router.post("/{number}/resolve", response_model=CaseOut)
+def resolve(number: CaseNumber, actor: StaffUser, session: WriteSession, body: ResolveIn | None = None) -> CaseOut:
+    case = case_for(session, actor, number, for_update=True)
+    service.resolve(session, actor, case, note=body.note if body else None)
+    return _reload(session, actor, number)
+
+
+@router.post("/{number}/reopen", response_model=CaseOut)
+def reopen(number: CaseNumber, actor: StaffUser, session: WriteSession) -> CaseOut:
+    case = case_for(session, actor, number, for_update=True)
+    service.reopen(session, actor, case)
+    return _reload(session, actor, number)
+
+
+def _entry(session: Session, actor: StaffActor | CustomerActor, entry_id: int) -> TimelineEntryOut:
+    session.flush()
+    entry = queries.timeline_entry(session, entry_id)
+    return presenters.entry_out(entry, for_customer=isinstance(actor, CustomerActor))
+
+
+def _owner_filter(owner: str | None, actor: StaffActor | CustomerActor) -> tuple[int | None, bool]:
+    if owner is None:
+        return None, False
+    if owner == "none":
+        return None, True
+    if owner == "me":
+        if not isinstance(actor, StaffActor):
+            raise Invalid("owner=me is for staff.")
+        return actor.staff_id, False
+    if owner.isdigit() and 1 <= int(owner) <= 2**62:
+        return int(owner), False
+    raise Invalid("owner must be a staff id, `me` or `none`.")

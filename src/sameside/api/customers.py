@@ -1,0 +1,89 @@
+"""Customers: read, update preferences, their cases. Customers reach their own record as `me`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from sameside.api import presenters
+from sameside.api.deps import CustomerUser, ReadSession, StaffUser, User, WriteSession
+from sameside.cases import queries as case_queries
+from sameside.cases.queries import CaseFilter
+from sameside.cases.schemas import CasePage
+from sameside.customers import service
+from sameside.customers.queries import customer_for
+from sameside.customers.schemas import (
+    CustomerOut,
+    CustomerStaffUpdate,
+    CustomerUpdate,
+    IdentityCreate,
+    OrganizationCreate,
+    OrganizationOut,
+)
+
+router = APIRouter(tags=["customers"])
+
+CustomerId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.get("/customers/me", response_model=CustomerOut)
+def read_me(actor: CustomerUser, session: ReadSession) -> CustomerOut:
+    """The signed-in customer's own record and preferences."""
+    return presenters.customer_out(customer_for(session, actor, actor.customer_id))
+
+
+@router.patch("/customers/me", response_model=CustomerOut)
+def update_me(body: CustomerUpdate, actor: CustomerUser, session: WriteSession) -> CustomerOut:
+    """Customers set their own preferences (P14)."""
+    customer = customer_for(session, actor, actor.customer_id)
+    service.update_customer(session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True)))
+    return presenters.customer_out(customer)
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerOut)
+def read_customer(customer_id: CustomerId, actor: User, session: ReadSession) -> CustomerOut:
+    return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.patch("/customers/{customer_id}", response_model=CustomerOut)
+def update_customer(
+    customer_id: CustomerId, body: CustomerStaffUpdate, actor: StaffUser, session: WriteSession
+) -> CustomerOut:
+    """Staff update a customer's preferences, tier or organization."""
+    customer = customer_for(session, actor, customer_id)
+    service.update_customer(session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True)))
+    session.expire(customer, ["organization"])
+    return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
+def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, session: WriteSession) -> CustomerOut:
+    """Record another address or number by which we know this customer."""
+    customer = customer_for(session, actor, customer_id)
+    service.add_identity(session, actor, customer, body.kind, body.value)
+    session.expire(customer, ["identities"])
+    return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.get("/customers/{customer_id}/cases", response_model=CasePage)
+def customer_cases(
+    customer_id: CustomerId,
+    actor: User,
+    session: ReadSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> CasePage:
+    """A customer's cases, newest first: their history, for agents and for themselves."""
+    customer_for(session, actor, customer_id)  # not-found if not theirs
+    filters = CaseFilter(customer_id=customer_id)
+    page = case_queries.list_cases(session, actor, filters, limit=limit, cursor=cursor)
+    return CasePage(items=[presenters.case_out(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
+def create_organization(body: OrganizationCreate, actor: StaffUser, session: WriteSession) -> OrganizationOut:
+    org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
+    return OrganizationOut.model_validate(org)
+
+

@@ -1,0 +1,1 @@
+"""Signing in: staff passwords, session cookies, API tokens, customers' magic links."""

@@ -1,0 +1,208 @@
+"""Signing in and out, API tokens and magic links. Never commits.
+
+Every token we hand out is 256 random bits; the database keeps only digests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sameside.auth.errors import BadCredentials, BadMagicLink
+from sameside.auth.models import ApiToken, MagicLink, SignInSession
+from sameside.customers.models import Customer
+from sameside.customers.queries import customer_by_email
+from sameside.jobs.service import enqueue
+from sameside.kit import clock
+from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
+from sameside.kit.errors import Forbidden, Invalid, NotFound
+from sameside.kit.secrets import digest, new_token
+from sameside.staff.models import Staff
+from sameside.staff.passwords import verify
+from sameside.staff.queries import staff_by_email
+
+TOKEN_PREFIX = "ss_"
+# An API token's last use is recorded at most this often, so reads stay reads.
+_LAST_USED_GRANULARITY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class ResolvedSession:
+    actor: StaffActor | CustomerActor
+    csrf_token: str
+
+
+def staff_actor(staff: Staff) -> StaffActor:
+    return StaffActor(staff.id, staff.role, staff.team_id, staff.department_id)
+
+
+def customer_actor(customer: Customer) -> CustomerActor:
+    return CustomerActor(customer.id, customer.organization_id)
+
+
+def check_staff_password(session: Session, email: str, password: str) -> Staff:
+    """The active staff member with these credentials, or BadCredentials.
+
+    The answer and its cost are the same whether the account is missing,
+    inactive or the password wrong.
+    """
+    staff = staff_by_email(session, email)
+    ok = verify(staff.password_hash if staff else None, password)
+    if staff is None or not ok or not staff.is_active:
+        raise BadCredentials("The email or password is not correct.")
+    return staff
+
+
+def open_session(session: Session, *, staff: Staff | None = None, customer: Customer | None = None,
+                 days: int) -> IssuedSession:
+    token, csrf = new_token(), new_token()
+    session.add(SignInSession(
+        token_digest=digest(token),
+        csrf_token=csrf,
+        staff_id=staff.id if staff else None,
+        customer_id=customer.id if customer else None,
+        expires_at=clock.now() + timedelta(days=days),
+    ))
+    session.flush()
+    return IssuedSession(token, csrf)
+
+
+def close_session(session: Session, token: str) -> None:
+    row = session.scalar(select(SignInSession).where(SignInSession.token_digest == digest(token)))
+    if row is not None:
+        session.delete(row)
+
+
+def resolve_session(session: Session, token: str) -> ResolvedSession | None:
+    """The actor behind a session cookie, if it is current and its holder still active."""
+    row = session.scalar(select(SignInSession).where(SignInSession.token_digest == digest(token)))
+    if row is None or row.expires_at <= clock.now():
+        return None
+    actor: StaffActor | CustomerActor
+    if row.staff_id is not None:
+        staff = session.get(Staff, row.staff_id)
+        if staff is None or not staff.is_active:
+            return None
+        actor = staff_actor(staff)
+    else:
+        customer = session.get(Customer, row.customer_id)
+        if customer is None:
+            return None
+        actor = customer_actor(customer)
+    return ResolvedSession(actor, row.csrf_token)
+
+
+def create_api_token(session: Session, actor: Actor, staff: Staff, name: str) -> tuple[ApiToken, str]:
+    """A new token for `staff`; the plaintext is returned once and never stored."""
+    _require_self_or_admin(actor, staff.id)
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise Invalid("A token name must be 1 to 100 characters.")
+    plaintext = new_token(TOKEN_PREFIX)
+    token = ApiToken(staff_id=staff.id, name=name, token_digest=digest(plaintext), hint=plaintext[:8])
+    session.add(token)
+    session.flush()
+    return token, plaintext
+
+
+def list_api_tokens(session: Session, actor: Actor, staff_id: int) -> Sequence[ApiToken]:
+    _require_self_or_admin(actor, staff_id)
+    return session.scalars(
+        select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id)
+    ).all()
+
+
+def revoke_api_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or not _is_self_or_admin(actor, token.staff_id):
+        raise NotFound(f"There is no API token with id {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+    return token
+
+
+def resolve_api_token(session: Session, plaintext: str) -> StaffActor | None:
+    row = session.execute(
+        select(ApiToken.id, ApiToken.last_used_at, Staff)
+        .join(Staff, Staff.id == ApiToken.staff_id)
+        .where(ApiToken.token_digest == digest(plaintext), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.Staff.is_active:
+        return None
+    return staff_actor(row.Staff)
+
+
+def api_token_use_is_stale(session: Session, plaintext: str) -> bool:
+    last = session.scalar(select(ApiToken.last_used_at).where(ApiToken.token_digest == digest(plaintext)))
+    return last is None or clock.now() - last > _LAST_USED_GRANULARITY
+
+
+def record_api_token_use(session: Session, plaintext: str) -> None:
+    session.execute(
+        update(ApiToken).where(ApiToken.token_digest == digest(plaintext)).values(last_used_at=clock.now())
+    )
+
+
+def issue_magic_link(session: Session, customer: Customer, *, minutes: int) -> str:
+    """A single-use sign-in token for `customer`, valid for `minutes`."""
+    token = new_token()
+    session.add(MagicLink(
+        customer_id=customer.id,
+        token_digest=digest(token),
+        expires_at=clock.now() + timedelta(minutes=minutes),
+    ))
+    session.flush()
+    return token
+
+
+def request_magic_link(session: Session, email: str, *, link_base: str, minutes: int) -> None:
+    """Email a sign-in link if a customer has this address; silently nothing otherwise.
+
+    The caller answers the same either way, so the request cannot be used to
+    learn who is a customer.
+    """
+    customer = customer_by_email(session, email)
+    if customer is None:
+        return
+    token = issue_magic_link(session, customer, minutes=minutes)
+    enqueue(session, "mail.magic_link", customer_id=customer.id, to=email.strip().lower(),
+            link=f"{link_base}?token={token}")
+
+
+def redeem_magic_link(session: Session, token: str) -> Customer:
+    """Use a magic link once. Expired, used or unknown links fail alike."""
+    link = session.scalar(select(MagicLink).where(MagicLink.token_digest == digest(token)))
+    if link is None or link.used_at is not None or link.expires_at <= clock.now():
+        raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")
+    # Conditional update: of two simultaneous redemptions only one matches.
+    claimed = session.execute(
+        update(MagicLink)
+        .where(MagicLink.id == link.id, MagicLink.used_at.is_(None))
+        .values(used_at=clock.now())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")
+    customer = session.get(Customer, link.customer_id)
+    assert customer is not None  # FK with ON DELETE CASCADE
+    return customer
+
+
+def _is_self_or_admin(actor: Actor, staff_id: int) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    return isinstance(actor, StaffActor) and (actor.staff_id == staff_id or actor.role == "admin")
+
+
+def _require_self_or_admin(actor: Actor, staff_id: int) -> None:
+    if not _is_self_or_admin(actor, staff_id):
+        raise Forbidden("Only the staff member themselves or an admin may manage these tokens.")

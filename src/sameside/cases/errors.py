@@ -1,0 +1,5 @@
+from sameside.kit.errors import NotFound
+
+
+class CaseNotFound(NotFound):
+    pass

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
+from sameside.customers.models import Channel, Customer
+from sameside.db.base import Base, UTCDateTime, str_enum
+from sameside.kit import clock
+from sameside.staff.models import Staff, Team
+
+
+class Case(Base):
+    """One customer problem, across every channel. Its id is its human-friendly number."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.NEW)
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    """The channel the case came in on; later messages carry their own."""
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="RESTRICT"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    shared_with_organization: Mapped[bool] = mapped_column(Boolean, default=False)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    first_human_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When a person (not an automatic acknowledgement) first answered the customer (P1)."""
+    last_customer_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+    owner: Mapped[Staff | None] = relationship(lazy="raise")
+    team: Mapped[Team | None] = relationship(lazy="raise")
+    tags: Mapped[list[CaseTag]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="CaseTag.tag"
+    )
+
+    # Each index serves one shape of list the desk asks for: a team's queue,
+    # an agent's own cases, a customer's history, everything in a status. All
+    # end in id so keyset pagination is a range scan.
+    __table_args__ = (
+        Index("ix_cases_team_status_id", "team_id", "status", "id"),
+        Index("ix_cases_team_status_updated", "team_id", "status", "updated_at", "id"),
+        Index("ix_cases_owner_status_id", "owner_id", "status", "id"),
+        Index("ix_cases_status_id", "status", "id"),
+        Index("ix_cases_customer_id", "customer_id", "id"),
+    )
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+
+class CaseTag(Base):
+    __tablename__ = "case_tags"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_case_tags_tag_case", "tag", "case_id"),)
+
+
+class TimelineEntry(Base):
+    """One thing on a case's timeline: a message, an internal note or an event."""
+
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[EntryKind] = mapped_column(str_enum(EntryKind))
+    is_public: Mapped[bool] = mapped_column(Boolean)
+    """Shown to the customer. Notes and most events are internal."""
+    direction: Mapped[str | None] = mapped_column(String(8))
+    """`inbound` (from the customer) or `outbound` (to them), for messages."""
+    channel: Mapped[Channel | None] = mapped_column(str_enum(Channel))
+    author_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    author_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    is_automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Sent by the software (an acknowledgement), so it never counts as a human reply."""
+    body: Mapped[str | None] = mapped_column(Text)
+    event: Mapped[EventType | None] = mapped_column(str_enum(EventType))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    author_staff: Mapped[Staff | None] = relationship(lazy="raise")
+    author_customer: Mapped[Customer | None] = relationship(lazy="raise")
+
+    __table_args__ = (Index("ix_timeline_entries_case_id", "case_id", "id"),)

@@ -1,0 +1,163 @@
+"""Reads on cases: the lists agents work from, and a case's timeline.
+
+Lists page by keyset (a cursor holding the last row's sort key), never by
+OFFSET and never with a COUNT, so the first page of a queue costs the same at
+a thousand cases as at a million. Access scoping is part of the SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.rules import CaseStatus
+from sameside.customers.models import Customer
+from sameside.kit import cursor as cursors
+from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor
+from sameside.kit.errors import Invalid
+
+SORTS = ("-created", "created", "-updated", "updated")
+"""The allowlisted sort keys; each is served by an index ending in id."""
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    statuses: tuple[CaseStatus, ...] = ()
+    team_id: int | None = None
+    owner_id: int | None = None
+    unowned: bool = False
+    customer_id: int | None = None
+    tag: str | None = None
+
+
+@dataclass
+class Page:
+    items: Sequence[Case]
+    next_cursor: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    filters: CaseFilter,
+    *,
+    sort: str = "-created",
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page:
+    if sort not in SORTS:
+        raise Invalid(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
+    if not 1 <= limit <= 200:
+        raise Invalid("limit must be between 1 and 200.")
+    query = select(Case).where(_visible(actor, filters))
+    if filters.statuses:
+        query = query.where(
+            Case.status == filters.statuses[0] if len(filters.statuses) == 1 else Case.status.in_(filters.statuses)
+        )
+    if filters.team_id is not None:
+        query = query.where(Case.team_id == filters.team_id)
+    if filters.owner_id is not None:
+        query = query.where(Case.owner_id == filters.owner_id)
+    if filters.unowned:
+        query = query.where(Case.owner_id.is_(None))
+    if filters.customer_id is not None:
+        query = query.where(Case.customer_id == filters.customer_id)
+    if filters.tag is not None:
+        query = query.where(
+            Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag == filters.tag.strip().lower()))
+        )
+    query = _order_and_seek(query, sort, cursor)
+    query = query.limit(limit + 1).options(
+        joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags)
+    )
+    rows = session.scalars(query).unique().all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _cursor_for(rows[-1], sort)
+    return Page(rows, next_cursor)
+
+
+def timeline(session: Session, actor: Actor, case: Case) -> Sequence[TimelineEntry]:
+    """The case's timeline in order; customers see only what is public."""
+    query = (
+        select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id)
+        .order_by(TimelineEntry.id)
+        .options(joinedload(TimelineEntry.author_staff), joinedload(TimelineEntry.author_customer))
+    )
+    if isinstance(actor, CustomerActor):
+        query = query.where(TimelineEntry.is_public.is_(True))
+    return session.scalars(query).all()
+
+
+def _visible(actor: Actor, filters: CaseFilter) -> ColumnElement[bool]:
+    """The SQL form of `rules.may_view`, shaped so a team filter stays on its index."""
+    if isinstance(actor, StaffActor):
+        if actor.at_least(Role.SUPERVISOR):
+            return true()
+        mine = Case.owner_id == actor.staff_id
+        if filters.team_id is not None:
+            if filters.team_id == actor.team_id:
+                return true()
+            return mine
+        if filters.owner_id == actor.staff_id:
+            return true()
+        in_team = Case.team_id == actor.team_id if actor.team_id is not None else false()
+        return or_(in_team, mine, Case.team_id.is_(None))
+    if isinstance(actor, CustomerActor):
+        own = Case.customer_id == actor.customer_id
+        if actor.organization_id is None:
+            return own
+        shared = and_(
+            Case.shared_with_organization.is_(True),
+            Case.customer_id.in_(select(Customer.id).where(Customer.organization_id == actor.organization_id)),
+        )
+        return or_(own, shared)
+    return true()
+
+
+def _order_and_seek(query: Select[tuple[Case]], sort: str, cursor: str | None) -> Select[tuple[Case]]:
+    descending = sort.startswith("-")
+    if sort.endswith("created"):
+        if cursor is not None:
+            (last_id,) = cursors.decode(cursor, (int,))
+            query = query.where(Case.id < last_id if descending else Case.id > last_id)
+        return query.order_by(Case.id.desc() if descending else Case.id.asc())
+    if cursor is not None:
+        stamp, last_id = cursors.decode(cursor, (str, int))
+        try:
+            when = datetime.fromisoformat(stamp)
+        except ValueError as exc:
+            raise cursors.BadCursor("The cursor is not one this server issued.") from exc
+        if when.tzinfo is None:
+            raise cursors.BadCursor("The cursor is not one this server issued.")
+        key = tuple_(Case.updated_at, Case.id)
+        query = query.where(key < (when, last_id) if descending else key > (when, last_id))
+    if descending:
+        return query.order_by(Case.updated_at.desc(), Case.id.desc())
+    return query.order_by(Case.updated_at.asc(), Case.id.asc())
+
+
+def _cursor_for(case: Case, sort: str) -> str:
+    if sort.endswith("created"):
+        return cursors.encode([case.id])
+    return cursors.encode([case.updated_at.isoformat(), case.id])
+
+
+def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
+    """One entry with its authors loaded (after the caller has checked access to its case)."""
+    entry = session.scalar(
+        select(TimelineEntry)
+        .where(TimelineEntry.id == entry_id)
+        .options(joinedload(TimelineEntry.author_staff), joinedload(TimelineEntry.author_customer))
+    )
+    assert entry is not None
+    return entry

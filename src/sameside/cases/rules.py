@@ -1,0 +1,231 @@
+"""The rules of a case, in plain Python: status moves, who may do what, what counts as a human reply.
+
+Nothing here touches a database or a web request; `service.py` asks these
+functions and acts on the answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor, SystemActor
+from sameside.kit.errors import Conflict, Forbidden, Invalid
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    WAITING_ON_INTERNAL = "waiting_on_internal"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class EntryKind(StrEnum):
+    MESSAGE = "message"
+    NOTE = "note"
+    EVENT = "event"
+
+
+class EventType(StrEnum):
+    """Everything that can happen to a case. Later features add their rows here, not new tables of events."""
+
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    STATUS_CHANGED = "status_changed"
+    REOPENED = "reopened"
+    PRIORITY_CHANGED = "priority_changed"
+    TAGGED = "tagged"
+    TRANSFERRED = "transferred"            # with a handoff brief (P2)
+    RESTATEMENT_DETECTED = "restatement_detected"
+    ESCALATION_REQUESTED = "escalation_requested"  # routes back to the owner (P3)
+    CONSULT_OPENED = "consult_opened"      # P4
+    CONSULT_ANSWERED = "consult_answered"
+    GRANT_MADE = "grant_made"              # P5
+    GRANT_APPROVAL_REQUESTED = "grant_approval_requested"
+    OFFER_SENT = "offer_sent"              # P6
+    OFFER_CHOSEN = "offer_chosen"
+    DECISION_RECORDED = "decision_recorded"  # P7
+    CALLBACK_BOOKED = "callback_booked"    # P1
+    CALLBACK_MISSED = "callback_missed"
+    INCIDENT_LINKED = "incident_linked"    # P11
+    INCIDENT_NOTICE_SENT = "incident_notice_sent"
+    REPEAT_CONTACT_LINKED = "repeat_contact_linked"  # P12
+    SURVEY_SENT = "survey_sent"            # P10
+    DELIVERY_FAILED = "delivery_failed"
+
+
+# Which moves a person may make. A customer's message moves a case by itself
+# (see `status_after_customer_message`), and reopening is its own verb.
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.NEW: frozenset({
+        CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
+    }),
+    CaseStatus.OPEN: frozenset({
+        CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
+    }),
+    CaseStatus.WAITING_ON_CUSTOMER: frozenset({
+        CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
+    }),
+    CaseStatus.WAITING_ON_INTERNAL: frozenset({
+        CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLVED,
+    }),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+ACTIVE = frozenset({CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL})
+
+
+class InvalidTransition(Conflict):
+    title = "Status change not allowed"
+    slug = "invalid-transition"
+
+
+class CaseClosed(Conflict):
+    title = "Case is closed"
+    slug = "case-closed"
+
+
+def check_transition(current: CaseStatus, target: CaseStatus) -> None:
+    if target == current:
+        raise InvalidTransition(f"The case is already {current.value}.")
+    if target not in TRANSITIONS[current]:
+        if current is CaseStatus.RESOLVED and target is not CaseStatus.CLOSED:
+            raise InvalidTransition("A resolved case is reopened, not moved: use reopen.")
+        if current is CaseStatus.CLOSED:
+            raise InvalidTransition("A closed case is final; a new contact opens a new case.")
+        raise InvalidTransition(f"A case cannot move from {current.value} to {target.value}.")
+
+
+def check_reopen(current: CaseStatus) -> None:
+    if current is CaseStatus.CLOSED:
+        raise CaseClosed("A closed case is final; a new contact opens a new case.")
+    if current is not CaseStatus.RESOLVED:
+        raise InvalidTransition(f"Only a resolved case can be reopened; this one is {current.value}.")
+
+
+def status_after_customer_message(current: CaseStatus) -> CaseStatus:
+    """Where a customer's new message leaves the case.
+
+    Waiting on the customer or resolved: the ball is back with us, so it opens.
+    Closed cases never take messages (the caller opens a follow-up case).
+    """
+    if current is CaseStatus.CLOSED:
+        raise CaseClosed("A closed case is final; a new contact opens a new case.")
+    if current in (CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLVED):
+        return CaseStatus.OPEN
+    return current
+
+
+def status_after_staff_reply(current: CaseStatus, requested: CaseStatus | None) -> CaseStatus:
+    """Where a staff reply leaves the case: as requested, else a new case becomes open."""
+    if current is CaseStatus.CLOSED:
+        raise CaseClosed("A closed case is final; reply on a new case.")
+    if requested is not None and requested != current:
+        check_transition(current, requested)
+        return requested
+    if current is CaseStatus.NEW:
+        return CaseStatus.OPEN
+    return current
+
+
+def is_first_human_reply(*, already_replied: bool, by_staff: bool, automatic: bool, public: bool) -> bool:
+    """A reply counts as the first *human* reply only if a person sent it to the customer (P1).
+
+    Automatic acknowledgements and internal notes never count; nor does any
+    reply after the first.
+    """
+    return not already_replied and by_staff and not automatic and public
+
+
+# ---------------------------------------------------------------- access
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """What access decisions need to know about a case."""
+
+    team_id: int | None
+    owner_id: int | None
+    customer_id: int
+    organization_id: int | None
+    shared_with_organization: bool
+
+
+def may_view(actor: Actor, case: CaseScope) -> bool:
+    """Who may see a case at all.
+
+    Supervisors and admins see every case. An agent sees their team's cases,
+    cases they own and untriaged cases (no team). A customer sees their own
+    cases and the ones shared with their organization.
+    """
+    if isinstance(actor, SystemActor):
+        return True
+    if isinstance(actor, StaffActor):
+        if actor.at_least(Role.SUPERVISOR):
+            return True
+        return case.owner_id == actor.staff_id or case.team_id is None or case.team_id == actor.team_id
+    return actor.customer_id == case.customer_id or (
+        case.shared_with_organization
+        and actor.organization_id is not None
+        and actor.organization_id == case.organization_id
+    )
+
+
+def require_staff(actor: Actor, what: str) -> StaffActor | SystemActor:
+    if isinstance(actor, CustomerActor):
+        raise Forbidden(f"Only staff may {what}.")
+    return actor
+
+
+def check_assign(actor: Actor, case: CaseScope, new_owner_id: int | None, new_owner_active: bool) -> None:
+    """Supervisors assign anyone. An agent may take an unowned case for themselves.
+
+    Handing a case someone owns to someone else is a transfer, which carries a
+    handoff brief (P2) and is a supervisor's call here.
+    """
+    staff = require_staff(actor, "assign cases")
+    if new_owner_id is not None and not new_owner_active:
+        raise Invalid("Cases can only be assigned to active staff.")
+    if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
+        return
+    if new_owner_id == staff.staff_id and case.owner_id in (None, staff.staff_id):
+        return
+    if new_owner_id is None and case.owner_id == staff.staff_id:
+        return
+    raise Forbidden("An agent may take an unowned case or give up their own; ask a supervisor to reassign.")
+
+
+def check_work(actor: Actor, case: CaseScope, what: str) -> None:
+    """Staff work on cases they may see; an agent may not change a case a colleague owns, except by note."""
+    staff = require_staff(actor, what)
+    if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
+        return
+    if case.owner_id not in (None, staff.staff_id):
+        raise Forbidden(f"Only the case's owner or a supervisor may {what}.")
+
+
+TAG_MAX = 64
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Lower-case, trimmed, de-duplicated tags; refuses empty or overlong ones."""
+    cleaned: list[str] = []
+    for tag in tags:
+        value = tag.strip().lower()
+        if not value or len(value) > TAG_MAX or any(c.isspace() for c in value):
+            raise Invalid(f"{tag!r} is not a valid tag: 1 to {TAG_MAX} characters, no spaces.")
+        if value not in cleaned:
+            cleaned.append(value)
+    if len(cleaned) > 20:
+        raise Invalid("A case may carry at most 20 tags.")
+    return cleaned

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
+from sameside.customers.models import Channel
+from sameside.customers.schemas import CustomerBrief
+from sameside.kit.schema import Input, Output
+from sameside.staff.schemas import StaffBrief, TeamOut
+
+
+class CustomerRef(Input):
+    """Who the case is for: found by identity, created on first contact."""
+
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    name: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> CustomerRef:
+        if not self.email and not self.phone:
+            raise ValueError("give the customer's email or phone")
+        return self
+
+
+class CaseCreate(Input):
+    customer: CustomerRef | None = None
+    """Required for staff and integrations; a signed-in customer omits it."""
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=100_000)
+    channel: Channel | None = None
+    """Defaults to `portal` for customers; staff say where the contact came from."""
+    team_id: int | None = Field(default=None, ge=1, le=2**62)
+    priority: Priority = Priority.NORMAL
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    shared_with_organization: bool = False
+
+
+class CaseOut(Output):
+    number: int
+    subject: str
+    status: CaseStatus
+    priority: Priority
+    channel: Channel
+    customer: CustomerBrief
+    owner: StaffBrief | None
+    team: TeamOut | None
+    tags: list[str]
+    shared_with_organization: bool
+    reopen_count: int
+    created_at: datetime
+    updated_at: datetime
+    first_human_reply_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+
+class Author(Output):
+    kind: str
+    """`staff`, `customer` or `system`."""
+    id: int | None
+    name: str
+
+
+class TimelineEntryOut(Output):
+    id: int
+    kind: EntryKind
+    public: bool
+    direction: str | None
+    channel: Channel | None
+    author: Author
+    automatic: bool
+    body: str | None
+    event: EventType | None
+    data: dict[str, Any] | None
+    created_at: datetime
+
+
+class CaseDetail(CaseOut):
+    timeline: list[TimelineEntryOut]
+
+
+class CasePage(Output):
+    items: list[CaseOut]
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last page."""
+
+
+class ReplyIn(Input):
+    body: str = Field(min_length=1, max_length=100_000)
+    status: CaseStatus | None = None
+    """Staff only: where to leave the case after this reply (e.g. `waiting_on_customer`)."""
+
+
+class NoteIn(Input):
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class AssignIn(Input):
+    owner_id: int | None = Field(ge=1, le=2**62)
+    """A staff member's id, or null to leave the case unowned."""
+
+
+class StatusIn(Input):
+    status: CaseStatus
+
+
+class ResolveIn(Input):
+    note: str | None = Field(default=None, max_length=100_000)
+
+
+class CaseUpdate(Input):
+    priority: Priority | None = None
+    tags: list[str] | None = Field(default=None, max_length=20)

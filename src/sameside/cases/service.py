@@ -1,0 +1,258 @@
+"""Writes on cases, as verbs in the product's language. Never commits.
+
+Each verb checks the rules, changes the case, records what happened on the
+timeline and publishes an event for live updates; side effects (email) are
+jobs enqueued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sameside.cases import rules
+from sameside.cases.access import scope_of
+from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
+from sameside.customers.models import Channel, Customer
+from sameside.jobs.service import enqueue
+from sameside.kit import clock
+from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
+from sameside.kit.errors import Forbidden, Invalid
+from sameside.kit.events import publish
+from sameside.staff.models import Staff, Team
+
+SUBJECT_MAX = 300
+BODY_MAX = 100_000
+
+
+def open_case(
+    session: Session,
+    actor: Actor,
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: Channel,
+    team: Team | None = None,
+    priority: Priority = Priority.NORMAL,
+    tags: list[str] | None = None,
+    shared_with_organization: bool = False,
+) -> Case:
+    """Open a case with the customer's first message, in their own words.
+
+    Staff may open one on a customer's behalf (a phone call written down);
+    the message is still the customer's, recorded by that staff member.
+    """
+    if isinstance(actor, CustomerActor) and actor.customer_id != customer.id:
+        raise Forbidden("Customers open cases for themselves only.")
+    subject = _clean_text(subject, "subject", SUBJECT_MAX).replace("\r", " ").replace("\n", " ")
+    body = _clean_text(body, "body", BODY_MAX)
+    now = clock.now()
+    case = Case(
+        subject=subject,
+        status=CaseStatus.NEW,
+        priority=priority,
+        channel=channel,
+        customer_id=customer.id,
+        team_id=team.id if team else None,
+        shared_with_organization=shared_with_organization,
+        created_at=now,
+        updated_at=now,
+        last_customer_message_at=now,
+    )
+    case.tags = [CaseTag(tag=t) for t in rules.clean_tags(tags or [])]
+    session.add(case)
+    session.flush()
+    data: dict[str, Any] = {}
+    if isinstance(actor, StaffActor):
+        data["recorded_by"] = actor.staff_id
+    session.add(TimelineEntry(
+        case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="inbound", channel=channel,
+        author_customer_id=customer.id, body=body, data=data or None, created_at=now,
+    ))
+    _event(session, case, actor, EventType.CREATED, {"channel": channel.value}, at=now)
+    publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
+    return case
+
+
+def reply(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    body: str,
+    *,
+    channel: Channel | None = None,
+    status: CaseStatus | None = None,
+    automatic: bool = False,
+) -> TimelineEntry:
+    """Add a message to the customer's conversation.
+
+    From staff: an outbound reply; the first one by a person stamps the first
+    human reply and, on an unowned case, makes its author the owner (P3).
+    From the customer: an inbound message that hands the case back to us.
+    """
+    body = _clean_text(body, "body", BODY_MAX)
+    now = clock.now()
+    if isinstance(actor, CustomerActor):
+        if status is not None:
+            raise Forbidden("Customers cannot set a case's status.")
+        new_status = rules.status_after_customer_message(case.status)
+        entry = TimelineEntry(
+            case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="inbound",
+            channel=channel or Channel.PORTAL, author_customer_id=actor.customer_id, body=body, created_at=now,
+        )
+        case.last_customer_message_at = now
+        if case.status is CaseStatus.RESOLVED:
+            _reopen(session, actor, case, now)
+        else:
+            _move(session, actor, case, new_status, now)
+    else:
+        rules.check_work(actor, scope_of(case), "reply on this case")
+        new_status = rules.status_after_staff_reply(case.status, status)
+        staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
+        entry = TimelineEntry(
+            case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="outbound",
+            channel=channel or case.channel, author_staff_id=staff_id, is_automatic=automatic,
+            body=body, created_at=now,
+        )
+        if rules.is_first_human_reply(already_replied=case.first_human_reply_at is not None,
+                                      by_staff=staff_id is not None, automatic=automatic, public=True):
+            case.first_human_reply_at = now
+            if case.owner_id is None and staff_id is not None:
+                case.owner_id = staff_id
+                _event(session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"},
+                       at=now)
+        _move(session, actor, case, new_status, now)
+    session.add(entry)
+    case.updated_at = now
+    session.flush()
+    if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
+        enqueue(session, "mail.send_reply", entry_id=entry.id)
+    publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
+    return entry
+
+
+def add_note(session: Session, actor: Actor, case: Case, body: str) -> TimelineEntry:
+    """An internal note: visible to staff only, never sent."""
+    rules.require_staff(actor, "write internal notes")
+    body = _clean_text(body, "body", BODY_MAX)
+    now = clock.now()
+    entry = TimelineEntry(
+        case_id=case.id, kind=EntryKind.NOTE, is_public=False,
+        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None, body=body, created_at=now,
+    )
+    session.add(entry)
+    case.updated_at = now
+    session.flush()
+    publish(session.info, "case.note", case_id=case.id, entry_id=entry.id)
+    return entry
+
+
+def assign(session: Session, actor: Actor, case: Case, owner: Staff | None) -> Case:
+    """Give the case its one accountable owner (or none)."""
+    owner_id = owner.id if owner else None
+    rules.check_assign(actor, scope_of(case), owner_id, owner.is_active if owner else True)
+    if owner_id == case.owner_id:
+        return case
+    now = clock.now()
+    previous = case.owner_id
+    case.owner_id = owner_id
+    case.updated_at = now
+    _event(session, case, actor, EventType.ASSIGNED, {"owner_id": owner_id, "previous_owner_id": previous}, at=now)
+    publish(session.info, "case.assigned", case_id=case.id, owner_id=owner_id)
+    return case
+
+
+def change_status(session: Session, actor: Actor, case: Case, status: CaseStatus) -> Case:
+    rules.check_work(actor, scope_of(case), "change this case's status")
+    if status is CaseStatus.OPEN and case.status is CaseStatus.RESOLVED:
+        return reopen(session, actor, case)
+    rules.check_transition(case.status, status)
+    _move(session, actor, case, status, clock.now())
+    return case
+
+
+def resolve(session: Session, actor: Actor, case: Case, *, note: str | None = None) -> Case:
+    rules.check_work(actor, scope_of(case), "resolve this case")
+    rules.check_transition(case.status, CaseStatus.RESOLVED)
+    if note:
+        add_note(session, actor, case, note)
+    _move(session, actor, case, CaseStatus.RESOLVED, clock.now())
+    return case
+
+
+def reopen(session: Session, actor: Actor, case: Case) -> Case:
+    rules.check_work(actor, scope_of(case), "reopen this case")
+    rules.check_reopen(case.status)
+    _reopen(session, actor, case, clock.now())
+    return case
+
+
+def update_details(
+    session: Session, actor: Actor, case: Case, *, priority: Priority | None = None, tags: list[str] | None = None
+) -> Case:
+    """Change a case's priority or tags (any staff member who may see it)."""
+    rules.require_staff(actor, "change a case's details")
+    now = clock.now()
+    if priority is not None and priority is not case.priority:
+        _event(session, case, actor, EventType.PRIORITY_CHANGED,
+               {"from": case.priority.value, "to": priority.value}, at=now)
+        case.priority = priority
+    if tags is not None:
+        cleaned = rules.clean_tags(tags)
+        if cleaned != case.tag_names:
+            existing = {t.tag: t for t in case.tags}
+            case.tags = [existing.get(t) or CaseTag(tag=t) for t in sorted(cleaned)]
+            _event(session, case, actor, EventType.TAGGED, {"tags": sorted(cleaned)}, at=now)
+    case.updated_at = now
+    session.flush()
+    return case
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _move(session: Session, actor: Actor, case: Case, status: CaseStatus, now: Any) -> None:
+    if status == case.status:
+        return
+    previous = case.status
+    case.status = status
+    case.updated_at = now
+    if status is CaseStatus.RESOLVED:
+        case.resolved_at = now
+    elif status is CaseStatus.CLOSED:
+        case.closed_at = now
+    _event(session, case, actor, EventType.STATUS_CHANGED, {"from": previous.value, "to": status.value}, at=now)
+    publish(session.info, "case.status", case_id=case.id, status=status.value)
+
+
+def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
+    case.status = CaseStatus.OPEN
+    case.reopen_count += 1
+    case.resolved_at = None
+    case.updated_at = now
+    _event(session, case, actor, EventType.REOPENED, {"count": case.reopen_count}, at=now)
+    publish(session.info, "case.status", case_id=case.id, status=case.status.value)
+
+
+def _event(session: Session, case: Case, actor: Actor, event: EventType, data: dict[str, Any], *, at: Any) -> None:
+    """Record an event on the timeline. Status moves are public (the customer sees them); the rest internal."""
+    session.add(TimelineEntry(
+        case_id=case.id, kind=EntryKind.EVENT, event=event,
+        is_public=event in (EventType.STATUS_CHANGED, EventType.REOPENED, EventType.CREATED),
+        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
+        author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
+        data={**data, **({"by": actor.name} if isinstance(actor, SystemActor) else {})},
+        created_at=at,
+    ))
+
+
+def _clean_text(value: str, field: str, limit: int) -> str:
+    cleaned = value.replace("\x00", "").strip()
+    if not cleaned:
+        raise Invalid(f"The {field} cannot be empty.")
+    if len(cleaned) > limit:
+        raise Invalid(f"The {field} may have at most {limit:,} characters; this one has {len(cleaned):,}.")
+    return cleaned

@@ -1,0 +1,155 @@
+"""`sameside`: set up, serve, and look after a Sameside installation."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sameside import __version__
+from sameside.auth import service as auth
+from sameside.config import Settings
+from sameside.customers.queries import customer_by_email
+from sameside.db import migrate
+from sameside.db.engine import Database
+from sameside.kit.actors import Role, SystemActor
+from sameside.kit.errors import DomainError
+from sameside.staff import queries as staff_queries
+from sameside.staff import service as staff_service
+
+app = typer.Typer(help="Sameside — the help desk that plays on the customer's side.", no_args_is_help=True,
+                  add_completion=False)
+user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+err = Console(stderr=True)
+SYSTEM = SystemActor("cli")
+
+
+def _database() -> Database:
+    settings = Settings()
+    return Database(settings.database_url, pool_size=2)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def init() -> None:
+    """Create the database, or migrate it to the newest schema."""
+    database = _database()
+    migrate.upgrade(database)
+    err.print(f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
+              f"(revision {migrate.current_revision(database)}).")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+) -> None:
+    """Serve the web pages and the API."""
+    import uvicorn
+
+    uvicorn.run("sameside.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                access_log=access_log, log_level="info", server_header=False)
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: Annotated[Role, typer.Option(help="agent, supervisor or admin.")] = Role.AGENT,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    team: Annotated[str | None, typer.Option(help="Team slug.")] = None,
+    department: Annotated[str | None, typer.Option(help="Department slug (back-office member).")] = None,
+    password: Annotated[str | None, typer.Option(help="Password; omit for token-only accounts.")] = None,
+) -> None:
+    """Add a staff member."""
+    database = _database()
+    try:
+        with database.unit_of_work() as session:
+            team_id = staff_queries.team_by_slug(session, team).id if team else None
+            department_id = None
+            if department:
+                match = [d for d in staff_queries.list_departments(session) if d.slug == department]
+                if not match:
+                    _fail(f"There is no department {department!r}.")
+                department_id = match[0].id
+            staff = staff_service.add_staff(
+                session, SYSTEM, email=email, name=name or email.split("@")[0], role=role,
+                team_id=team_id, department_id=department_id, password=password,
+            )
+            err.print(f"Added {staff.email} as {staff.role.value} (id {staff.id}).")
+    except DomainError as error:
+        _fail(error.detail)
+
+
+@token_app.command("create")
+def token_create(
+    email: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+) -> None:
+    """Create an API token for a staff member and print it alone on stdout."""
+    database = _database()
+    try:
+        with database.unit_of_work() as session:
+            staff = staff_queries.staff_by_email(session, email)
+            if staff is None:
+                _fail(f"There is no staff member {email}.")
+                return
+            _, plaintext = auth.create_api_token(session, SYSTEM, staff, name)
+    except DomainError as error:
+        _fail(error.detail)
+        return
+    sys.stdout.write(plaintext + "\n")
+
+
+@app.command("login-link")
+def login_link(email: str) -> None:
+    """Print a customer's magic sign-in link alone on stdout, to send by hand."""
+    settings = Settings()
+    database = _database()
+    with database.unit_of_work() as session:
+        customer = customer_by_email(session, email)
+        if customer is None:
+            _fail(f"There is no customer with the address {email}.")
+            return
+        token = auth.issue_magic_link(session, customer, minutes=settings.magic_link_minutes)
+    sys.stdout.write(f"{settings.base_url}/auth/magic?token={token}\n")
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option(help="How many cases to create.")] = 240,
+    seed: Annotated[int, typer.Option(help="Random seed, for the same demo every time.")] = 7,
+    once: Annotated[bool, typer.Option(help="Do nothing if the demo was seeded already.")] = False,
+) -> None:
+    """Fill the database with a believable demo: teams, departments, staff, customers and cases."""
+    from sameside.demo.seed import already_seeded, seed_demo
+
+    database = _database()
+    migrate.upgrade(database)
+    with database.unit_of_work() as session:
+        if once and already_seeded(session):
+            err.print("Demo data is already there.")
+            return
+        summary = seed_demo(session, cases=cases, seed=seed)
+    err.print(summary)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    sys.stdout.write(f"sameside {__version__}\n")
+
+
+def main() -> None:
+    app()

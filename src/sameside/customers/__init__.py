@@ -1,0 +1,1 @@
+"""Customers, their identities (emails, phones, chat sessions), organizations and preferences."""

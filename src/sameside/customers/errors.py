@@ -1,0 +1,9 @@
+from sameside.kit.errors import Conflict, NotFound
+
+
+class CustomerNotFound(NotFound):
+    pass
+
+
+class IdentityTaken(Conflict):
+    pass

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from sameside.customers.models import Channel, IdentityKind, Tier
+from sameside.kit.schema import Input, Output
+
+
+class IdentityOut(Output):
+    kind: IdentityKind
+    value: str
+
+
+class OrganizationOut(Output):
+    id: int
+    name: str
+    domain: str | None
+    tier: Tier
+
+
+class Preferences(Output):
+    preferred_channel: Channel | None
+    language: str | None
+    form_of_address: str | None
+    timezone: str | None
+    contact_window_start: str | None
+    contact_window_end: str | None
+    accessibility_notes: str | None
+
+
+class CustomerOut(Output):
+    id: int
+    name: str
+    tier: Tier
+    organization: OrganizationOut | None
+    identities: list[IdentityOut]
+    preferences: Preferences
+    created_at: datetime
+
+
+class CustomerBrief(Output):
+    id: int
+    name: str
+
+
+class CustomerUpdate(Input):
+    """Fields a customer (or staff) may change; omitted fields stay as they are."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    preferred_channel: Channel | None = None
+    language: str | None = Field(default=None, max_length=16)
+    form_of_address: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    contact_window_start: str | None = Field(default=None, max_length=5)
+    contact_window_end: str | None = Field(default=None, max_length=5)
+    accessibility_notes: str | None = Field(default=None, max_length=2000)
+
+
+class CustomerStaffUpdate(CustomerUpdate):
+    """Staff may also set the tier and organization."""
+
+    tier: Tier | None = None
+    organization_id: int | None = Field(default=None, ge=1, le=2**62)
+
+
+class IdentityCreate(Input):
+    kind: IdentityKind
+    value: str = Field(min_length=1, max_length=320)
+
+
+class OrganizationCreate(Input):
+    name: str = Field(min_length=1, max_length=200)
+    domain: str | None = Field(default=None, max_length=253)
+    tier: Tier = Tier.STANDARD

@@ -1,0 +1,162 @@
+"""Writes on customers, as named verbs. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sameside.customers import rules
+from sameside.customers.errors import IdentityTaken
+from sameside.customers.models import Channel, Customer, CustomerIdentity, IdentityKind, Organization, Tier
+from sameside.kit.actors import Actor
+from sameside.kit.addresses import normalize_email, normalize_phone
+from sameside.kit.errors import Forbidden, Invalid
+from sameside.kit.unset import UNSET, Unset
+
+
+def normalize_identity(kind: IdentityKind, value: str) -> str:
+    if kind is IdentityKind.EMAIL:
+        return normalize_email(value)
+    if kind is IdentityKind.PHONE:
+        return normalize_phone(value)
+    value = value.strip()
+    if not value or len(value) > 320:
+        raise Invalid("A chat identity must be 1 to 320 characters.")
+    return value
+
+
+def find_or_create(
+    session: Session, *, kind: IdentityKind, value: str, name: str | None = None
+) -> tuple[Customer, bool]:
+    """The customer behind an identity, created on first contact. Returns (customer, created).
+
+    Two first contacts from one new address can race on PostgreSQL; the unique
+    (kind, value) constraint decides and the loser re-reads the winner's row.
+    """
+    normalized = normalize_identity(kind, value)
+    found = _customer_by_identity(session, kind, normalized)
+    if found is not None:
+        return found, False
+    display = (name or "").strip() or _name_from_identity(kind, normalized)
+    try:
+        with session.begin_nested():
+            customer = Customer(name=display[:200])
+            if kind is IdentityKind.EMAIL:
+                org = _organization_for_domain(session, normalized.rpartition("@")[2])
+                if org is not None:
+                    customer.organization_id = org.id
+                    customer.tier = org.tier
+            session.add(customer)
+            session.flush()
+            session.add(CustomerIdentity(customer_id=customer.id, kind=kind, value=normalized))
+            session.flush()
+    except IntegrityError:
+        found = _customer_by_identity(session, kind, normalized)
+        if found is None:
+            raise
+        return found, False
+    return customer, True
+
+
+def add_identity(session: Session, actor: Actor, customer: Customer, kind: IdentityKind,
+                 value: str) -> CustomerIdentity:
+    rules.require_staff_for_tier(actor)
+    normalized = normalize_identity(kind, value)
+    owner = _customer_by_identity(session, kind, normalized)
+    if owner is not None:
+        if owner.id == customer.id:
+            raise IdentityTaken(f"{normalized} is already one of this customer's identities.")
+        raise IdentityTaken(f"{normalized} already belongs to another customer; merge them instead.")
+    identity = CustomerIdentity(customer_id=customer.id, kind=kind, value=normalized)
+    session.add(identity)
+    session.flush()
+    return identity
+
+
+@dataclass
+class PreferenceChanges:
+    """What a preferences update may change; fields left UNSET stay as they are."""
+
+    name: str | Unset = UNSET
+    preferred_channel: Channel | None | Unset = UNSET
+    language: str | None | Unset = UNSET
+    form_of_address: str | None | Unset = UNSET
+    timezone: str | None | Unset = UNSET
+    contact_window_start: str | None | Unset = UNSET
+    contact_window_end: str | None | Unset = UNSET
+    accessibility_notes: str | None | Unset = UNSET
+    tier: Tier | Unset = UNSET
+    organization_id: int | None | Unset = UNSET
+
+
+def update_customer(session: Session, actor: Actor, customer: Customer, changes: PreferenceChanges) -> Customer:
+    """Apply preference changes. Customers change their own; only staff set tier and organization."""
+    if not rules.may_see_customer(actor, customer.id):
+        raise Forbidden("You may not change this customer.")
+    if changes.tier is not UNSET or changes.organization_id is not UNSET:
+        rules.require_staff_for_tier(actor)
+    if changes.name is not UNSET:
+        name = changes.name.strip()
+        if not name:
+            raise Invalid("A name cannot be empty.")
+        customer.name = name[:200]
+    if changes.preferred_channel is not UNSET:
+        customer.preferred_channel = changes.preferred_channel
+    if changes.language is not UNSET:
+        customer.language = rules.check_language(changes.language) if changes.language else None
+    if changes.form_of_address is not UNSET:
+        customer.form_of_address = (changes.form_of_address or "").strip()[:100] or None
+    if changes.timezone is not UNSET:
+        customer.timezone = rules.check_timezone(changes.timezone) if changes.timezone else None
+    if changes.contact_window_start is not UNSET:
+        customer.contact_window_start = (
+            rules.check_time_of_day(changes.contact_window_start, "contact_window_start")
+            if changes.contact_window_start else None
+        )
+    if changes.contact_window_end is not UNSET:
+        customer.contact_window_end = (
+            rules.check_time_of_day(changes.contact_window_end, "contact_window_end")
+            if changes.contact_window_end else None
+        )
+    if (customer.contact_window_start is None) != (customer.contact_window_end is None):
+        raise Invalid("A contact window needs both a start and an end.")
+    if changes.accessibility_notes is not UNSET:
+        customer.accessibility_notes = (changes.accessibility_notes or "").strip() or None
+    if changes.tier is not UNSET:
+        customer.tier = changes.tier
+    if changes.organization_id is not UNSET:
+        if changes.organization_id is not None and session.get(Organization, changes.organization_id) is None:
+            raise Invalid(f"There is no organization with id {changes.organization_id}.")
+        customer.organization_id = changes.organization_id
+    session.flush()
+    return customer
+
+
+def create_organization(session: Session, actor: Actor, *, name: str, domain: str | None = None,
+                        tier: Tier = Tier.STANDARD) -> Organization:
+    rules.require_staff_for_tier(actor)
+    org = Organization(name=name.strip()[:200], domain=domain.strip().lower() if domain else None, tier=tier)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def _customer_by_identity(session: Session, kind: IdentityKind, normalized: str) -> Customer | None:
+    return session.scalar(
+        select(Customer)
+        .join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
+        .where(CustomerIdentity.kind == kind, CustomerIdentity.value == normalized)
+    )
+
+
+def _organization_for_domain(session: Session, domain: str) -> Organization | None:
+    return session.scalar(select(Organization).where(Organization.domain == domain))
+
+
+def _name_from_identity(kind: IdentityKind, normalized: str) -> str:
+    if kind is IdentityKind.EMAIL:
+        return normalized.partition("@")[0]
+    return normalized

@@ -1,0 +1,1 @@
+"""Domain-free helpers: the clock, ids and tokens, pagination cursors, errors, events."""

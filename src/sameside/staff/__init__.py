@@ -1,0 +1,1 @@
+"""Agents, supervisors, admins; the front-line teams and back-office departments they belong to."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages. For now: the front door (what is here, sign in) and the magic-link landing."""
