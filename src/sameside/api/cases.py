@@ -70,9 +70,6 @@ def open_case(body: CaseCreate, actor: User, session: WriteSession) -> CaseOut:
         session, actor, customer=customer, subject=body.subject, body=body.body, channel=channel, team=team,
         priority=body.priority, tags=body.tags, shared_with_organization=body.shared_with_organization,
     )
-    case.customer = customer
-    case.team = team
-    case.owner = None
     return presenters.case_out(case)
 
 

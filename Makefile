@@ -1,0 +1,50 @@
+# The one entry point. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench lock format clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0.1:8000
+	$(BIN)/sameside init
+	$(BIN)/sameside demo --once
+	$(BIN)/sameside serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) ## the whole suite, on SQLite and (when reachable) PostgreSQL
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff, mypy (strict) and the import-layer contracts
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## the benchmarks, side by side with the peer (several minutes)
+	$(BIN)/python bench/run.py
+
+format: $(STAMP) ## apply ruff's formatting and import order
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
+	@test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); $(BIN)/python -m pip install -q uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+	  --no-header --quiet -o requirements.lock
+
+clean: ## remove the environment and local data
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""What tests need from the machine, and an honest way to go without it.
+
+A test that needs something the machine lacks (PostgreSQL, Chromium, wrk…)
+calls `unavailable(reason)`: it skips with that reason under `make test`, and
+fails under CI, where SAMESIDE_REQUIRE_ALL=1 promises everything is there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REQUIRE_ALL = os.environ.get("SAMESIDE_REQUIRE_ALL") == "1"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SAMESIDE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def unavailable(reason: str) -> None:
+    if REQUIRE_ALL:
+        pytest.fail(f"required but unavailable (SAMESIDE_REQUIRE_ALL=1): {reason}")
+    pytest.skip(reason)
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _try_start_postgres() -> None:
+    """This machine kind runs PostgreSQL from Debian's cluster tools; start it if it is down."""
+    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
+        return
+    for version in sorted(os.listdir("/etc/postgresql")):
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+            capture_output=True, timeout=60, check=False,
+        )
+
+
+def postgres_problem() -> str | None:
+    """None if PostgreSQL can be used (starting it if need be), else why not."""
+    problem = _postgres_reachable()
+    if problem is not None:
+        _try_start_postgres()
+        problem = _postgres_reachable()
+    return problem
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str = "sameside_test") -> Iterator[str]:
+    """Create a throwaway database and drop it afterwards; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
