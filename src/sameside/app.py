@@ -15,11 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from sameside import __version__, wiring
-from sameside.api import problems
-from sameside.api.middleware import LimitBody, SecurityHeaders
 from sameside.api.routes import router as api_router
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.edge import problems
+from sameside.edge.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
 from sameside.web.routes import router as web_router
 
@@ -89,9 +89,7 @@ def _docs(app: FastAPI) -> None:
     )
     body = bytes(page.body).decode()
     scripts = re.findall(r"<script>(.*?)</script>", body, flags=re.S)
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts
-    )
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
     csp = (
         f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'"

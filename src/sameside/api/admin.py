@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from sameside.api.deps import Admin, ReadSession, StaffUser, WriteSession
+from sameside.edge.deps import Admin, ReadSession, StaffUser, WriteSession
 from sameside.kit.unset import UNSET
 from sameside.staff import queries, service
 from sameside.staff.schemas import (
@@ -39,8 +39,14 @@ def read_me(actor: StaffUser, session: ReadSession) -> StaffOut:
 @router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
 def add_staff(body: StaffCreate, actor: Admin, session: WriteSession) -> StaffOut:
     staff = service.add_staff(
-        session, actor, email=body.email, name=body.name, role=body.role, team_id=body.team_id,
-        department_id=body.department_id, password=body.password,
+        session,
+        actor,
+        email=body.email,
+        name=body.name,
+        role=body.role,
+        team_id=body.team_id,
+        department_id=body.department_id,
+        password=body.password,
     )
     return StaffOut.model_validate(staff)
 
@@ -55,8 +61,12 @@ def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, session: WriteSe
     staff = queries.get_staff(session, staff_id)
     given = body.model_fields_set
     service.update_staff(
-        session, actor, staff,
-        name=body.name, role=body.role, is_active=body.is_active,
+        session,
+        actor,
+        staff,
+        name=body.name,
+        role=body.role,
+        is_active=body.is_active,
         team_id=body.team_id if "team_id" in given else UNSET,
         department_id=body.department_id if "department_id" in given else UNSET,
     )
@@ -97,7 +107,5 @@ def create_department(body: DepartmentCreate, actor: Admin, session: WriteSessio
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
 def update_department(department_id: Id, body: DepartmentUpdate, actor: Admin, session: WriteSession) -> DepartmentOut:
     department = queries.get_department(session, department_id)
-    service.update_department(
-        session, actor, department, name=body.name, service_level_hours=body.service_level_hours
-    )
+    service.update_department(session, actor, department, name=body.name, service_level_hours=body.service_level_hours)
     return DepartmentOut.model_validate(department)

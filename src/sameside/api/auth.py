@@ -6,7 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from sameside.api.deps import (
+from sameside.api.presenters import token_out
+from sameside.auth import service as auth
+from sameside.auth.schemas import (
+    MagicLinkRedeem,
+    MagicLinkRequest,
+    SignedIn,
+    SignIn,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+)
+from sameside.customers.models import Customer
+from sameside.edge.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     AppSettings,
@@ -14,12 +26,8 @@ from sameside.api.deps import (
     ReadSession,
     StaffUser,
     WriteSession,
+    set_session_cookies,
 )
-from sameside.api.presenters import token_out
-from sameside.auth import service as auth
-from sameside.auth.schemas import MagicLinkRedeem, MagicLinkRequest, SignedIn, SignIn, TokenCreate, TokenCreated, TokenOut
-from sameside.config import Settings
-from sameside.customers.models import Customer
 from sameside.kit.ratelimit import RateLimiter
 from sameside.staff.queries import get_staff
 
@@ -35,18 +43,10 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def set_session_cookies(response: Response, settings: Settings, issued: auth.IssuedSession) -> None:
-    max_age = settings.session_days * 86400
-    response.set_cookie(SESSION_COOKIE, issued.token, max_age=max_age, httponly=True, samesite="lax",
-                        secure=settings.secure_cookies, path="/")
-    # Readable by our own pages' scripts, so they can echo it as X-CSRF-Token.
-    response.set_cookie(CSRF_COOKIE, issued.csrf_token, max_age=max_age, httponly=False, samesite="strict",
-                        secure=settings.secure_cookies, path="/")
-
-
 @router.post("/auth/sign-in", response_model=SignedIn)
-def sign_in(body: SignIn, request: Request, response: Response, session: WriteSession,
-            settings: AppSettings) -> SignedIn:
+def sign_in(
+    body: SignIn, request: Request, response: Response, session: WriteSession, settings: AppSettings
+) -> SignedIn:
     """Staff sign in with email and password; sets an HttpOnly session cookie.
 
     A wrong email and a wrong password get the same answer; attempts are
@@ -74,20 +74,23 @@ def sign_out(request: Request, _: MaybeUser, session: WriteSession) -> Response:
 
 
 @router.post("/auth/magic-link", status_code=status.HTTP_202_ACCEPTED)
-def request_magic_link(body: MagicLinkRequest, request: Request, session: WriteSession,
-                       settings: AppSettings) -> dict[str, str]:
+def request_magic_link(
+    body: MagicLinkRequest, request: Request, session: WriteSession, settings: AppSettings
+) -> dict[str, str]:
     """Email a customer a sign-in link. Answers the same whether or not the address is known."""
     limiter = _limiter(request, "magic_link_limiter")
     limiter.hit(f"ip:{_client(request)}")
     limiter.hit(f"email:{body.email.strip().lower()}")
-    auth.request_magic_link(session, body.email, link_base=f"{settings.base_url}/auth/magic",
-                            minutes=settings.magic_link_minutes)
+    auth.request_magic_link(
+        session, body.email, link_base=f"{settings.base_url}/auth/magic", minutes=settings.magic_link_minutes
+    )
     return {"detail": "If this address belongs to a customer, a sign-in link is on its way."}
 
 
 @router.post("/auth/magic-link/redeem", response_model=SignedIn)
-def redeem_magic_link(body: MagicLinkRedeem, request: Request, response: Response, session: WriteSession,
-                      settings: AppSettings) -> SignedIn:
+def redeem_magic_link(
+    body: MagicLinkRedeem, request: Request, response: Response, session: WriteSession, settings: AppSettings
+) -> SignedIn:
     """Exchange a magic link's token for a customer session (once)."""
     _limiter(request, "magic_link_limiter").hit(f"redeem:{_client(request)}")
     customer = auth.redeem_magic_link(session, body.token)
@@ -118,5 +121,3 @@ def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], actor: StaffUse
     """Revoke a token at once; admins may revoke anyone's."""
     auth.revoke_api_token(session, actor, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-

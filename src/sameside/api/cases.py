@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, status
 from sqlalchemy.orm import Session
 
 from sameside.api import presenters
-from sameside.api.deps import ReadSession, StaffUser, User, WriteSession
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.queries import SORTS, CaseFilter
@@ -28,6 +27,7 @@ from sameside.cases.schemas import (
 )
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
+from sameside.edge.deps import ReadSession, StaffUser, User, WriteSession
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.staff import queries as staff_queries
@@ -67,8 +67,16 @@ def open_case(body: CaseCreate, actor: User, session: WriteSession) -> CaseOut:
         channel = body.channel
     team = staff_queries.get_team(session, body.team_id) if body.team_id is not None else None
     case = service.open_case(
-        session, actor, customer=customer, subject=body.subject, body=body.body, channel=channel, team=team,
-        priority=body.priority, tags=body.tags, shared_with_organization=body.shared_with_organization,
+        session,
+        actor,
+        customer=customer,
+        subject=body.subject,
+        body=body.body,
+        channel=channel,
+        team=team,
+        priority=body.priority,
+        tags=body.tags,
+        shared_with_organization=body.shared_with_organization,
     )
     return presenters.case_out(case)
 
@@ -89,8 +97,12 @@ def list_cases(
     """List the cases you may see, newest first by default, paged by cursor."""
     owner_id, unowned = _owner_filter(owner, actor)
     filters = CaseFilter(
-        statuses=tuple(status_ or ()), team_id=team, owner_id=owner_id, unowned=unowned,
-        customer_id=customer, tag=tag,
+        statuses=tuple(status_ or ()),
+        team_id=team,
+        owner_id=owner_id,
+        unowned=unowned,
+        customer_id=customer,
+        tag=tag,
     )
     page = queries.list_cases(session, actor, filters, sort=sort, limit=limit, cursor=cursor)
     return CasePage(items=[presenters.case_out(c) for c in page.items], next_cursor=page.next_cursor)

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sameside.api import presenters
-from sameside.api.deps import CustomerUser, ReadSession, StaffUser, User, WriteSession
 from sameside.cases import queries as case_queries
 from sameside.cases.queries import CaseFilter
 from sameside.cases.schemas import CasePage
@@ -21,6 +20,7 @@ from sameside.customers.schemas import (
     OrganizationCreate,
     OrganizationOut,
 )
+from sameside.edge.deps import CustomerUser, ReadSession, StaffUser, User, WriteSession
 
 router = APIRouter(tags=["customers"])
 
@@ -85,5 +85,3 @@ def customer_cases(
 def create_organization(body: OrganizationCreate, actor: StaffUser, session: WriteSession) -> OrganizationOut:
     org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
     return OrganizationOut.model_validate(org)
-
-

@@ -37,8 +37,7 @@ def case_out(case: Case) -> CaseOut:
 def entry_out(entry: TimelineEntry, *, for_customer: bool = False) -> TimelineEntryOut:
     if entry.author_staff is not None:
         # Customers see who answered them by name, never staff internals.
-        author = Author(kind="staff", id=None if for_customer else entry.author_staff.id,
-                        name=entry.author_staff.name)
+        author = Author(kind="staff", id=None if for_customer else entry.author_staff.id, name=entry.author_staff.name)
     elif entry.author_customer is not None:
         author = Author(kind="customer", id=entry.author_customer.id, name=entry.author_customer.name)
     else:

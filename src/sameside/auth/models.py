@@ -25,9 +25,7 @@ class SignInSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (
-        CheckConstraint("(staff_id IS NULL) <> (customer_id IS NULL)", name="one_holder"),
-    )
+    __table_args__ = (CheckConstraint("(staff_id IS NULL) <> (customer_id IS NULL)", name="one_holder"),)
 
 
 class ApiToken(Base):

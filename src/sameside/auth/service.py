@@ -25,7 +25,7 @@ from sameside.staff.models import Staff
 from sameside.staff.passwords import verify
 from sameside.staff.queries import staff_by_email
 
-TOKEN_PREFIX = "ss_"
+TOKEN_PREFIX = "ss_"  # noqa: S105 (a prefix that makes leaked tokens easy to spot, not a secret)
 # An API token's last use is recorded at most this often, so reads stay reads.
 _LAST_USED_GRANULARITY = timedelta(hours=1)
 
@@ -63,16 +63,19 @@ def check_staff_password(session: Session, email: str, password: str) -> Staff:
     return staff
 
 
-def open_session(session: Session, *, staff: Staff | None = None, customer: Customer | None = None,
-                 days: int) -> IssuedSession:
+def open_session(
+    session: Session, *, staff: Staff | None = None, customer: Customer | None = None, days: int
+) -> IssuedSession:
     token, csrf = new_token(), new_token()
-    session.add(SignInSession(
-        token_digest=digest(token),
-        csrf_token=csrf,
-        staff_id=staff.id if staff else None,
-        customer_id=customer.id if customer else None,
-        expires_at=clock.now() + timedelta(days=days),
-    ))
+    session.add(
+        SignInSession(
+            token_digest=digest(token),
+            csrf_token=csrf,
+            staff_id=staff.id if staff else None,
+            customer_id=customer.id if customer else None,
+            expires_at=clock.now() + timedelta(days=days),
+        )
+    )
     session.flush()
     return IssuedSession(token, csrf)
 
@@ -117,9 +120,7 @@ def create_api_token(session: Session, actor: Actor, staff: Staff, name: str) ->
 
 def list_api_tokens(session: Session, actor: Actor, staff_id: int) -> Sequence[ApiToken]:
     _require_self_or_admin(actor, staff_id)
-    return session.scalars(
-        select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id)
-    ).all()
+    return session.scalars(select(ApiToken).where(ApiToken.staff_id == staff_id).order_by(ApiToken.id)).all()
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int) -> ApiToken:
@@ -148,19 +149,19 @@ def api_token_use_is_stale(session: Session, plaintext: str) -> bool:
 
 
 def record_api_token_use(session: Session, plaintext: str) -> None:
-    session.execute(
-        update(ApiToken).where(ApiToken.token_digest == digest(plaintext)).values(last_used_at=clock.now())
-    )
+    session.execute(update(ApiToken).where(ApiToken.token_digest == digest(plaintext)).values(last_used_at=clock.now()))
 
 
 def issue_magic_link(session: Session, customer: Customer, *, minutes: int) -> str:
     """A single-use sign-in token for `customer`, valid for `minutes`."""
     token = new_token()
-    session.add(MagicLink(
-        customer_id=customer.id,
-        token_digest=digest(token),
-        expires_at=clock.now() + timedelta(minutes=minutes),
-    ))
+    session.add(
+        MagicLink(
+            customer_id=customer.id,
+            token_digest=digest(token),
+            expires_at=clock.now() + timedelta(minutes=minutes),
+        )
+    )
     session.flush()
     return token
 
@@ -175,8 +176,9 @@ def request_magic_link(session: Session, email: str, *, link_base: str, minutes:
     if customer is None:
         return
     token = issue_magic_link(session, customer, minutes=minutes)
-    enqueue(session, "mail.magic_link", customer_id=customer.id, to=email.strip().lower(),
-            link=f"{link_base}?token={token}")
+    enqueue(
+        session, "mail.magic_link", customer_id=customer.id, to=email.strip().lower(), link=f"{link_base}?token={token}"
+    )
 
 
 def redeem_magic_link(session: Session, token: str) -> Customer:
@@ -186,9 +188,7 @@ def redeem_magic_link(session: Session, token: str) -> Customer:
         raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")
     # Conditional update: of two simultaneous redemptions only one matches.
     claimed = session.execute(
-        update(MagicLink)
-        .where(MagicLink.id == link.id, MagicLink.used_at.is_(None))
-        .values(used_at=clock.now())
+        update(MagicLink).where(MagicLink.id == link.id, MagicLink.used_at.is_(None)).values(used_at=clock.now())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")

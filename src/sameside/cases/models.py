@@ -41,9 +41,7 @@ class Case(Base):
     customer: Mapped[Customer] = relationship(lazy="raise")
     owner: Mapped[Staff | None] = relationship(lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")
-    tags: Mapped[list[CaseTag]] = relationship(
-        lazy="raise", cascade="all, delete-orphan", order_by="CaseTag.tag"
-    )
+    tags: Mapped[list[CaseTag]] = relationship(lazy="raise", cascade="all, delete-orphan", order_by="CaseTag.tag")
 
     # Each index serves one shape of list the desk asks for: a team's queue,
     # an agent's own cases, a customer's history, everything in a status. All

@@ -70,9 +70,7 @@ def list_cases(
     if filters.customer_id is not None:
         query = query.where(Case.customer_id == filters.customer_id)
     if filters.tag is not None:
-        query = query.where(
-            Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag == filters.tag.strip().lower()))
-        )
+        query = query.where(Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag == filters.tag.strip().lower())))
     query = _order_and_seek(query, sort, cursor)
     query = query.limit(limit + 1).options(
         joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags)
@@ -124,7 +122,7 @@ def _visible(actor: Actor, filters: CaseFilter) -> ColumnElement[bool]:
     return true()
 
 
-def _order_and_seek(query: Select[tuple[Case]], sort: str, cursor: str | None) -> Select[tuple[Case]]:
+def _order_and_seek(query: Select[Case], sort: str, cursor: str | None) -> Select[Case]:
     descending = sort.startswith("-")
     if sort.endswith("created"):
         if cursor is not None:

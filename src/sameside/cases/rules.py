@@ -44,40 +44,57 @@ class EventType(StrEnum):
     REOPENED = "reopened"
     PRIORITY_CHANGED = "priority_changed"
     TAGGED = "tagged"
-    TRANSFERRED = "transferred"            # with a handoff brief (P2)
+    TRANSFERRED = "transferred"  # with a handoff brief (P2)
     RESTATEMENT_DETECTED = "restatement_detected"
     ESCALATION_REQUESTED = "escalation_requested"  # routes back to the owner (P3)
-    CONSULT_OPENED = "consult_opened"      # P4
+    CONSULT_OPENED = "consult_opened"  # P4
     CONSULT_ANSWERED = "consult_answered"
-    GRANT_MADE = "grant_made"              # P5
+    GRANT_MADE = "grant_made"  # P5
     GRANT_APPROVAL_REQUESTED = "grant_approval_requested"
-    OFFER_SENT = "offer_sent"              # P6
+    OFFER_SENT = "offer_sent"  # P6
     OFFER_CHOSEN = "offer_chosen"
     DECISION_RECORDED = "decision_recorded"  # P7
-    CALLBACK_BOOKED = "callback_booked"    # P1
+    CALLBACK_BOOKED = "callback_booked"  # P1
     CALLBACK_MISSED = "callback_missed"
-    INCIDENT_LINKED = "incident_linked"    # P11
+    INCIDENT_LINKED = "incident_linked"  # P11
     INCIDENT_NOTICE_SENT = "incident_notice_sent"
     REPEAT_CONTACT_LINKED = "repeat_contact_linked"  # P12
-    SURVEY_SENT = "survey_sent"            # P10
+    SURVEY_SENT = "survey_sent"  # P10
     DELIVERY_FAILED = "delivery_failed"
 
 
 # Which moves a person may make. A customer's message moves a case by itself
 # (see `status_after_customer_message`), and reopening is its own verb.
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
-    CaseStatus.NEW: frozenset({
-        CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
-    }),
-    CaseStatus.OPEN: frozenset({
-        CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
-    }),
-    CaseStatus.WAITING_ON_CUSTOMER: frozenset({
-        CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED,
-    }),
-    CaseStatus.WAITING_ON_INTERNAL: frozenset({
-        CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.RESOLVED,
-    }),
+    CaseStatus.NEW: frozenset(
+        {
+            CaseStatus.OPEN,
+            CaseStatus.WAITING_ON_CUSTOMER,
+            CaseStatus.WAITING_ON_INTERNAL,
+            CaseStatus.RESOLVED,
+        }
+    ),
+    CaseStatus.OPEN: frozenset(
+        {
+            CaseStatus.WAITING_ON_CUSTOMER,
+            CaseStatus.WAITING_ON_INTERNAL,
+            CaseStatus.RESOLVED,
+        }
+    ),
+    CaseStatus.WAITING_ON_CUSTOMER: frozenset(
+        {
+            CaseStatus.OPEN,
+            CaseStatus.WAITING_ON_INTERNAL,
+            CaseStatus.RESOLVED,
+        }
+    ),
+    CaseStatus.WAITING_ON_INTERNAL: frozenset(
+        {
+            CaseStatus.OPEN,
+            CaseStatus.WAITING_ON_CUSTOMER,
+            CaseStatus.RESOLVED,
+        }
+    ),
     CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED}),
     CaseStatus.CLOSED: frozenset(),
 }

@@ -69,10 +69,19 @@ def open_case(
     data: dict[str, Any] = {}
     if isinstance(actor, StaffActor):
         data["recorded_by"] = actor.staff_id
-    session.add(TimelineEntry(
-        case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="inbound", channel=channel,
-        author_customer_id=customer.id, body=body, data=data or None, created_at=now,
-    ))
+    session.add(
+        TimelineEntry(
+            case_id=case.id,
+            kind=EntryKind.MESSAGE,
+            is_public=True,
+            direction="inbound",
+            channel=channel,
+            author_customer_id=customer.id,
+            body=body,
+            data=data or None,
+            created_at=now,
+        )
+    )
     _event(session, case, actor, EventType.CREATED, {"channel": channel.value}, at=now)
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
     return case
@@ -101,8 +110,14 @@ def reply(
             raise Forbidden("Customers cannot set a case's status.")
         new_status = rules.status_after_customer_message(case.status)
         entry = TimelineEntry(
-            case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="inbound",
-            channel=channel or Channel.PORTAL, author_customer_id=actor.customer_id, body=body, created_at=now,
+            case_id=case.id,
+            kind=EntryKind.MESSAGE,
+            is_public=True,
+            direction="inbound",
+            channel=channel or Channel.PORTAL,
+            author_customer_id=actor.customer_id,
+            body=body,
+            created_at=now,
         )
         case.last_customer_message_at = now
         if case.status is CaseStatus.RESOLVED:
@@ -114,17 +129,28 @@ def reply(
         new_status = rules.status_after_staff_reply(case.status, status)
         staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
         entry = TimelineEntry(
-            case_id=case.id, kind=EntryKind.MESSAGE, is_public=True, direction="outbound",
-            channel=channel or case.channel, author_staff_id=staff_id, is_automatic=automatic,
-            body=body, created_at=now,
+            case_id=case.id,
+            kind=EntryKind.MESSAGE,
+            is_public=True,
+            direction="outbound",
+            channel=channel or case.channel,
+            author_staff_id=staff_id,
+            is_automatic=automatic,
+            body=body,
+            created_at=now,
         )
-        if rules.is_first_human_reply(already_replied=case.first_human_reply_at is not None,
-                                      by_staff=staff_id is not None, automatic=automatic, public=True):
+        if rules.is_first_human_reply(
+            already_replied=case.first_human_reply_at is not None,
+            by_staff=staff_id is not None,
+            automatic=automatic,
+            public=True,
+        ):
             case.first_human_reply_at = now
             if case.owner_id is None and staff_id is not None:
                 case.owner_id = staff_id
-                _event(session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"},
-                       at=now)
+                _event(
+                    session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"}, at=now
+                )
         _move(session, actor, case, new_status, now)
     session.add(entry)
     case.updated_at = now
@@ -141,8 +167,12 @@ def add_note(session: Session, actor: Actor, case: Case, body: str) -> TimelineE
     body = _clean_text(body, "body", BODY_MAX)
     now = clock.now()
     entry = TimelineEntry(
-        case_id=case.id, kind=EntryKind.NOTE, is_public=False,
-        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None, body=body, created_at=now,
+        case_id=case.id,
+        kind=EntryKind.NOTE,
+        is_public=False,
+        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
+        body=body,
+        created_at=now,
     )
     session.add(entry)
     case.updated_at = now
@@ -198,8 +228,14 @@ def update_details(
     rules.require_staff(actor, "change a case's details")
     now = clock.now()
     if priority is not None and priority is not case.priority:
-        _event(session, case, actor, EventType.PRIORITY_CHANGED,
-               {"from": case.priority.value, "to": priority.value}, at=now)
+        _event(
+            session,
+            case,
+            actor,
+            EventType.PRIORITY_CHANGED,
+            {"from": case.priority.value, "to": priority.value},
+            at=now,
+        )
         case.priority = priority
     if tags is not None:
         cleaned = rules.clean_tags(tags)
@@ -240,14 +276,18 @@ def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
 
 def _event(session: Session, case: Case, actor: Actor, event: EventType, data: dict[str, Any], *, at: Any) -> None:
     """Record an event on the timeline. Status moves are public (the customer sees them); the rest internal."""
-    session.add(TimelineEntry(
-        case_id=case.id, kind=EntryKind.EVENT, event=event,
-        is_public=event in (EventType.STATUS_CHANGED, EventType.REOPENED, EventType.CREATED),
-        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
-        author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
-        data={**data, **({"by": actor.name} if isinstance(actor, SystemActor) else {})},
-        created_at=at,
-    ))
+    session.add(
+        TimelineEntry(
+            case_id=case.id,
+            kind=EntryKind.EVENT,
+            event=event,
+            is_public=event in (EventType.STATUS_CHANGED, EventType.REOPENED, EventType.CREATED),
+            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
+            author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
+            data={**data, **({"by": actor.name} if isinstance(actor, SystemActor) else {})},
+            created_at=at,
+        )
+    )
 
 
 def _clean_text(value: str, field: str, limit: int) -> str:

@@ -19,8 +19,9 @@ from sameside.kit.errors import DomainError
 from sameside.staff import queries as staff_queries
 from sameside.staff import service as staff_service
 
-app = typer.Typer(help="Sameside — the help desk that plays on the customer's side.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Sameside — the help desk that plays on the customer's side.", no_args_is_help=True, add_completion=False
+)
 user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
@@ -45,8 +46,10 @@ def init() -> None:
     """Create the database, or migrate it to the newest schema."""
     database = _database()
     migrate.upgrade(database)
-    err.print(f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
-              f"(revision {migrate.current_revision(database)}).")
+    err.print(
+        f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
+        f"(revision {migrate.current_revision(database)})."
+    )
 
 
 @app.command()
@@ -59,8 +62,16 @@ def serve(
     """Serve the web pages and the API."""
     import uvicorn
 
-    uvicorn.run("sameside.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info", server_header=False)
+    uvicorn.run(
+        "sameside.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+        server_header=False,
+    )
 
 
 @user_app.command("add")
@@ -84,8 +95,14 @@ def user_add(
                     _fail(f"There is no department {department!r}.")
                 department_id = match[0].id
             staff = staff_service.add_staff(
-                session, SYSTEM, email=email, name=name or email.split("@")[0], role=role,
-                team_id=team_id, department_id=department_id, password=password,
+                session,
+                SYSTEM,
+                email=email,
+                name=name or email.split("@", maxsplit=1)[0],
+                role=role,
+                team_id=team_id,
+                department_id=department_id,
+                password=password,
             )
             err.print(f"Added {staff.email} as {staff.role.value} (id {staff.id}).")
     except DomainError as error:

@@ -47,9 +47,7 @@ class Customer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

@@ -61,8 +61,9 @@ def find_or_create(
     return customer, True
 
 
-def add_identity(session: Session, actor: Actor, customer: Customer, kind: IdentityKind,
-                 value: str) -> CustomerIdentity:
+def add_identity(
+    session: Session, actor: Actor, customer: Customer, kind: IdentityKind, value: str
+) -> CustomerIdentity:
     rules.require_staff_for_tier(actor)
     normalized = normalize_identity(kind, value)
     owner = _customer_by_identity(session, kind, normalized)
@@ -81,15 +82,15 @@ class PreferenceChanges:
     """What a preferences update may change; fields left UNSET stay as they are."""
 
     name: str | Unset = UNSET
-    preferred_channel: Channel | None | Unset = UNSET
-    language: str | None | Unset = UNSET
-    form_of_address: str | None | Unset = UNSET
-    timezone: str | None | Unset = UNSET
-    contact_window_start: str | None | Unset = UNSET
-    contact_window_end: str | None | Unset = UNSET
-    accessibility_notes: str | None | Unset = UNSET
+    preferred_channel: Channel | Unset | None = UNSET
+    language: str | Unset | None = UNSET
+    form_of_address: str | Unset | None = UNSET
+    timezone: str | Unset | None = UNSET
+    contact_window_start: str | Unset | None = UNSET
+    contact_window_end: str | Unset | None = UNSET
+    accessibility_notes: str | Unset | None = UNSET
     tier: Tier | Unset = UNSET
-    organization_id: int | None | Unset = UNSET
+    organization_id: int | Unset | None = UNSET
 
 
 def update_customer(session: Session, actor: Actor, customer: Customer, changes: PreferenceChanges) -> Customer:
@@ -114,12 +115,14 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     if changes.contact_window_start is not UNSET:
         customer.contact_window_start = (
             rules.check_time_of_day(changes.contact_window_start, "contact_window_start")
-            if changes.contact_window_start else None
+            if changes.contact_window_start
+            else None
         )
     if changes.contact_window_end is not UNSET:
         customer.contact_window_end = (
             rules.check_time_of_day(changes.contact_window_end, "contact_window_end")
-            if changes.contact_window_end else None
+            if changes.contact_window_end
+            else None
         )
     if (customer.contact_window_start is None) != (customer.contact_window_end is None):
         raise Invalid("A contact window needs both a start and an end.")
@@ -135,8 +138,9 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     return customer
 
 
-def create_organization(session: Session, actor: Actor, *, name: str, domain: str | None = None,
-                        tier: Tier = Tier.STANDARD) -> Organization:
+def create_organization(
+    session: Session, actor: Actor, *, name: str, domain: str | None = None, tier: Tier = Tier.STANDARD
+) -> Organization:
     rules.require_staff_for_tier(actor)
     org = Organization(name=name.strip()[:200], domain=domain.strip().lower() if domain else None, tier=tier)
     session.add(org)

@@ -54,5 +54,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def str_enum(cls: type[StrEnum]) -> Enum:
     """A string enum stored as its values in a VARCHAR with a CHECK (portable across backends)."""
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+    return Enum(
+        cls,
+        native_enum=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+        create_constraint=True,
+        name=cls.__name__.lower(),
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 
 from sameside.db.engine import Database
 
@@ -28,7 +29,5 @@ def upgrade(database: Database) -> None:
 
 
 def current_revision(database: Database) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     with database.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

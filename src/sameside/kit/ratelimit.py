@@ -31,9 +31,7 @@ class RateLimiter:
                 hits.popleft()
             if len(hits) >= self.limit:
                 retry = max(1, math.ceil(hits[0] + self.window - now))
-                raise TooManyRequests(
-                    f"Too many attempts; try again in {retry} seconds.", retry_after=retry
-                )
+                raise TooManyRequests(f"Too many attempts; try again in {retry} seconds.", retry_after=retry)
             hits.append(now)
             if len(self._hits) > 100_000:  # bound memory under a spray of keys
                 self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}

@@ -58,8 +58,8 @@ def update_staff(
     *,
     name: str | None = None,
     role: Role | None = None,
-    team_id: int | None | Unset = UNSET,
-    department_id: int | None | Unset = UNSET,
+    team_id: int | Unset | None = UNSET,
+    department_id: int | Unset | None = UNSET,
     is_active: bool | None = None,
 ) -> Staff:
     """Change what is given; UNSET leaves the nullable links as they are."""
@@ -97,8 +97,9 @@ def create_team(session: Session, actor: Actor, *, slug: str, name: str, email: 
     return team
 
 
-def update_team(session: Session, actor: Actor, team: Team, *, name: str | None = None,
-                email: str | None = None) -> Team:
+def update_team(
+    session: Session, actor: Actor, team: Team, *, name: str | None = None, email: str | None = None
+) -> Team:
     rules.require_admin(actor)
     if name is not None:
         team.name = name.strip() or team.name
@@ -121,8 +122,14 @@ def create_department(
     return department
 
 
-def update_department(session: Session, actor: Actor, department: Department, *,
-                      name: str | None = None, service_level_hours: int | None = None) -> Department:
+def update_department(
+    session: Session,
+    actor: Actor,
+    department: Department,
+    *,
+    name: str | None = None,
+    service_level_hours: int | None = None,
+) -> Department:
     rules.require_admin(actor)
     if name is not None:
         department.name = name.strip() or department.name

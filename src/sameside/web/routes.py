@@ -15,10 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from sameside import __version__
-from sameside.api.auth import set_session_cookies
-from sameside.api.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, WriteSession, database
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
+from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, WriteSession, database, set_session_cookies
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.secrets import same
@@ -60,9 +59,16 @@ def _viewer(request: Request) -> tuple[StaffActor | CustomerActor | None, str | 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     actor, viewer_name, csrf = _viewer(request)
     return templates.TemplateResponse(
-        request, name,
-        {"actor": actor, "viewer_name": viewer_name, "csrf": csrf, "version": __version__,
-         "is_staff": isinstance(actor, StaffActor), **context},
+        request,
+        name,
+        {
+            "actor": actor,
+            "viewer_name": viewer_name,
+            "csrf": csrf,
+            "version": __version__,
+            "is_staff": isinstance(actor, StaffActor),
+            **context,
+        },
         status_code=status_code,
     )
 

@@ -30,10 +30,9 @@ class LimitBody:
             await self.app(scope, receive, send)
             return
         for name, value in scope["headers"]:
-            if name == b"content-length":
-                if not value.isdigit() or int(value) > self.limit:
-                    await _too_large(send, self.limit)
-                    return
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
+                await _too_large(send, self.limit)
+                return
         seen = 0
         started = False
 
@@ -60,14 +59,25 @@ class LimitBody:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = json.dumps({
-        "type": "urn:sameside:problem:too-large", "title": "Request too large", "status": 413,
-        "detail": f"The request body may be at most {limit:,} bytes.",
-    }).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
-    ]})
+    body = json.dumps(
+        {
+            "type": "urn:sameside:problem:too-large",
+            "title": "Request too large",
+            "status": 413,
+            "detail": f"The request body may be at most {limit:,} bytes.",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -32,8 +32,13 @@ def problem(status: int, title: str, detail: str, *, slug: str | None = None, **
 
 
 _HTTP_TITLES = {
-    400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 413: "Request too large", 415: "Unsupported media type",
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request too large",
+    415: "Unsupported media type",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -88,7 +88,9 @@ def _authenticate(request: Request) -> StaffActor | CustomerActor | None:
 # Declared so the OpenAPI description (and the docs' Authorize button) knows
 # both ways in; `_authenticate` does the actual checking.
 _bearer = HTTPBearer(auto_error=False, description="An API token from `POST /api/v1/tokens` or the CLI.")
-_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="Browser session (send X-CSRF-Token on writes).")
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Browser session (send X-CSRF-Token on writes)."
+)
 Documented = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 DocumentedCookie = Annotated[str | None, Depends(_cookie)]
 
@@ -128,3 +130,26 @@ StaffUser = Annotated[StaffActor, Depends(require_staff)]
 Admin = Annotated[StaffActor, Depends(require_admin)]
 CustomerUser = Annotated[CustomerActor, Depends(require_customer)]
 AppSettings = Annotated[Settings, Depends(settings)]
+
+
+def set_session_cookies(response: Response, settings: Settings, issued: auth.IssuedSession) -> None:
+    max_age = settings.session_days * 86400
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    # Readable by our own pages' scripts, so they can echo it as X-CSRF-Token.
+    response.set_cookie(
+        CSRF_COOKIE,
+        issued.csrf_token,
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        path="/",
+    )
