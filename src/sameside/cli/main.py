@@ -149,17 +149,32 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed, for the same demo every time.")] = 7,
     once: Annotated[bool, typer.Option(help="Do nothing if the demo was seeded already.")] = False,
 ) -> None:
-    """Fill the database with a believable demo: teams, departments, staff, customers and cases."""
-    from sameside.demo.seed import already_seeded, seed_demo
+    """Fill the database with a believable demo, then say how to sign in to it."""
+    from sameside.demo import seed as demo_data
 
+    settings = Settings()
     database = _database()
     migrate.upgrade(database)
     with database.unit_of_work() as session:
-        if once and already_seeded(session):
-            err.print("Demo data is already there.")
-            return
-        summary = seed_demo(session, cases=cases, seed=seed)
-    err.print(summary)
+        if once and demo_data.already_seeded(session):
+            err.print("Demo data is already there (seeded once; delete ./var to start over).")
+        else:
+            err.print(demo_data.seed_demo(session, cases=cases, seed=seed))
+    with database.unit_of_work() as session:
+        customer = customer_by_email(session, demo_data.DEMO_CUSTOMER_EMAIL)
+        link = None
+        if customer is not None:
+            token = auth.issue_magic_link(session, customer, minutes=24 * 60)
+            link = f"{settings.base_url}/auth/magic?token={token}"
+    err.print(
+        f"\n[bold]Sameside is at {settings.base_url}[/]  (API docs: {settings.base_url}/api/v1/docs)\n"
+        f"  Sign in as an agent:      {demo_data.DEMO_AGENT_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
+        f"  … as a supervisor:        {demo_data.DEMO_SUPERVISOR_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
+        f"  … as an admin:            {demo_data.DEMO_ADMIN_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
+        f"  Sign in as a customer:    {link or '(no demo customer)'}\n"
+        f"                            (a magic link for {demo_data.DEMO_CUSTOMER_EMAIL}, valid 24 h, single use)\n",
+        soft_wrap=True,
+    )
 
 
 @app.command()
