@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -38,7 +41,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(settings.database_url, echo=settings.log_sql, pool_size=settings.db_pool_size)
     wiring.wire()
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Few threads, not anyio's default 40: request work is short and
+        # CPU-bound under one GIL, and a crowd of threads only makes the one
+        # holding SQLite's write lock wait longer for its turn.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Sameside API",
         version=__version__,
         description=API_DESCRIPTION,

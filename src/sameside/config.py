@@ -34,4 +34,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     """Connections per process (PostgreSQL); SQLite uses one per thread."""
 
+    worker_threads: int = 4
+    """Threads per process that run request handlers (they share one GIL)."""
+
     log_sql: bool = False

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from sameside.edge.deps import Admin, ReadSession, StaffUser, WriteSession
+from sameside.edge.deps import Admin, ReadSession, StaffUser, Write
 from sameside.kit.unset import UNSET
 from sameside.staff import queries, service
 from sameside.staff.schemas import (
@@ -37,18 +37,19 @@ def read_me(actor: StaffUser, session: ReadSession) -> StaffOut:
 
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
-def add_staff(body: StaffCreate, actor: Admin, session: WriteSession) -> StaffOut:
-    staff = service.add_staff(
-        session,
-        actor,
-        email=body.email,
-        name=body.name,
-        role=body.role,
-        team_id=body.team_id,
-        department_id=body.department_id,
-        password=body.password,
-    )
-    return StaffOut.model_validate(staff)
+def add_staff(body: StaffCreate, actor: Admin, write: Write) -> StaffOut:
+    with write() as session:
+        staff = service.add_staff(
+            session,
+            actor,
+            email=body.email,
+            name=body.name,
+            role=body.role,
+            team_id=body.team_id,
+            department_id=body.department_id,
+            password=body.password,
+        )
+        return StaffOut.model_validate(staff)
 
 
 @router.get("/staff/{staff_id}", response_model=StaffOut)
@@ -57,22 +58,23 @@ def read_staff(staff_id: Id, _: StaffUser, session: ReadSession) -> StaffOut:
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffOut)
-def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, session: WriteSession) -> StaffOut:
-    staff = queries.get_staff(session, staff_id)
-    given = body.model_fields_set
-    service.update_staff(
-        session,
-        actor,
-        staff,
-        name=body.name,
-        role=body.role,
-        is_active=body.is_active,
-        team_id=body.team_id if "team_id" in given else UNSET,
-        department_id=body.department_id if "department_id" in given else UNSET,
-    )
-    if body.password is not None:
-        service.set_password(session, actor, staff, body.password)
-    return StaffOut.model_validate(staff)
+def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, write: Write) -> StaffOut:
+    with write() as session:
+        staff = queries.get_staff(session, staff_id)
+        given = body.model_fields_set
+        service.update_staff(
+            session,
+            actor,
+            staff,
+            name=body.name,
+            role=body.role,
+            is_active=body.is_active,
+            team_id=body.team_id if "team_id" in given else UNSET,
+            department_id=body.department_id if "department_id" in given else UNSET,
+        )
+        if body.password is not None:
+            service.set_password(session, actor, staff, body.password)
+        return StaffOut.model_validate(staff)
 
 
 @router.get("/teams", response_model=list[TeamOut])
@@ -81,14 +83,18 @@ def list_teams(_: StaffUser, session: ReadSession) -> list[TeamOut]:
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamOut)
-def create_team(body: TeamCreate, actor: Admin, session: WriteSession) -> TeamOut:
-    return TeamOut.model_validate(service.create_team(session, actor, slug=body.slug, name=body.name, email=body.email))
+def create_team(body: TeamCreate, actor: Admin, write: Write) -> TeamOut:
+    with write() as session:
+        return TeamOut.model_validate(
+            service.create_team(session, actor, slug=body.slug, name=body.name, email=body.email)
+        )
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def update_team(team_id: Id, body: TeamUpdate, actor: Admin, session: WriteSession) -> TeamOut:
-    team = queries.get_team(session, team_id)
-    return TeamOut.model_validate(service.update_team(session, actor, team, name=body.name, email=body.email))
+def update_team(team_id: Id, body: TeamUpdate, actor: Admin, write: Write) -> TeamOut:
+    with write() as session:
+        team = queries.get_team(session, team_id)
+        return TeamOut.model_validate(service.update_team(session, actor, team, name=body.name, email=body.email))
 
 
 @router.get("/departments", response_model=list[DepartmentOut])
@@ -97,15 +103,19 @@ def list_departments(_: StaffUser, session: ReadSession) -> list[DepartmentOut]:
 
 
 @router.post("/departments", status_code=status.HTTP_201_CREATED, response_model=DepartmentOut)
-def create_department(body: DepartmentCreate, actor: Admin, session: WriteSession) -> DepartmentOut:
-    department = service.create_department(
-        session, actor, slug=body.slug, name=body.name, service_level_hours=body.service_level_hours
-    )
-    return DepartmentOut.model_validate(department)
+def create_department(body: DepartmentCreate, actor: Admin, write: Write) -> DepartmentOut:
+    with write() as session:
+        department = service.create_department(
+            session, actor, slug=body.slug, name=body.name, service_level_hours=body.service_level_hours
+        )
+        return DepartmentOut.model_validate(department)
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-def update_department(department_id: Id, body: DepartmentUpdate, actor: Admin, session: WriteSession) -> DepartmentOut:
-    department = queries.get_department(session, department_id)
-    service.update_department(session, actor, department, name=body.name, service_level_hours=body.service_level_hours)
-    return DepartmentOut.model_validate(department)
+def update_department(department_id: Id, body: DepartmentUpdate, actor: Admin, write: Write) -> DepartmentOut:
+    with write() as session:
+        department = queries.get_department(session, department_id)
+        service.update_department(
+            session, actor, department, name=body.name, service_level_hours=body.service_level_hours
+        )
+        return DepartmentOut.model_validate(department)

@@ -25,7 +25,7 @@ from sameside.edge.deps import (
     MaybeUser,
     ReadSession,
     StaffUser,
-    WriteSession,
+    Write,
     set_session_cookies,
 )
 from sameside.kit.ratelimit import RateLimiter
@@ -44,59 +44,59 @@ def _client(request: Request) -> str:
 
 
 @router.post("/auth/sign-in", response_model=SignedIn)
-def sign_in(
-    body: SignIn, request: Request, response: Response, session: WriteSession, settings: AppSettings
-) -> SignedIn:
+def sign_in(body: SignIn, request: Request, response: Response, write: Write, settings: AppSettings) -> SignedIn:
     """Staff sign in with email and password; sets an HttpOnly session cookie.
 
     A wrong email and a wrong password get the same answer; attempts are
     limited per address and per client.
     """
-    limiter = _limiter(request, "sign_in_limiter")
-    limiter.hit(f"ip:{_client(request)}")
-    limiter.hit(f"email:{body.email.strip().lower()}")
-    staff = auth.check_staff_password(session, body.email, body.password)
-    issued = auth.open_session(session, staff=staff, days=settings.session_days)
-    set_session_cookies(response, settings, issued)
-    return SignedIn(kind="staff", id=staff.id, name=staff.name, role=staff.role.value, csrf_token=issued.csrf_token)
+    with write() as session:
+        limiter = _limiter(request, "sign_in_limiter")
+        limiter.hit(f"ip:{_client(request)}")
+        limiter.hit(f"email:{body.email.strip().lower()}")
+        staff = auth.check_staff_password(session, body.email, body.password)
+        issued = auth.open_session(session, staff=staff, days=settings.session_days)
+        set_session_cookies(response, settings, issued)
+        return SignedIn(kind="staff", id=staff.id, name=staff.name, role=staff.role.value, csrf_token=issued.csrf_token)
 
 
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
-def sign_out(request: Request, _: MaybeUser, session: WriteSession) -> Response:
+def sign_out(request: Request, _: MaybeUser, write: Write) -> Response:
     """End this browser session (idempotent)."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        auth.close_session(session, token)
-    response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-    return response
+    with write() as session:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            auth.close_session(session, token)
+        response = Response(status_code=status.HTTP_204_NO_CONTENT)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(CSRF_COOKIE, path="/")
+        return response
 
 
 @router.post("/auth/magic-link", status_code=status.HTTP_202_ACCEPTED)
-def request_magic_link(
-    body: MagicLinkRequest, request: Request, session: WriteSession, settings: AppSettings
-) -> dict[str, str]:
+def request_magic_link(body: MagicLinkRequest, request: Request, write: Write, settings: AppSettings) -> dict[str, str]:
     """Email a customer a sign-in link. Answers the same whether or not the address is known."""
-    limiter = _limiter(request, "magic_link_limiter")
-    limiter.hit(f"ip:{_client(request)}")
-    limiter.hit(f"email:{body.email.strip().lower()}")
-    auth.request_magic_link(
-        session, body.email, link_base=f"{settings.base_url}/auth/magic", minutes=settings.magic_link_minutes
-    )
-    return {"detail": "If this address belongs to a customer, a sign-in link is on its way."}
+    with write() as session:
+        limiter = _limiter(request, "magic_link_limiter")
+        limiter.hit(f"ip:{_client(request)}")
+        limiter.hit(f"email:{body.email.strip().lower()}")
+        auth.request_magic_link(
+            session, body.email, link_base=f"{settings.base_url}/auth/magic", minutes=settings.magic_link_minutes
+        )
+        return {"detail": "If this address belongs to a customer, a sign-in link is on its way."}
 
 
 @router.post("/auth/magic-link/redeem", response_model=SignedIn)
 def redeem_magic_link(
-    body: MagicLinkRedeem, request: Request, response: Response, session: WriteSession, settings: AppSettings
+    body: MagicLinkRedeem, request: Request, response: Response, write: Write, settings: AppSettings
 ) -> SignedIn:
     """Exchange a magic link's token for a customer session (once)."""
-    _limiter(request, "magic_link_limiter").hit(f"redeem:{_client(request)}")
-    customer = auth.redeem_magic_link(session, body.token)
-    issued = auth.open_session(session, customer=customer, days=settings.session_days)
-    set_session_cookies(response, settings, issued)
-    return _customer_signed_in(customer, issued.csrf_token)
+    with write() as session:
+        _limiter(request, "magic_link_limiter").hit(f"redeem:{_client(request)}")
+        customer = auth.redeem_magic_link(session, body.token)
+        issued = auth.open_session(session, customer=customer, days=settings.session_days)
+        set_session_cookies(response, settings, issued)
+        return _customer_signed_in(customer, issued.csrf_token)
 
 
 def _customer_signed_in(customer: Customer, csrf: str) -> SignedIn:
@@ -110,14 +110,16 @@ def list_tokens(actor: StaffUser, session: ReadSession) -> list[TokenOut]:
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated, tags=["tokens"])
-def create_token(body: TokenCreate, actor: StaffUser, session: WriteSession) -> TokenCreated:
+def create_token(body: TokenCreate, actor: StaffUser, write: Write) -> TokenCreated:
     """A new API token for you; the token is shown in this response only."""
-    token, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), body.name)
-    return TokenCreated(**token_out(token).model_dump(), token=plaintext)
+    with write() as session:
+        token, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), body.name)
+        return TokenCreated(**token_out(token).model_dump(), token=plaintext)
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
-def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], actor: StaffUser, session: WriteSession) -> Response:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], actor: StaffUser, write: Write) -> Response:
     """Revoke a token at once; admins may revoke anyone's."""
-    auth.revoke_api_token(session, actor, token_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    with write() as session:
+        auth.revoke_api_token(session, actor, token_id)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -27,7 +27,7 @@ from sameside.cases.schemas import (
 )
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
-from sameside.edge.deps import ReadSession, StaffUser, User, WriteSession
+from sameside.edge.deps import ReadSession, StaffUser, User, Write
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.staff import queries as staff_queries
@@ -44,41 +44,42 @@ def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) ->
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
-def open_case(body: CaseCreate, actor: User, session: WriteSession) -> CaseOut:
+def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
     """Open a case from any channel. The customer is found by identity, or created."""
-    customer: Customer
-    if isinstance(actor, CustomerActor):
-        if body.customer is not None:
-            raise Forbidden("Customers open cases for themselves; leave out `customer`.")
-        if body.team_id is not None or body.tags:
-            raise Forbidden("Customers cannot set a case's team or tags.")
-        found = session.get(Customer, actor.customer_id)
-        assert found is not None
-        customer = found
-        channel = Channel.PORTAL
-    else:
-        if body.customer is None:
-            raise Invalid("customer: give the customer's email or phone.")
-        if body.channel is None:
-            raise Invalid("channel: say where this contact came from (email, portal, chat or phone).")
-        ref = body.customer
-        kind, value = (IdentityKind.EMAIL, ref.email) if ref.email else (IdentityKind.PHONE, ref.phone or "")
-        customer, _ = customers.find_or_create(session, kind=kind, value=value, name=ref.name)
-        channel = body.channel
-    team = staff_queries.get_team(session, body.team_id) if body.team_id is not None else None
-    case = service.open_case(
-        session,
-        actor,
-        customer=customer,
-        subject=body.subject,
-        body=body.body,
-        channel=channel,
-        team=team,
-        priority=body.priority,
-        tags=body.tags,
-        shared_with_organization=body.shared_with_organization,
-    )
-    return presenters.case_out(case)
+    with write() as session:
+        customer: Customer
+        if isinstance(actor, CustomerActor):
+            if body.customer is not None:
+                raise Forbidden("Customers open cases for themselves; leave out `customer`.")
+            if body.team_id is not None or body.tags:
+                raise Forbidden("Customers cannot set a case's team or tags.")
+            found = session.get(Customer, actor.customer_id)
+            assert found is not None
+            customer = found
+            channel = Channel.PORTAL
+        else:
+            if body.customer is None:
+                raise Invalid("customer: give the customer's email or phone.")
+            if body.channel is None:
+                raise Invalid("channel: say where this contact came from (email, portal, chat or phone).")
+            ref = body.customer
+            kind, value = (IdentityKind.EMAIL, ref.email) if ref.email else (IdentityKind.PHONE, ref.phone or "")
+            customer, _ = customers.find_or_create(session, kind=kind, value=value, name=ref.name)
+            channel = body.channel
+        team = staff_queries.get_team(session, body.team_id) if body.team_id is not None else None
+        case = service.open_case(
+            session,
+            actor,
+            customer=customer,
+            subject=body.subject,
+            body=body.body,
+            channel=channel,
+            team=team,
+            priority=body.priority,
+            tags=body.tags,
+            shared_with_organization=body.shared_with_organization,
+        )
+        return presenters.case_out(case)
 
 
 @router.get("", response_model=CasePage)
@@ -117,58 +118,65 @@ def read_case(number: CaseNumber, actor: User, session: ReadSession) -> CaseDeta
 
 
 @router.patch("/{number}", response_model=CaseOut)
-def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, session: WriteSession) -> CaseOut:
+def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: Write) -> CaseOut:
     """Change priority or tags."""
-    case = case_for(session, actor, number, for_update=True)
-    service.update_details(session, actor, case, priority=body.priority, tags=body.tags)
-    return _reload(session, actor, number)
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        service.update_details(session, actor, case, priority=body.priority, tags=body.tags)
+        return _reload(session, actor, number)
 
 
 @router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
-def reply(number: CaseNumber, body: ReplyIn, actor: User, session: WriteSession) -> TimelineEntryOut:
+def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write) -> TimelineEntryOut:
     """Reply to the customer (staff), or add to the conversation (the customer)."""
-    case = case_for(session, actor, number, for_update=True)
-    entry = service.reply(session, actor, case, body.body, status=body.status)
-    return _entry(session, actor, entry.id)
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        entry = service.reply(session, actor, case, body.body, status=body.status)
+        return _entry(session, actor, entry.id)
 
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
-def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, session: WriteSession) -> TimelineEntryOut:
+def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -> TimelineEntryOut:
     """An internal note, never shown to the customer."""
-    case = case_for(session, actor, number, for_update=True)
-    entry = service.add_note(session, actor, case, body.body)
-    return _entry(session, actor, entry.id)
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        entry = service.add_note(session, actor, case, body.body)
+        return _entry(session, actor, entry.id)
 
 
 @router.put("/{number}/owner", response_model=CaseOut)
-def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, session: WriteSession) -> CaseOut:
+def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, write: Write) -> CaseOut:
     """Set the case's one accountable owner, or clear it."""
-    case = case_for(session, actor, number, for_update=True)
-    owner = staff_queries.get_staff(session, body.owner_id) if body.owner_id is not None else None
-    service.assign(session, actor, case, owner)
-    return _reload(session, actor, number)
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        owner = staff_queries.get_staff(session, body.owner_id) if body.owner_id is not None else None
+        service.assign(session, actor, case, owner)
+        return _reload(session, actor, number)
 
 
 @router.put("/{number}/status", response_model=CaseOut)
-def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, session: WriteSession) -> CaseOut:
+def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, write: Write) -> CaseOut:
     """Move the case along its status machine; a refused move is a 409 saying why."""
-    case = case_for(session, actor, number, for_update=True)
-    service.change_status(session, actor, case, body.status)
-    return _reload(session, actor, number)
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        service.change_status(session, actor, case, body.status)
+        return _reload(session, actor, number)
 
 
 @router.post("/{number}/resolve", response_model=CaseOut)
-def resolve(number: CaseNumber, actor: StaffUser, session: WriteSession, body: ResolveIn | None = None) -> CaseOut:
-    case = case_for(session, actor, number, for_update=True)
-    service.resolve(session, actor, case, note=body.note if body else None)
-    return _reload(session, actor, number)
+def resolve(number: CaseNumber, actor: StaffUser, write: Write, body: ResolveIn | None = None) -> CaseOut:
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        service.resolve(session, actor, case, note=body.note if body else None)
+        return _reload(session, actor, number)
 
 
 @router.post("/{number}/reopen", response_model=CaseOut)
-def reopen(number: CaseNumber, actor: StaffUser, session: WriteSession) -> CaseOut:
-    case = case_for(session, actor, number, for_update=True)
-    service.reopen(session, actor, case)
-    return _reload(session, actor, number)
+def reopen(number: CaseNumber, actor: StaffUser, write: Write) -> CaseOut:
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        service.reopen(session, actor, case)
+        return _reload(session, actor, number)
 
 
 def _entry(session: Session, actor: StaffActor | CustomerActor, entry_id: int) -> TimelineEntryOut:

@@ -20,7 +20,7 @@ from sameside.customers.schemas import (
     OrganizationCreate,
     OrganizationOut,
 )
-from sameside.edge.deps import CustomerUser, ReadSession, StaffUser, User, WriteSession
+from sameside.edge.deps import CustomerUser, ReadSession, StaffUser, User, Write
 
 router = APIRouter(tags=["customers"])
 
@@ -34,11 +34,14 @@ def read_me(actor: CustomerUser, session: ReadSession) -> CustomerOut:
 
 
 @router.patch("/customers/me", response_model=CustomerOut)
-def update_me(body: CustomerUpdate, actor: CustomerUser, session: WriteSession) -> CustomerOut:
+def update_me(body: CustomerUpdate, actor: CustomerUser, write: Write) -> CustomerOut:
     """Customers set their own preferences (P14)."""
-    customer = customer_for(session, actor, actor.customer_id)
-    service.update_customer(session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True)))
-    return presenters.customer_out(customer)
+    with write() as session:
+        customer = customer_for(session, actor, actor.customer_id)
+        service.update_customer(
+            session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True))
+        )
+        return presenters.customer_out(customer)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
@@ -47,23 +50,25 @@ def read_customer(customer_id: CustomerId, actor: User, session: ReadSession) ->
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
-def update_customer(
-    customer_id: CustomerId, body: CustomerStaffUpdate, actor: StaffUser, session: WriteSession
-) -> CustomerOut:
+def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: StaffUser, write: Write) -> CustomerOut:
     """Staff update a customer's preferences, tier or organization."""
-    customer = customer_for(session, actor, customer_id)
-    service.update_customer(session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True)))
-    session.expire(customer, ["organization"])
-    return presenters.customer_out(customer_for(session, actor, customer_id))
+    with write() as session:
+        customer = customer_for(session, actor, customer_id)
+        service.update_customer(
+            session, actor, customer, service.PreferenceChanges(**body.model_dump(exclude_unset=True))
+        )
+        session.expire(customer, ["organization"])
+        return presenters.customer_out(customer_for(session, actor, customer_id))
 
 
 @router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
-def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, session: WriteSession) -> CustomerOut:
+def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write) -> CustomerOut:
     """Record another address or number by which we know this customer."""
-    customer = customer_for(session, actor, customer_id)
-    service.add_identity(session, actor, customer, body.kind, body.value)
-    session.expire(customer, ["identities"])
-    return presenters.customer_out(customer_for(session, actor, customer_id))
+    with write() as session:
+        customer = customer_for(session, actor, customer_id)
+        service.add_identity(session, actor, customer, body.kind, body.value)
+        session.expire(customer, ["identities"])
+        return presenters.customer_out(customer_for(session, actor, customer_id))
 
 
 @router.get("/customers/{customer_id}/cases", response_model=CasePage)
@@ -82,6 +87,7 @@ def customer_cases(
 
 
 @router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
-def create_organization(body: OrganizationCreate, actor: StaffUser, session: WriteSession) -> OrganizationOut:
-    org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
-    return OrganizationOut.model_validate(org)
+def create_organization(body: OrganizationCreate, actor: StaffUser, write: Write) -> OrganizationOut:
+    with write() as session:
+        org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
+        return OrganizationOut.model_validate(org)

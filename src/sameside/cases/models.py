@@ -90,6 +90,7 @@ class TimelineEntry(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
+    case: Mapped[Case] = relationship(lazy="raise")
     author_staff: Mapped[Staff | None] = relationship(lazy="raise")
     author_customer: Mapped[Customer | None] = relationship(lazy="raise")
 

@@ -64,25 +64,17 @@ def open_case(
         last_customer_message_at=now,
     )
     case.tags = [CaseTag(tag=t) for t in rules.clean_tags(tags or [])]
-    session.add(case)
-    session.flush()
     data: dict[str, Any] = {}
     if isinstance(actor, StaffActor):
         data["recorded_by"] = actor.staff_id
-    session.add(
-        TimelineEntry(
-            case_id=case.id,
-            kind=EntryKind.MESSAGE,
-            is_public=True,
-            direction="inbound",
-            channel=channel,
-            author_customer_id=customer.id,
-            body=body,
-            data=data or None,
-            created_at=now,
-        )
-    )
+    # One flush writes the case, its tags and its first entries together.
+    session.add(case)
+    session.add(TimelineEntry(
+        case=case, kind=EntryKind.MESSAGE, is_public=True, direction="inbound", channel=channel,
+        author_customer_id=customer.id, body=body, data=data or None, created_at=now,
+    ))
     _event(session, case, actor, EventType.CREATED, {"channel": channel.value}, at=now)
+    session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
     return case
 
@@ -278,7 +270,7 @@ def _event(session: Session, case: Case, actor: Actor, event: EventType, data: d
     """Record an event on the timeline. Status moves are public (the customer sees them); the rest internal."""
     session.add(
         TimelineEntry(
-            case_id=case.id,
+            case=case,
             kind=EntryKind.EVENT,
             event=event,
             is_public=event in (EventType.STATUS_CHANGED, EventType.REOPENED, EventType.CREATED),

@@ -41,17 +41,22 @@ def find_or_create(
     if found is not None:
         return found, False
     display = (name or "").strip() or _name_from_identity(kind, normalized)
+    customer = Customer(name=display[:200], identities=[CustomerIdentity(kind=kind, value=normalized)])
+    if kind is IdentityKind.EMAIL:
+        org = session.execute(
+            select(Organization.id, Organization.tier).where(Organization.domain == normalized.rpartition("@")[2])
+        ).first()
+        if org is not None:
+            customer.organization_id, customer.tier = org.id, org.tier
+    if session.get_bind().dialect.name == "sqlite":
+        # Write transactions on SQLite begin IMMEDIATE, so no other writer can
+        # slip in between our look-up and this insert: no race to guard.
+        session.add(customer)
+        session.flush()
+        return customer, True
     try:
         with session.begin_nested():
-            customer = Customer(name=display[:200])
-            if kind is IdentityKind.EMAIL:
-                org = _organization_for_domain(session, normalized.rpartition("@")[2])
-                if org is not None:
-                    customer.organization_id = org.id
-                    customer.tier = org.tier
             session.add(customer)
-            session.flush()
-            session.add(CustomerIdentity(customer_id=customer.id, kind=kind, value=normalized))
             session.flush()
     except IntegrityError:
         found = _customer_by_identity(session, kind, normalized)
@@ -154,10 +159,6 @@ def _customer_by_identity(session: Session, kind: IdentityKind, normalized: str)
         .join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
         .where(CustomerIdentity.kind == kind, CustomerIdentity.value == normalized)
     )
-
-
-def _organization_for_domain(session: Session, domain: str) -> Organization | None:
-    return session.scalar(select(Organization).where(Organization.domain == domain))
 
 
 def _name_from_identity(kind: IdentityKind, normalized: str) -> str:

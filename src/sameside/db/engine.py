@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,15 +51,33 @@ class Database:
             kwargs["max_overflow"] = 20
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(self.url, **kwargs)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(sameside_write=True), expire_on_commit=False, autoflush=False
+        )
+        self._write_lock = threading.Lock() if self.is_sqlite else None
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            # The driver is in autocommit mode; we emit BEGIN ourselves so that
-            # write sessions can ask for IMMEDIATE.
-            event.listen(self.engine, "begin", _sqlite_begin)
-        write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._reader = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self._writer = sessionmaker(write_engine, expire_on_commit=False, autoflush=False)
-        self._write_lock = threading.Lock() if self.is_sqlite else None
+            # The driver runs in autocommit mode and we say BEGIN ourselves:
+            # deferred for reads, IMMEDIATE (after taking our lock) for writes.
+            event.listen(self.engine, "begin", _sqlite_begin_read)
+            event.listen(self._writer, "after_begin", self._sqlite_begin_write)
+
+    def _sqlite_begin_write(self, session: Session, _transaction: Any, connection: Any) -> None:
+        """Queue for the write lock, then take SQLite's, before the first statement.
+
+        The lock is taken here, in the thread that runs the work, and released
+        by `unit_of_work` when the transaction is over, so nothing ever waits
+        for the lock while holding it across a thread hand-off.
+        """
+        assert self._write_lock is not None
+        self._write_lock.acquire()
+        session.info[_LOCK_KEY] = self._write_lock
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            session.info.pop(_LOCK_KEY).release()
+            raise
 
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
@@ -68,22 +86,26 @@ class Database:
         Yields a session; commits when the block ends normally and rolls back
         on any exception. Events published during the block are delivered
         after the commit. Read-only blocks (`write=False`) never commit.
+        Nothing touches the database until the first statement, so entering
+        is free; on SQLite a write block holds the process's write lock from
+        its first statement to its end.
         """
-        lock = self._write_lock if write and self._write_lock is not None else nullcontext()
-        with lock:
-            session = (self._writer if write else self._reader)()
-            try:
-                yield session
-                if write:
-                    session.commit()
-                else:
-                    session.rollback()
-            except BaseException:
+        session = (self._writer if write else self._reader)()
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
                 session.rollback()
-                raise
-            finally:
-                pending: list[Event] = session.info.pop(PENDING_KEY, [])
-                session.close()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            pending: list[Event] = session.info.pop(PENDING_KEY, [])
+            session.close()
+            lock = session.info.pop(_LOCK_KEY, None)
+            if lock is not None:
+                lock.release()
         if write and pending:
             bus.deliver(pending)
 
@@ -91,6 +113,9 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+_LOCK_KEY = "sameside.write_lock"
+
+
+def _sqlite_begin_read(conn: Any) -> None:
+    if not conn.get_execution_options().get("sameside_write"):
+        conn.exec_driver_sql("BEGIN")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
+from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -27,25 +29,66 @@ def database(request: Request) -> Database:
     return db
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     s: Settings = request.app.state.settings
     return s
 
 
-def _read_session(request: Request) -> Iterator[Session]:
-    with database(request).unit_of_work(write=False) as session:
+async def _read_session(request: Request) -> AsyncIterator[Session]:
+    async with _unit_of_work(request, write=False) as session:
         yield session
 
 
-def _write_session(request: Request) -> Iterator[Session]:
-    with database(request).unit_of_work(write=True) as session:
+@asynccontextmanager
+async def _unit_of_work(request: Request, *, write: bool) -> AsyncIterator[Session]:
+    """A read-only unit of work around the route; it touches no database until the route's first query.
+
+    Its end (a rollback) runs on the loop for SQLite, where it is instant,
+    and in a worker thread for PostgreSQL, where it is a round trip.
+    """
+    db = database(request)
+    manager = db.unit_of_work(write=write)
+    session = manager.__enter__()
+    try:
         yield session
+    except BaseException as exc:
+        await _finish(db, manager.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    await _finish(db, manager.__exit__, None, None, None)
 
 
-# scope="function": the transaction commits (or rolls back) before the response
-# is sent, so a client never sees a success that was not stored.
+async def _finish(db: Database, exit_: Any, *args: Any) -> None:
+    if db.is_sqlite:
+        exit_(*args)
+    else:
+        await anyio.to_thread.run_sync(exit_, *args)
+
+
+class Writer:
+    """Opens the request's write unit of work, in the route's own thread.
+
+    Routes that change things say `with write() as session:` and build their
+    answer inside the block; it commits when the block ends, before the
+    response is sent. The transaction stays in one thread from first
+    statement to commit on purpose: on SQLite a write holds the process's
+    write lock, and a lock held across a hand-off to another worker thread
+    can starve (every worker queued for the lock, none left to commit).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __call__(self) -> AbstractContextManager[Session]:
+        return self._db.unit_of_work(write=True)
+
+
+async def _writer(request: Request) -> Writer:
+    return Writer(database(request))
+
+
+# scope="function": a read's transaction ends right after the route returns.
 ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
-WriteSession = Annotated[Session, Depends(_write_session, scope="function")]
+Write = Annotated[Writer, Depends(_writer)]
 
 
 def _authenticate(request: Request) -> StaffActor | CustomerActor | None:

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sameside import __version__
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
-from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, WriteSession, database, set_session_cookies
+from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, database, set_session_cookies
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.secrets import same
@@ -79,40 +79,43 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.post("/sign-in", response_model=None)
-def sign_in(request: Request, form: Form, session: WriteSession, settings: AppSettings) -> Response:
-    email, password = form.get("email", ""), form.get("password", "")
-    try:
-        request.app.state.sign_in_limiter.hit(f"ip:{request.client.host if request.client else '-'}")
-        request.app.state.sign_in_limiter.hit(f"email:{email.strip().lower()}")
-        staff = auth.check_staff_password(session, email, password)
-    except DomainError as error:
-        return _page(request, "home.html", status_code=error.status, error=error.detail, email=email)
-    issued = auth.open_session(session, staff=staff, days=settings.session_days)
-    response = RedirectResponse("/", status_code=303)
-    set_session_cookies(response, settings, issued)
-    return response
+def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
+    with write() as session:
+        email, password = form.get("email", ""), form.get("password", "")
+        try:
+            request.app.state.sign_in_limiter.hit(f"ip:{request.client.host if request.client else '-'}")
+            request.app.state.sign_in_limiter.hit(f"email:{email.strip().lower()}")
+            staff = auth.check_staff_password(session, email, password)
+        except DomainError as error:
+            return _page(request, "home.html", status_code=error.status, error=error.detail, email=email)
+        issued = auth.open_session(session, staff=staff, days=settings.session_days)
+        response = RedirectResponse("/", status_code=303)
+        set_session_cookies(response, settings, issued)
+        return response
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, form: Form, session: WriteSession) -> RedirectResponse:
-    _, _, csrf = _viewer(request)
-    token = request.cookies.get(SESSION_COOKIE)
-    if token and csrf and same(form.get("csrf", ""), csrf):
-        auth.close_session(session, token)
-    response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
-    return response
+def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
+    with write() as session:
+        _, _, csrf = _viewer(request)
+        token = request.cookies.get(SESSION_COOKIE)
+        if token and csrf and same(form.get("csrf", ""), csrf):
+            auth.close_session(session, token)
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(CSRF_COOKIE, path="/")
+        return response
 
 
 @router.post("/tokens", response_class=HTMLResponse)
-def create_token(request: Request, form: Form, session: WriteSession) -> HTMLResponse:
+def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
     """Make an API token from the front page, for the API docs' Authorize button."""
-    actor, _, csrf = _viewer(request)
-    if not isinstance(actor, StaffActor) or not csrf or not same(form.get("csrf", ""), csrf):
-        return _page(request, "home.html", status_code=403, error="Sign in as staff to create a token.")
-    _, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), "API docs")
-    return _page(request, "home.html", new_token=plaintext)
+    with write() as session:
+        actor, _, csrf = _viewer(request)
+        if not isinstance(actor, StaffActor) or not csrf or not same(form.get("csrf", ""), csrf):
+            return _page(request, "home.html", status_code=403, error="Sign in as staff to create a token.")
+        _, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), "API docs")
+        return _page(request, "home.html", new_token=plaintext)
 
 
 @router.get("/auth/magic", response_class=HTMLResponse)
@@ -123,13 +126,14 @@ def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)]
 
 
 @router.post("/auth/magic", response_model=None)
-def magic_redeem(request: Request, form: Form, session: WriteSession, settings: AppSettings) -> Response:
-    try:
-        request.app.state.magic_link_limiter.hit(f"redeem:{request.client.host if request.client else '-'}")
-        customer = auth.redeem_magic_link(session, form.get("token", ""))
-    except DomainError as error:
-        return _page(request, "magic.html", status_code=error.status, error=error.detail, token="")
-    issued = auth.open_session(session, customer=customer, days=settings.session_days)
-    response = RedirectResponse("/", status_code=303)
-    set_session_cookies(response, settings, issued)
-    return response
+def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
+    with write() as session:
+        try:
+            request.app.state.magic_link_limiter.hit(f"redeem:{request.client.host if request.client else '-'}")
+            customer = auth.redeem_magic_link(session, form.get("token", ""))
+        except DomainError as error:
+            return _page(request, "magic.html", status_code=error.status, error=error.detail, token="")
+        issued = auth.open_session(session, customer=customer, days=settings.session_days)
+        response = RedirectResponse("/", status_code=303)
+        set_session_cookies(response, settings, issued)
+        return response
