@@ -106,14 +106,13 @@ def _authenticate(request: Request) -> StaffActor | CustomerActor | None:
             raise Unauthenticated("Use `Authorization: Bearer <token>`.")
         token = token.strip()
         with db.unit_of_work(write=False) as session:
-            actor = auth.resolve_api_token(session, token)
-            stale = actor is not None and auth.api_token_use_is_stale(session, token)
-        if actor is None:
+            resolved = auth.resolve_api_token(session, token)
+        if resolved is None:
             raise Unauthenticated("This API token is not valid (unknown or revoked).")
-        if stale:
+        if resolved.use_is_stale:
             with db.unit_of_work() as session:
                 auth.record_api_token_use(session, token)
-        return actor
+        return resolved.actor
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
