@@ -66,8 +66,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.install(app)
     app.include_router(api_router)
     app.include_router(web_router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     _docs(app)
 
     @app.get("/healthz", include_in_schema=False)

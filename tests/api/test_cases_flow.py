@@ -12,11 +12,18 @@ def test_a_case_from_first_contact_to_resolution(client: TestClient, make: Facto
     team = make.team("support")
     agent = make.staff(Role.AGENT, team=team)
 
-    created = client.post("/api/v1/cases", headers=agent.headers, json={
-        "customer": {"email": "Ana.Silva@Example.com", "name": "Ana Silva"},
-        "subject": "Charged twice", "body": "My card shows two charges of 49 EUR.",
-        "channel": "email", "team_id": team.id, "tags": ["Billing"],
-    })
+    created = client.post(
+        "/api/v1/cases",
+        headers=agent.headers,
+        json={
+            "customer": {"email": "Ana.Silva@Example.com", "name": "Ana Silva"},
+            "subject": "Charged twice",
+            "body": "My card shows two charges of 49 EUR.",
+            "channel": "email",
+            "team_id": team.id,
+            "tags": ["Billing"],
+        },
+    )
     assert created.status_code == 201, created.text
     case = created.json()
     assert case["status"] == "new"
@@ -25,13 +32,23 @@ def test_a_case_from_first_contact_to_resolution(client: TestClient, make: Facto
     number = case["number"]
 
     # The same address later is the same customer, whatever its case.
-    again = client.post("/api/v1/cases", headers=agent.headers, json={
-        "customer": {"email": "ana.silva@example.com"}, "subject": "Another thing", "body": "Hi", "channel": "email",
-    })
+    again = client.post(
+        "/api/v1/cases",
+        headers=agent.headers,
+        json={
+            "customer": {"email": "ana.silva@example.com"},
+            "subject": "Another thing",
+            "body": "Hi",
+            "channel": "email",
+        },
+    )
     assert again.json()["customer"]["id"] == case["customer"]["id"]
 
-    reply = client.post(f"/api/v1/cases/{number}/replies", headers=agent.headers,
-                        json={"body": "I see both charges; refunding one now.", "status": "waiting_on_customer"})
+    reply = client.post(
+        f"/api/v1/cases/{number}/replies",
+        headers=agent.headers,
+        json={"body": "I see both charges; refunding one now.", "status": "waiting_on_customer"},
+    )
     assert reply.status_code == 201, reply.text
     detail = client.get(f"/api/v1/cases/{number}", headers=agent.headers).json()
     assert detail["status"] == "waiting_on_customer"

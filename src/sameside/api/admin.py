@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 
 from sameside.edge.deps import Admin, ReadSession, StaffUser, Write
+from sameside.kit.ids import MAX_ID
 from sameside.kit.unset import UNSET
 from sameside.staff import queries, service
 from sameside.staff.schemas import (
@@ -23,7 +24,7 @@ from sameside.staff.schemas import (
 
 router = APIRouter(tags=["admin"])
 
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/staff", response_model=list[StaffOut])

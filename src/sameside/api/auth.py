@@ -28,6 +28,7 @@ from sameside.edge.deps import (
     Write,
     set_session_cookies,
 )
+from sameside.kit.ids import MAX_ID
 from sameside.kit.ratelimit import RateLimiter
 from sameside.staff.queries import get_staff
 
@@ -118,7 +119,7 @@ def create_token(body: TokenCreate, actor: StaffUser, write: Write) -> TokenCrea
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
-def revoke_token(token_id: Annotated[int, Path(ge=1, le=2**62)], actor: StaffUser, write: Write) -> Response:
+def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: StaffUser, write: Write) -> Response:
     """Revoke a token at once; admins may revoke anyone's."""
     with write() as session:
         auth.revoke_api_token(session, actor, token_id)

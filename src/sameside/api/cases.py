@@ -11,7 +11,7 @@ from sameside.api import presenters
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.queries import SORTS, CaseFilter
-from sameside.cases.rules import CaseStatus
+from sameside.cases.rules import CaseStatus, Priority
 from sameside.cases.schemas import (
     AssignIn,
     CaseCreate,
@@ -30,11 +30,12 @@ from sameside.customers.models import Channel, Customer, IdentityKind
 from sameside.edge.deps import ReadSession, StaffUser, User, Write
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
+from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
-CaseNumber = Annotated[int, Path(ge=1, le=2**62, description="The case number")]
+CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="The case number")]
 
 
 def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) -> CaseOut:
@@ -51,8 +52,8 @@ def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
         if isinstance(actor, CustomerActor):
             if body.customer is not None:
                 raise Forbidden("Customers open cases for themselves; leave out `customer`.")
-            if body.team_id is not None or body.tags:
-                raise Forbidden("Customers cannot set a case's team or tags.")
+            if body.team_id is not None or body.tags or body.priority is not Priority.NORMAL:
+                raise Forbidden("Customers cannot set a case's team, priority or tags.")
             found = session.get(Customer, actor.customer_id)
             assert found is not None
             customer = found
@@ -87,9 +88,9 @@ def list_cases(
     actor: User,
     session: ReadSession,
     status_: Annotated[list[CaseStatus] | None, Query(alias="status", description="Repeat for several")] = None,
-    team: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    team: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     owner: Annotated[str | None, Query(description="A staff id, `me` or `none`", max_length=20)] = None,
-    customer: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    customer: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     tag: Annotated[str | None, Query(max_length=64)] = None,
     sort: Annotated[str, Query(description=f"One of {', '.join(SORTS)}")] = "-created",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -194,6 +195,6 @@ def _owner_filter(owner: str | None, actor: StaffActor | CustomerActor) -> tuple
         if not isinstance(actor, StaffActor):
             raise Invalid("owner=me is for staff.")
         return actor.staff_id, False
-    if owner.isdigit() and 1 <= int(owner) <= 2**62:
+    if owner.isdigit() and 1 <= int(owner) <= MAX_ID:
         return int(owner), False
     raise Invalid("owner must be a staff id, `me` or `none`.")

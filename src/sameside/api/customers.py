@@ -20,11 +20,12 @@ from sameside.customers.schemas import (
     OrganizationCreate,
     OrganizationOut,
 )
-from sameside.edge.deps import CustomerUser, ReadSession, StaffUser, User, Write
+from sameside.edge.deps import Admin, CustomerUser, ReadSession, StaffUser, User, Write
+from sameside.kit.ids import MAX_ID
 
 router = APIRouter(tags=["customers"])
 
-CustomerId = Annotated[int, Path(ge=1, le=2**62)]
+CustomerId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/customers/me", response_model=CustomerOut)
@@ -87,7 +88,7 @@ def customer_cases(
 
 
 @router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
-def create_organization(body: OrganizationCreate, actor: StaffUser, write: Write) -> OrganizationOut:
+def create_organization(body: OrganizationCreate, actor: Admin, write: Write) -> OrganizationOut:
     with write() as session:
         org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
         return OrganizationOut.model_validate(org)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
@@ -133,10 +133,11 @@ def _order_and_seek(query: Select[Case], sort: str, cursor: str | None) -> Selec
         stamp, last_id = cursors.decode(cursor, (str, int))
         try:
             when = datetime.fromisoformat(stamp)
-        except ValueError as exc:
+            if when.tzinfo is None or not 1970 <= when.year <= 9999:
+                raise ValueError(stamp)
+            when = when.astimezone(UTC)
+        except (ValueError, OverflowError) as exc:
             raise cursors.BadCursor("The cursor is not one this server issued.") from exc
-        if when.tzinfo is None:
-            raise cursors.BadCursor("The cursor is not one this server issued.")
         key = tuple_(Case.updated_at, Case.id)
         query = query.where(key < (when, last_id) if descending else key > (when, last_id))
     if descending:

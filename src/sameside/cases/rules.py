@@ -239,7 +239,7 @@ def clean_tags(tags: list[str]) -> list[str]:
     cleaned: list[str] = []
     for tag in tags:
         value = tag.strip().lower()
-        if not value or len(value) > TAG_MAX or any(c.isspace() for c in value):
+        if not value or len(value) > TAG_MAX or not all(c.isprintable() and not c.isspace() for c in value):
             raise Invalid(f"{tag!r} is not a valid tag: 1 to {TAG_MAX} characters, no spaces.")
         if value not in cleaned:
             cleaned.append(value)

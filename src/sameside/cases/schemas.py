@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.models import Channel
 from sameside.customers.schemas import CustomerBrief
+from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
 from sameside.staff.schemas import StaffBrief, TeamOut
 
@@ -33,7 +34,7 @@ class CaseCreate(Input):
     body: str = Field(min_length=1, max_length=100_000)
     channel: Channel | None = None
     """Defaults to `portal` for customers; staff say where the contact came from."""
-    team_id: int | None = Field(default=None, ge=1, le=2**62)
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     priority: Priority = Priority.NORMAL
     tags: list[str] = Field(default_factory=list, max_length=20)
     shared_with_organization: bool = False
@@ -100,7 +101,7 @@ class NoteIn(Input):
 
 
 class AssignIn(Input):
-    owner_id: int | None = Field(ge=1, le=2**62)
+    owner_id: int | None = Field(ge=1, le=MAX_ID)
     """A staff member's id, or null to leave the case unowned."""
 
 

@@ -69,10 +69,19 @@ def open_case(
         data["recorded_by"] = actor.staff_id
     # One flush writes the case, its tags and its first entries together.
     session.add(case)
-    session.add(TimelineEntry(
-        case=case, kind=EntryKind.MESSAGE, is_public=True, direction="inbound", channel=channel,
-        author_customer_id=customer.id, body=body, data=data or None, created_at=now,
-    ))
+    session.add(
+        TimelineEntry(
+            case=case,
+            kind=EntryKind.MESSAGE,
+            is_public=True,
+            direction="inbound",
+            channel=channel,
+            author_customer_id=customer.id,
+            body=body,
+            data=data or None,
+            created_at=now,
+        )
+    )
     _event(session, case, actor, EventType.CREATED, {"channel": channel.value}, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
@@ -118,7 +127,9 @@ def reply(
             _move(session, actor, case, new_status, now)
     else:
         rules.check_work(actor, scope_of(case), "reply on this case")
-        new_status = rules.status_after_staff_reply(case.status, status)
+        # An automatic acknowledgement leaves the case where it was: a new case
+        # stays new (in the queue) until a person has taken it up.
+        new_status = rules.status_after_staff_reply(case.status, status) if not automatic or status else case.status
         staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
         entry = TimelineEntry(
             case_id=case.id,
@@ -216,8 +227,8 @@ def reopen(session: Session, actor: Actor, case: Case) -> Case:
 def update_details(
     session: Session, actor: Actor, case: Case, *, priority: Priority | None = None, tags: list[str] | None = None
 ) -> Case:
-    """Change a case's priority or tags (any staff member who may see it)."""
-    rules.require_staff(actor, "change a case's details")
+    """Change a case's priority or tags (its owner, anyone while it is unowned, or a supervisor)."""
+    rules.check_work(actor, scope_of(case), "change this case's details")
     now = clock.now()
     if priority is not None and priority is not case.priority:
         _event(
@@ -231,7 +242,7 @@ def update_details(
         case.priority = priority
     if tags is not None:
         cleaned = rules.clean_tags(tags)
-        if cleaned != case.tag_names:
+        if set(cleaned) != set(case.tag_names):
             existing = {t.tag: t for t in case.tags}
             case.tags = [existing.get(t) or CaseTag(tag=t) for t in sorted(cleaned)]
             _event(session, case, actor, EventType.TAGGED, {"tags": sorted(cleaned)}, at=now)

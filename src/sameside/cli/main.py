@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -31,12 +31,16 @@ err = Console(stderr=True)
 SYSTEM = SystemActor("cli")
 
 
-def _database() -> Database:
+def _database(*, initialised: bool = True) -> Database:
+    """The configured database; unless told otherwise, insist that `sameside init` has run."""
     settings = Settings()
-    return Database(settings.database_url, pool_size=2)
+    database = Database(settings.database_url, pool_size=2)
+    if initialised and migrate.current_revision(database) is None:
+        _fail("The database is not set up yet: run `sameside init` first.")
+    return database
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(1)
 
@@ -44,7 +48,7 @@ def _fail(message: str) -> None:
 @app.command()
 def init() -> None:
     """Create the database, or migrate it to the newest schema."""
-    database = _database()
+    database = _database(initialised=False)
     migrate.upgrade(database)
     err.print(
         f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
@@ -121,11 +125,9 @@ def token_create(
             staff = staff_queries.staff_by_email(session, email)
             if staff is None:
                 _fail(f"There is no staff member {email}.")
-                return
             _, plaintext = auth.create_api_token(session, SYSTEM, staff, name)
     except DomainError as error:
         _fail(error.detail)
-        return
     sys.stdout.write(plaintext + "\n")
 
 
@@ -138,7 +140,6 @@ def login_link(email: str) -> None:
         customer = customer_by_email(session, email)
         if customer is None:
             _fail(f"There is no customer with the address {email}.")
-            return
         token = auth.issue_magic_link(session, customer, minutes=settings.magic_link_minutes)
     sys.stdout.write(f"{settings.base_url}/auth/magic?token={token}\n")
 
@@ -153,7 +154,7 @@ def demo(
     from sameside.demo import seed as demo_data
 
     settings = Settings()
-    database = _database()
+    database = _database(initialised=False)
     migrate.upgrade(database)
     with database.unit_of_work() as session:
         if once and demo_data.already_seeded(session):

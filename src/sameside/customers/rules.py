@@ -8,8 +8,8 @@ from zoneinfo import available_timezones
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def may_see_customer(actor: Actor, customer_id: int) -> bool:
@@ -25,13 +25,13 @@ def require_staff_for_tier(actor: Actor) -> None:
 
 
 def check_time_of_day(value: str, field: str) -> str:
-    if not _HHMM.match(value):
+    if not _HHMM.fullmatch(value):
         raise Invalid(f"{field} must be a time of day as HH:MM (00:00 to 23:59), not {value!r}.")
     return value
 
 
 def check_language(value: str) -> str:
-    if not _LANG.match(value) or len(value) > 16:
+    if not _LANG.fullmatch(value) or len(value) > 16:
         raise Invalid(f"{value!r} is not a language tag such as 'en' or 'de-CH'.")
     return value
 

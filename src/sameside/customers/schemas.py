@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from sameside.customers.models import Channel, IdentityKind, Tier
+from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
 
 
@@ -62,7 +63,7 @@ class CustomerStaffUpdate(CustomerUpdate):
     """Staff may also set the tier and organization."""
 
     tier: Tier | None = None
-    organization_id: int | None = Field(default=None, ge=1, le=2**62)
+    organization_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 
 class IdentityCreate(Input):

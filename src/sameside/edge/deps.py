@@ -117,14 +117,14 @@ def _authenticate(request: Request) -> StaffActor | CustomerActor | None:
     if not cookie:
         return None
     with db.unit_of_work(write=False) as session:
-        resolved = auth.resolve_session(session, cookie)
-    if resolved is None:
+        signed_in = auth.resolve_session(session, cookie)
+    if signed_in is None:
         return None
     if request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        if not sent or not same(sent, resolved.csrf_token):
+        if not sent or not same(sent, signed_in.csrf_token):
             raise Forbidden("Missing or wrong X-CSRF-Token header for a cookie-authenticated request.")
-    return resolved.actor
+    return signed_in.actor
 
 
 # Declared so the OpenAPI description (and the docs' Authorize button) knows

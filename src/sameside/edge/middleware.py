@@ -14,12 +14,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_BODY = 1024 * 1024  # JSON bodies; uploads get their own limits with the email issue
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class LimitBody:
-    """Refuse bodies over `limit` bytes with 413, whether announced by Content-Length or streamed."""
+    """Refuse bodies over `limit` bytes with 413, and NUL bytes in the URL with 400.
+
+    A body announced by Content-Length is judged before it is read. A streamed
+    (chunked) body is read here up to the limit, then handed on whole; one
+    that runs over gets its 413 at once.
+    """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
         self.app = app
@@ -29,48 +30,66 @@ class LimitBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if b"%00" in scope.get("query_string", b"") or "\x00" in scope.get("path", ""):
+            await _problem(send, 400, "Bad request", "NUL characters are not allowed in a URL.", "bad-url")
+            return
+        length: bytes | None = None
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
+            if name == b"content-length":
+                length = value
+        if length is not None:
+            if not length.isdigit() or int(length) > self.limit:
                 await _too_large(send, self.limit)
                 return
+            await self.app(scope, receive, send)
+            return
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
                 await _too_large(send, self.limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send, limit: int) -> None:
+    await _problem(send, 413, "Request too large", f"The request body may be at most {limit:,} bytes.", "too-large")
+
+
+async def _problem(send: Send, status: int, title: str, detail: str, slug: str) -> None:
     body = json.dumps(
         {
-            "type": "urn:sameside:problem:too-large",
-            "title": "Request too large",
-            "status": 413,
-            "detail": f"The request body may be at most {limit:,} bytes.",
+            "type": f"urn:sameside:problem:{slug}",
+            "title": title,
+            "status": status,
+            "detail": detail,
         }
     ).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),

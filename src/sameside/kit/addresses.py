@@ -16,7 +16,12 @@ _PHONE_STRIP = re.compile(r"[\s().\-/]")
 def normalize_email(value: str) -> str:
     """Lower-case, trimmed address; `Invalid` if it is not a plausible single address."""
     address = value.strip()
-    if len(address) > 320 or not _EMAIL.match(address) or "." not in address.rpartition("@")[2]:
+    if (
+        len(address) > 320
+        or not all(c.isprintable() for c in address)
+        or not _EMAIL.fullmatch(address)
+        or "." not in address.rpartition("@")[2]
+    ):
         raise Invalid(f"{value!r} is not a valid email address.")
     return address.lower()
 
@@ -27,6 +32,6 @@ def normalize_phone(value: str) -> str:
     if number.startswith("00"):
         number = "+" + number[2:]
     digits = number[1:] if number.startswith("+") else number
-    if not digits.isdigit() or not 5 <= len(digits) <= 15:
+    if not (digits.isascii() and digits.isdigit()) or not 5 <= len(digits) <= 15:
         raise Invalid(f"{value!r} is not a valid phone number.")
     return number

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from sameside.kit.errors import DomainError
+from sameside.kit.ids import MAX_ID
 
 
 class BadCursor(DomainError):
@@ -37,5 +38,9 @@ def decode(cursor: str, shape: tuple[type, ...]) -> list[Any]:
         raise BadCursor("The cursor is not one this server issued.")
     for value, kind in zip(values, shape, strict=True):
         if not isinstance(value, kind) or isinstance(value, bool):
+            raise BadCursor("The cursor is not one this server issued.")
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            raise BadCursor("The cursor is not one this server issued.")
+        if isinstance(value, str) and len(value) > 64:
             raise BadCursor("The cursor is not one this server issued.")
     return values

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Input(BaseModel):
-    """A request body: unknown fields are refused, so a body cannot set what an endpoint does not offer."""
+    """A request body: unknown fields are refused, so a body cannot set what an endpoint does not offer.
+
+    NUL characters are refused in every text field: no database stores them
+    faithfully (PostgreSQL refuses them outright), and no person types them.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            raise ValueError("text may not contain NUL characters")
+        return value
 
 
 class Output(BaseModel):

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from sameside.kit.actors import Role
+from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
 
 
@@ -66,15 +67,15 @@ class StaffCreate(Input):
     email: str = Field(max_length=320)
     name: str = Field(min_length=1, max_length=200)
     role: Role
-    team_id: int | None = Field(default=None, ge=1, le=2**62)
-    department_id: int | None = Field(default=None, ge=1, le=2**62)
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     password: str | None = Field(default=None, max_length=1024)
 
 
 class StaffUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
-    team_id: int | None = Field(default=None, ge=1, le=2**62)
-    department_id: int | None = Field(default=None, ge=1, le=2**62)
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     is_active: bool | None = None
     password: str | None = Field(default=None, max_length=1024)

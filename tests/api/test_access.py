@@ -1,0 +1,554 @@
+"""Every endpoint, walked with every role.
+
+The list of endpoints comes from the app's own OpenAPI document, so a new
+endpoint fails `test_every_endpoint_has_an_expectation` until someone says
+here who may call it. Each call uses a valid body, so an allowed call really
+succeeds and a refused one is refused for who is asking, not for its input:
+
+- 401: nobody is signed in (the public auth endpoints excepted);
+- 403: signed in, but the wrong kind of user or role for this action;
+- 404: the case or customer exists but is not theirs (the same as missing,
+  so numbers cannot be probed);
+- 2xx: allowed (the exact success status is asserted).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from sameside.auth import service as auth_service
+from sameside.cases import service as case_service
+from sameside.cases.access import case_for
+from sameside.customers.models import Customer
+from sameside.kit.actors import Role
+from sameside.staff.models import Department, Staff, Team
+from tests.factories import PASSWORD, SYSTEM, Factory, Person
+
+ROLES = (
+    "anonymous",
+    "customer",  # the customer whose case it is
+    "other_customer",  # another customer: the case is not theirs
+    "team_agent",  # agent in the case's team
+    "other_agent",  # agent of another team
+    "back_office",  # agent role, a department, no team
+    "supervisor",  # of another team: supervisors see every case
+    "admin",
+)
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    json: Any = None
+
+
+@dataclass
+class World:
+    """Teams, people and a customer, created once per test."""
+
+    client: TestClient
+    make: Factory
+    team: Team  # the case's team
+    spare_team: Team
+    department: Department
+    customer: Customer
+    customer_email: str
+    other_customer: Customer
+    staff: dict[str, Person]
+    colleague: Person
+    victim: Person
+    signer: Person | None = None  # a staff member with a password (hashing one is slow, so only when needed)
+
+    def headers(self, role: str) -> dict[str, str]:
+        """Fresh credentials for `role` (a customer's session is new each call, as a sign-out may end it)."""
+        if role == "anonymous":
+            return {}
+        if role == "colleague":
+            return dict(self.colleague.headers)
+        if role in ("customer", "other_customer"):
+            return self.make.customer_session(self.customer if role == "customer" else self.other_customer)
+        return dict(self.staff[role].headers)
+
+    def staff_id(self, role: str) -> int | None:
+        person = self.staff.get(role)
+        return person.id if person else None
+
+    # ---- things some calls use up: made fresh for every call
+
+    def case(self, *, owner: Person | None = None) -> int:
+        return self.make.case(self.customer, team=self.team, owner=owner).id
+
+    def resolved_case(self, *, owner: Person | None = None) -> int:
+        number = self.case(owner=owner)
+        with self.make.db.unit_of_work() as s:
+            case_service.resolve(s, SYSTEM, case_for(s, SYSTEM, number))
+        return number
+
+    def magic_token(self) -> str:
+        with self.make.db.unit_of_work() as s:
+            customer = s.get(Customer, self.customer.id)
+            assert customer is not None
+            return auth_service.issue_magic_link(s, customer, minutes=30)
+
+    def team_agent_token_id(self) -> int:
+        with self.make.db.unit_of_work() as s:
+            staff = s.get(Staff, self.staff["team_agent"].id)
+            assert staff is not None
+            token, _ = auth_service.create_api_token(s, SYSTEM, staff, "spare")
+            return token.id
+
+
+# A real Argon2id hash of PASSWORD with small cost parameters: verification reads the cost from
+# the hash, so signing in stays a real password check but takes milliseconds, not a quarter second.
+_CHEAP_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+
+
+def _staff_who_can_sign_in(make: Factory, role: Role = Role.AGENT, **kwargs: Any) -> Person:
+    person = make.staff(role, password=None, **kwargs)
+    with make.db.unit_of_work() as s:
+        staff = s.get(Staff, person.id)
+        assert staff is not None
+        staff.password_hash = _CHEAP_HASH
+    return person
+
+
+def _build_world(client: TestClient, make: Factory, *, signer: bool = False) -> World:
+    team, other_team, spare_team = make.team(), make.team(), make.team()
+    department = make.department()
+    email = f"casey-{_n()}@example.com"
+    staff = {
+        "team_agent": make.staff(Role.AGENT, team=team, password=None),
+        "other_agent": make.staff(Role.AGENT, team=other_team, password=None),
+        "back_office": make.staff(Role.AGENT, department=department, password=None),
+        "supervisor": make.staff(Role.SUPERVISOR, team=other_team, password=None),
+        "admin": make.staff(Role.ADMIN, password=None),
+    }
+    return World(
+        client=client,
+        make=make,
+        team=team,
+        spare_team=spare_team,
+        department=department,
+        customer=make.customer(email, name="Casey Owner"),
+        customer_email=email,
+        other_customer=make.customer(name="Olive Other"),
+        staff=staff,
+        colleague=make.staff(Role.AGENT, team=team, password=None),
+        victim=make.staff(Role.AGENT, team=spare_team, password=None),
+        signer=_staff_who_can_sign_in(make, team=spare_team) if signer else None,
+    )
+
+
+# ---------------------------------------------------------------- what each call looks like
+
+
+def _open_case_body(w: World, role: str) -> dict[str, Any]:
+    if role in ("customer", "other_customer"):
+        return {"subject": "Where is my order?", "body": "It has been a week."}
+    return {
+        "customer": {"email": f"walk-in-{_n()}@example.com", "name": "Walk In"},
+        "subject": "Phoned about a refund",
+        "body": "Wants the second charge back.",
+        "channel": "phone",
+    }
+
+
+def _owner_body(w: World, role: str) -> dict[str, Any]:
+    # Staff take the case themselves; others name the team agent, a valid owner.
+    return {"owner_id": w.staff_id(role) or w.staff["team_agent"].id}
+
+
+Prepare = Callable[[World, str], Call]
+
+
+def _on_case(suffix: str, body: Callable[[World, str], Any] | None = None, *, resolved: bool = False) -> Prepare:
+    def prepare(w: World, role: str) -> Call:
+        number = w.resolved_case() if resolved else w.case()
+        return Call(f"/api/v1/cases/{number}{suffix}", body(w, role) if body else None)
+
+    return prepare
+
+
+def _fixed(path: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
+    def prepare(w: World, role: str) -> Call:
+        return Call(path.format(w=w), body(w, role) if body else None)
+
+    return prepare
+
+
+# The expected status per role, in the order of ROLES:
+#   anonymous, customer, other_customer, team_agent, other_agent, back_office, supervisor, admin
+EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
+    # --- signing in and out: public
+    ("POST", "/api/v1/auth/sign-in"): (
+        _fixed(
+            "/api/v1/auth/sign-in", lambda w, r: {"email": w.signer.email if w.signer else "", "password": PASSWORD}
+        ),
+        (200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/auth/sign-out"): (  # idempotent: signing out when not signed in just clears cookies
+        _fixed("/api/v1/auth/sign-out"),
+        (204, 204, 204, 204, 204, 204, 204, 204),
+    ),
+    ("POST", "/api/v1/auth/magic-link"): (
+        _fixed("/api/v1/auth/magic-link", lambda w, r: {"email": w.customer_email}),
+        (202, 202, 202, 202, 202, 202, 202, 202),
+    ),
+    ("POST", "/api/v1/auth/magic-link/redeem"): (
+        _fixed("/api/v1/auth/magic-link/redeem", lambda w, r: {"token": w.magic_token()}),
+        (200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    # --- API tokens: staff manage their own; admins may revoke anyone's. The token here is the team agent's.
+    ("GET", "/api/v1/tokens"): (_fixed("/api/v1/tokens"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/tokens"): (
+        _fixed("/api/v1/tokens", lambda w, r: {"name": f"walk {_n()}"}),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("DELETE", "/api/v1/tokens/{token_id}"): (
+        lambda w, r: Call(f"/api/v1/tokens/{w.team_agent_token_id()}"),
+        (401, 403, 403, 204, 404, 404, 404, 204),
+    ),
+    # --- cases (the case is in the team agent's team, unowned, opened by `customer`)
+    ("POST", "/api/v1/cases"): (
+        _fixed("/api/v1/cases", _open_case_body),
+        (401, 201, 201, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/api/v1/cases"): (_fixed("/api/v1/cases"), (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/cases/{number}"): (_on_case(""), (401, 200, 404, 200, 404, 404, 200, 200)),
+    ("PATCH", "/api/v1/cases/{number}"): (
+        _on_case("", lambda w, r: {"priority": "high", "tags": ["walk"]}),
+        (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    ("POST", "/api/v1/cases/{number}/replies"): (
+        _on_case("/replies", lambda w, r: {"body": "Thanks, looking into it."}),
+        (401, 201, 404, 201, 404, 404, 201, 201),
+    ),
+    ("POST", "/api/v1/cases/{number}/notes"): (
+        _on_case("/notes", lambda w, r: {"body": "Checked the courier's tracking."}),
+        (401, 403, 403, 201, 404, 404, 201, 201),
+    ),
+    ("PUT", "/api/v1/cases/{number}/owner"): (
+        _on_case("/owner", _owner_body),
+        (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    ("PUT", "/api/v1/cases/{number}/status"): (
+        _on_case("/status", lambda w, r: {"status": "open"}),
+        (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    ("POST", "/api/v1/cases/{number}/resolve"): (_on_case("/resolve"), (401, 403, 403, 200, 404, 404, 200, 200)),
+    ("POST", "/api/v1/cases/{number}/reopen"): (
+        _on_case("/reopen", resolved=True),
+        (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    # --- customers: `me` is for customers; a customer by id is for staff or that customer
+    ("GET", "/api/v1/customers/me"): (_fixed("/api/v1/customers/me"), (401, 200, 200, 403, 403, 403, 403, 403)),
+    ("PATCH", "/api/v1/customers/me"): (
+        _fixed("/api/v1/customers/me", lambda w, r: {"language": "de", "timezone": "Europe/Berlin"}),
+        (401, 200, 200, 403, 403, 403, 403, 403),
+    ),
+    ("GET", "/api/v1/customers/{customer_id}"): (
+        _fixed("/api/v1/customers/{w.customer.id}"),
+        (401, 200, 404, 200, 200, 200, 200, 200),
+    ),
+    ("PATCH", "/api/v1/customers/{customer_id}"): (  # staff only (customers use `me`; tier is staff's call)
+        _fixed("/api/v1/customers/{w.customer.id}", lambda w, r: {"language": "fr"}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/customers/{customer_id}/identities"): (
+        _fixed(
+            "/api/v1/customers/{w.customer.id}/identities",
+            lambda w, r: {"kind": "email", "value": f"second-{_n()}@example.com"},
+        ),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/api/v1/customers/{customer_id}/cases"): (
+        _fixed("/api/v1/customers/{w.customer.id}/cases"),
+        (401, 200, 404, 200, 200, 200, 200, 200),
+    ),
+    # Organizations decide a customer's tier and, by email domain, who joins them and so who
+    # sees organization-shared cases: structure, like teams, so admins only (the route is tagged admin).
+    ("POST", "/api/v1/organizations"): (
+        _fixed("/api/v1/organizations", lambda w, r: {"name": f"Org {_n()}", "domain": f"org{_n()}.example"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    # --- staff, teams, departments: any staff reads; admins change
+    ("GET", "/api/v1/staff"): (_fixed("/api/v1/staff"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/staff"): (
+        _fixed("/api/v1/staff", lambda w, r: {"email": f"new{_n()}@desk.example", "name": "New", "role": "agent"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/staff/me"): (_fixed("/api/v1/staff/me"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/staff/{staff_id}"): (
+        _fixed("/api/v1/staff/{w.victim.id}"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PATCH", "/api/v1/staff/{staff_id}"): (
+        _fixed("/api/v1/staff/{w.victim.id}", lambda w, r: {"name": f"Renamed {_n()}"}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/teams"): (_fixed("/api/v1/teams"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/teams"): (
+        _fixed("/api/v1/teams", lambda w, r: {"slug": f"walk-{_n()}", "name": "Walk"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("PATCH", "/api/v1/teams/{team_id}"): (
+        _fixed("/api/v1/teams/{w.spare_team.id}", lambda w, r: {"name": f"Spare {_n()}"}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/departments"): (_fixed("/api/v1/departments"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/departments"): (
+        _fixed("/api/v1/departments", lambda w, r: {"slug": f"dept-walk-{_n()}", "name": "Walk"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("PATCH", "/api/v1/departments/{department_id}"): (
+        _fixed("/api/v1/departments/{w.department.id}", lambda w, r: {"service_level_hours": 12}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _endpoints(client: TestClient) -> set[tuple[str, str]]:
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200, document.text
+    return {
+        (method.upper(), path)
+        for path, operations in document.json()["paths"].items()
+        for method in operations
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def _send(client: TestClient, method: str, call: Call, headers: dict[str, str]) -> Any:
+    try:
+        if call.json is None:
+            return client.request(method, call.path, headers=headers)
+        return client.request(method, call.path, headers=headers, json=call.json)
+    finally:
+        client.cookies.clear()  # a sign-in's cookie must not leak into the next role's call
+
+
+def _describe(method: str, call: Call, role: str, expected: int, response: Any) -> str:
+    text = re.sub(r"\s+", " ", response.text)[:160]
+    return f"  {method} {call.path} as {role}: expected {expected}, got {response.status_code} — {text}"
+
+
+def _walk(world: World, table: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]], roles: tuple[str, ...]) -> None:
+    mismatches: list[str] = []
+    for (method, _template), (prepare, expected) in table.items():
+        for role, want in zip(roles, expected, strict=True):
+            call = prepare(world, role)
+            response = _send(world.client, method, call, world.headers(role))
+            if response.status_code != want:
+                mismatches.append(_describe(method, call, role, want, response))
+    assert not mismatches, f"{len(mismatches)} calls answered differently than expected:\n" + "\n".join(mismatches)
+
+
+# ---------------------------------------------------------------- the walk
+
+
+def test_every_endpoint_has_an_expectation(client: TestClient) -> None:
+    endpoints = _endpoints(client)
+    missing = sorted(endpoints - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - endpoints)
+    assert not missing, f"endpoints with no access expectation in tests/api/test_access.py: {missing}"
+    assert not stale, f"expectations for endpoints the API no longer has: {stale}"
+    for _, expected in EXPECTED.values():
+        assert len(expected) == len(ROLES)
+
+
+def test_every_endpoint_with_every_role(client: TestClient, make: Factory) -> None:
+    world = _build_world(client, make, signer=True)
+    endpoints = _endpoints(client)
+    _walk(world, {k: v for k, v in EXPECTED.items() if k in endpoints}, ROLES)
+
+
+# A case in the team agent's team that a colleague owns: the team agent may read it and add
+# notes, but changing it is the owner's or a supervisor's call.
+COLLEAGUE_ROLES = ("team_agent", "colleague", "supervisor", "customer")
+
+
+def _on_owned_case(suffix: str, body: Callable[[World, str], Any] | None = None, *, resolved: bool = False) -> Prepare:
+    def prepare(w: World, role: str) -> Call:
+        number = w.resolved_case(owner=w.colleague) if resolved else w.case(owner=w.colleague)
+        return Call(f"/api/v1/cases/{number}{suffix}", body(w, role) if body else None)
+
+    return prepare
+
+
+#   team_agent (not the owner), colleague (the owner), supervisor, customer
+OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
+    ("GET", "/api/v1/cases/{number}"): (_on_owned_case(""), (200, 200, 200, 200)),
+    ("PATCH", "/api/v1/cases/{number}"): (
+        _on_owned_case("", lambda w, r: {"priority": "urgent"}),
+        (403, 200, 200, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/replies"): (
+        _on_owned_case("/replies", lambda w, r: {"body": "An answer."}),
+        (403, 201, 201, 201),
+    ),
+    ("POST", "/api/v1/cases/{number}/notes"): (
+        _on_owned_case("/notes", lambda w, r: {"body": "A hint for the owner."}),
+        (201, 201, 201, 403),
+    ),
+    # The team agent tries to take it, the owner gives it up, the supervisor hands it to the team agent.
+    ("PUT", "/api/v1/cases/{number}/owner"): (
+        _on_owned_case("/owner", lambda w, r: {"owner_id": None if r == "colleague" else w.staff["team_agent"].id}),
+        (403, 200, 200, 403),
+    ),
+    ("PUT", "/api/v1/cases/{number}/status"): (
+        _on_owned_case("/status", lambda w, r: {"status": "waiting_on_internal"}),
+        (403, 200, 200, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/resolve"): (_on_owned_case("/resolve"), (403, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{number}/reopen"): (_on_owned_case("/reopen", resolved=True), (403, 200, 200, 403)),
+}
+
+
+def test_an_agent_cannot_change_a_case_a_colleague_owns(client: TestClient, make: Factory) -> None:
+    world = _build_world(client, make)
+    case_routes = {e for e in _endpoints(client) if e[1].startswith("/api/v1/cases/{number}")}
+    missing = sorted(case_routes - OWNED_EXPECTED.keys())
+    assert not missing, f"case endpoints with no expectation for a colleague-owned case: {missing}"
+    _walk(world, OWNED_EXPECTED, COLLEAGUE_ROLES)
+
+
+# ---------------------------------------------------------------- what each role sees
+
+
+def _numbers(client: TestClient, headers: dict[str, str], **params: Any) -> set[int]:
+    response = client.get("/api/v1/cases", headers=headers, params={"limit": 200, **params})
+    client.cookies.clear()
+    assert response.status_code == 200, response.text
+    return {item["number"] for item in response.json()["items"]}
+
+
+def test_each_role_lists_and_reads_exactly_the_cases_it_may_see(client: TestClient, make: Factory) -> None:
+    w = _build_world(client, make)
+    agent = w.staff["team_agent"]
+    make.organization("Globex", domain="globex.example")  # new customers at this domain join it
+    alice = make.customer("alice@globex.example", name="Alice")
+    bob = make.customer("bob@globex.example", name="Bob")
+    foreign_team = make.team()
+
+    in_team = w.case()
+    other_team = make.case(w.other_customer, team=foreign_team).id
+    owned_elsewhere = make.case(w.other_customer, team=foreign_team, owner=agent).id  # theirs, in another team
+    untriaged = make.case(w.other_customer).id  # no team yet: any agent may pick it up
+    alice_private = make.case(alice).id
+    alice_shared = make.case(alice, shared=True).id
+    everything = {in_team, other_team, owned_elsewhere, untriaged, alice_private, alice_shared}
+
+    sees = {
+        "team_agent": {in_team, owned_elsewhere, untriaged, alice_private, alice_shared},
+        "other_agent": {untriaged, alice_private, alice_shared},
+        "back_office": {untriaged, alice_private, alice_shared},
+        "supervisor": everything,
+        "admin": everything,
+        "customer": {in_team},
+        "other_customer": {other_team, owned_elsewhere, untriaged},
+    }
+    problems: list[str] = []
+    for role, visible in sees.items():
+        listed = _numbers(client, w.headers(role))
+        if listed != visible:
+            problems.append(f"  {role} lists {sorted(listed)}, expected {sorted(visible)}")
+        for number in sorted(everything):
+            got = client.get(f"/api/v1/cases/{number}", headers=w.headers(role)).status_code
+            client.cookies.clear()
+            want = 200 if number in visible else 404
+            if got != want:
+                problems.append(f"  {role} reading case #{number}: expected {want}, got {got}")
+
+    # Organization sharing: Bob sees Alice's shared case, not her private one nor her record.
+    bob_headers = make.customer_session(bob)
+    if (listed := _numbers(client, bob_headers)) != {alice_shared}:
+        problems.append(f"  bob (same organization) lists {sorted(listed)}, expected [{alice_shared}]")
+    for path in (
+        f"/api/v1/cases/{alice_private}",
+        f"/api/v1/customers/{alice.id}",
+        f"/api/v1/customers/{alice.id}/cases",
+    ):
+        if (got := client.get(path, headers=bob_headers).status_code) != 404:
+            problems.append(f"  bob (same organization) GET {path}: expected 404, got {got}")
+
+    # Filters narrow what one may see; they never widen it.
+    narrowed = [
+        ("other_agent", {"team": w.team.id}, set()),
+        ("back_office", {"team": w.team.id}, set()),
+        ("team_agent", {"team": foreign_team.id}, {owned_elsewhere}),
+        ("other_agent", {"owner": str(agent.id)}, set()),
+        ("customer", {"customer": w.other_customer.id}, set()),
+        ("customer", {"owner": "none"}, {in_team}),
+        ("other_customer", {"owner": str(agent.id)}, {owned_elsewhere}),
+    ]
+    for role, params, visible in narrowed:
+        if (listed := _numbers(client, w.headers(role), **params)) != visible:
+            problems.append(f"  {role} filtering by {params} lists {sorted(listed)}, expected {sorted(visible)}")
+    assert not problems, "visibility differs:\n" + "\n".join(problems)
+
+
+def test_someone_elses_case_or_customer_looks_exactly_like_a_missing_one(client: TestClient, make: Factory) -> None:
+    w = _build_world(client, make)
+    number = w.case()
+
+    def same_answer(theirs: Any, missing: Any, their_id: int, missing_id: int) -> None:
+        assert theirs.status_code == missing.status_code == 404, (theirs.text, missing.text)
+        a, b = theirs.json(), missing.json()
+        assert a.pop("detail").replace(str(their_id), "N") == b.pop("detail").replace(str(missing_id), "N")
+        assert a == b
+
+    for role in ("other_customer", "other_agent", "back_office"):
+        for suffix in ("", "/replies"):
+            method = "GET" if not suffix else "POST"
+            body = {"json": {"body": "hello?"}} if suffix else {}
+            theirs = client.request(method, f"/api/v1/cases/{number}{suffix}", headers=w.headers(role), **body)
+            missing = client.request(method, f"/api/v1/cases/{number + 1000}{suffix}", headers=w.headers(role), **body)
+            same_answer(theirs, missing, number, number + 1000)
+
+    for suffix in ("", "/cases"):
+        theirs = client.get(f"/api/v1/customers/{w.customer.id}{suffix}", headers=w.headers("other_customer"))
+        missing = client.get(f"/api/v1/customers/{w.customer.id + 1000}{suffix}", headers=w.headers("other_customer"))
+        same_answer(theirs, missing, w.customer.id, w.customer.id + 1000)
+
+
+def test_a_refused_change_leaves_the_case_as_it_was(client: TestClient, make: Factory) -> None:
+    w = _build_world(client, make)
+    admin = w.staff["admin"].headers
+    number = w.case()
+    before = client.get(f"/api/v1/cases/{number}", headers=admin).json()
+    attempts = [
+        ("PATCH", "", {"priority": "urgent", "tags": ["meddled"]}),
+        ("PUT", "/status", {"status": "waiting_on_internal"}),
+        ("POST", "/resolve", None),
+        ("POST", "/notes", {"body": "sneaky"}),
+        ("POST", "/replies", {"body": "sneaky"}),
+        ("PUT", "/owner", {"owner_id": w.staff["other_agent"].id}),
+    ]
+    problems = []
+    for role in ("other_customer", "other_agent", "back_office", "customer"):
+        for method, suffix, body in attempts:
+            if role == "customer" and suffix == "/replies":
+                continue  # the customer may write on their own case
+            path = f"/api/v1/cases/{number}{suffix}"
+            response = client.request(method, path, headers=w.headers(role), **({"json": body} if body else {}))
+            if response.status_code not in (403, 404):
+                problems.append(f"  {role} {method} {path}: {response.status_code} {response.text[:120]}")
+    assert not problems, "refused changes were not refused:\n" + "\n".join(problems)
+    after = client.get(f"/api/v1/cases/{number}", headers=admin).json()
+    assert after == before
