@@ -45,14 +45,26 @@ class Factory:
         with self.db.unit_of_work() as s:
             return staff_service.create_department(s, SYSTEM, slug=slug or f"dept-{n}", name=f"Dept {n}")
 
-    def staff(self, role: Role = Role.AGENT, *, team: Team | None = None, department: Department | None = None,
-              password: str | None = PASSWORD, email: str | None = None) -> Person:
+    def staff(
+        self,
+        role: Role = Role.AGENT,
+        *,
+        team: Team | None = None,
+        department: Department | None = None,
+        password: str | None = PASSWORD,
+        email: str | None = None,
+    ) -> Person:
         n = next(_seq)
         address = email or f"{role.value}{n}@desk.example"
         with self.db.unit_of_work() as s:
             staff = staff_service.add_staff(
-                s, SYSTEM, email=address, name=f"{role.value.title()} {n}", role=role,
-                team_id=team.id if team else None, department_id=department.id if department else None,
+                s,
+                SYSTEM,
+                email=address,
+                name=f"{role.value.title()} {n}",
+                role=role,
+                team_id=team.id if team else None,
+                department_id=department.id if department else None,
                 password=password,
             )
             _, token = auth.create_api_token(s, SYSTEM, staff, "tests")
@@ -74,17 +86,35 @@ class Factory:
             issued = auth.open_session(s, customer=customer, days=1)
         return {"Cookie": f"sameside_session={issued.token}", "X-CSRF-Token": issued.csrf_token}
 
-    def case(self, customer: Customer | None = None, *, team: Team | None = None, owner: Person | None = None,
-             subject: str = "My parcel has not arrived", body: str = "It was due on Monday.",
-             channel: Channel = Channel.EMAIL, priority: Priority = Priority.NORMAL,
-             tags: list[str] | None = None, shared: bool = False) -> Case:
+    def case(
+        self,
+        customer: Customer | None = None,
+        *,
+        team: Team | None = None,
+        owner: Person | None = None,
+        subject: str = "My parcel has not arrived",
+        body: str = "It was due on Monday.",
+        channel: Channel = Channel.EMAIL,
+        priority: Priority = Priority.NORMAL,
+        tags: list[str] | None = None,
+        shared: bool = False,
+    ) -> Case:
         customer = customer or self.customer()
         with self.db.unit_of_work() as s:
             fresh = s.get(Customer, customer.id)
             assert fresh is not None
-            case = cases.open_case(s, SYSTEM, customer=fresh, subject=subject, body=body, channel=channel,
-                                   team=s.get(Team, team.id) if team else None, priority=priority, tags=tags,
-                                   shared_with_organization=shared)
+            case = cases.open_case(
+                s,
+                SYSTEM,
+                customer=fresh,
+                subject=subject,
+                body=body,
+                channel=channel,
+                team=s.get(Team, team.id) if team else None,
+                priority=priority,
+                tags=tags,
+                shared_with_organization=shared,
+            )
             if owner is not None:
                 cases.assign(s, SYSTEM, case, s.get(Staff, owner.id))
             return case

@@ -49,7 +49,9 @@ def _try_start_postgres() -> None:
     for version in sorted(os.listdir("/etc/postgresql")):
         subprocess.run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
-            capture_output=True, timeout=60, check=False,
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
 
 

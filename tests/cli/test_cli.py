@@ -24,6 +24,7 @@ from sameside.customers.models import IdentityKind
 from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
+from sameside.staff.queries import staff_by_email
 
 SAMESIDE = Path(sys.executable).parent / "sameside"
 BASE_URL = "https://help.example.com"
@@ -122,18 +123,18 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installat
         ("login-link", "nobody@example.com"),
     )
     yield Installation(
-        url,
-        home,
-        first_init,
-        second_init,
-        version,
-        add_before_init,
-        add_admin,
-        token,
-        duplicate,
-        link,
-        unknown_link,
-        customer.id,
+        url=url,
+        home=home,
+        first_init=first_init,
+        second_init=second_init,
+        version=version,
+        add_before_init=add_before_init,
+        add_admin=add_admin,
+        token=token,
+        duplicate=duplicate,
+        link=link,
+        unknown_link=unknown_link,
+        customer_id=customer.id,
     )
 
 
@@ -175,7 +176,7 @@ def test_user_add_then_token_create_prints_a_working_token_alone(installation: I
             assert resolved is not None
             assert resolved.actor.role is Role.ADMIN
             assert auth.resolve_api_token(s, plaintext + "x") is None
-            staff = auth.staff_by_email(s, ADMIN)
+            staff = staff_by_email(s, ADMIN)
             assert staff is not None
             assert resolved.actor.staff_id == staff.id
     finally:
