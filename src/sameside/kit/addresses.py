@@ -9,19 +9,15 @@ from sameside.kit.errors import Invalid
 # Deliberately simple: one @, no whitespace or control characters, a dotted
 # domain. Deliverability is the mail server's business; what we must ensure is
 # that an address can never smuggle a header (CR/LF) or a second recipient.
-_EMAIL = re.compile(r"^[^\s@<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)*[A-Za-z0-9-]{1,63}$")
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"  # letters or digits at both ends, any script; 63 at most
+_EMAIL = re.compile(r"[^\s@<>(),;:\"\[\]\\]{1,64}@" + rf"(?:{_LABEL}\.)+{_LABEL}")
 _PHONE_STRIP = re.compile(r"[\s().\-/]")
 
 
 def normalize_email(value: str) -> str:
     """Lower-case, trimmed address; `Invalid` if it is not a plausible single address."""
     address = value.strip()
-    if (
-        len(address) > 320
-        or not all(c.isprintable() for c in address)
-        or not _EMAIL.fullmatch(address)
-        or "." not in address.rpartition("@")[2]
-    ):
+    if len(address) > 320 or not all(c.isprintable() for c in address) or not _EMAIL.fullmatch(address):
         raise Invalid(f"{value!r} is not a valid email address.")
     return address.lower()
 
