@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # CPU-bound under one GIL, and a crowd of threads only makes the one
         # holding SQLite's write lock wait longer for its turn.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        database.start_checkpointer()
         yield
 
     app = FastAPI(

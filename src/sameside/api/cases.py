@@ -28,6 +28,7 @@ from sameside.cases.schemas import (
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
 from sameside.edge.deps import ReadSession, StaffUser, User, Write
+from sameside.edge.desk import on_desk
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.ids import MAX_ID
@@ -45,6 +46,7 @@ def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) ->
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
+@on_desk
 def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
     """Open a case from any channel. The customer is found by identity, or created."""
     with write() as session:
@@ -84,6 +86,7 @@ def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
 
 
 @router.get("", response_model=CasePage)
+@on_desk
 def list_cases(
     actor: User,
     session: ReadSession,
@@ -111,6 +114,7 @@ def list_cases(
 
 
 @router.get("/{number}", response_model=CaseDetail)
+@on_desk
 def read_case(number: CaseNumber, actor: User, session: ReadSession) -> CaseDetail:
     """A case with its timeline. Customers see only the public part."""
     case = case_for(session, actor, number)
@@ -119,6 +123,7 @@ def read_case(number: CaseNumber, actor: User, session: ReadSession) -> CaseDeta
 
 
 @router.patch("/{number}", response_model=CaseOut)
+@on_desk
 def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: Write) -> CaseOut:
     """Change priority or tags."""
     with write() as session:
@@ -128,6 +133,7 @@ def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: W
 
 
 @router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
+@on_desk
 def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write) -> TimelineEntryOut:
     """Reply to the customer (staff), or add to the conversation (the customer)."""
     with write() as session:
@@ -137,6 +143,7 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write) -> Timel
 
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
+@on_desk
 def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -> TimelineEntryOut:
     """An internal note, never shown to the customer."""
     with write() as session:
@@ -146,6 +153,7 @@ def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -
 
 
 @router.put("/{number}/owner", response_model=CaseOut)
+@on_desk
 def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, write: Write) -> CaseOut:
     """Set the case's one accountable owner, or clear it."""
     with write() as session:
@@ -156,6 +164,7 @@ def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, write: Write) -
 
 
 @router.put("/{number}/status", response_model=CaseOut)
+@on_desk
 def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, write: Write) -> CaseOut:
     """Move the case along its status machine; a refused move is a 409 saying why."""
     with write() as session:
@@ -165,6 +174,7 @@ def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, write: W
 
 
 @router.post("/{number}/resolve", response_model=CaseOut)
+@on_desk
 def resolve(number: CaseNumber, actor: StaffUser, write: Write, body: ResolveIn | None = None) -> CaseOut:
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
@@ -173,6 +183,7 @@ def resolve(number: CaseNumber, actor: StaffUser, write: Write, body: ResolveIn 
 
 
 @router.post("/{number}/reopen", response_model=CaseOut)
+@on_desk
 def reopen(number: CaseNumber, actor: StaffUser, write: Write) -> CaseOut:
     with write() as session:
         case = case_for(session, actor, number, for_update=True)

@@ -9,6 +9,7 @@ Several processes still coordinate through SQLite's own lock and busy timeout.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,12 +57,46 @@ class Database:
             self.engine.execution_options(sameside_write=True), expire_on_commit=False, autoflush=False
         )
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        self._checkpointer: threading.Thread | None = None
+        self._stop_checkpointer = threading.Event()
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", self._sqlite_connect)
             # The driver runs in autocommit mode and we say BEGIN ourselves:
             # deferred for reads, IMMEDIATE (after taking our lock) for writes.
             event.listen(self.engine, "begin", _sqlite_begin_read)
             event.listen(self._writer, "after_begin", self._sqlite_begin_write)
+
+    def _sqlite_connect(self, dbapi_conn: Any, record: Any) -> None:
+        _sqlite_pragmas(dbapi_conn, record)
+        if self._checkpointer is not None:
+            dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+
+    def start_checkpointer(self, interval: float = 0.5) -> None:
+        """Move WAL checkpoints off the request path (SQLite; a no-op elsewhere).
+
+        By default the commit that crosses 1,000 WAL pages copies them back into
+        the database and fsyncs it, and that request waits — a spike of tens to
+        hundreds of milliseconds. A server process instead checkpoints from its
+        own thread; PASSIVE checkpoints never block readers or the writer.
+        Call before the first connection is made.
+        """
+        if not self.is_sqlite or self._checkpointer is not None or self.url.database in (None, "", ":memory:"):
+            return
+        database = self.url.database
+
+        def run() -> None:
+            conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+            try:
+                while not self._stop_checkpointer.wait(interval):
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except sqlite3.Error:
+                        continue  # busy or locked: the next round will do
+            finally:
+                conn.close()
+
+        self._checkpointer = threading.Thread(target=run, name="sqlite-checkpointer", daemon=True)
+        self._checkpointer.start()
 
     def _sqlite_begin_write(self, session: Session, _transaction: Any, connection: Any) -> None:
         """Queue for the write lock, then take SQLite's, before the first statement.
@@ -110,6 +145,9 @@ class Database:
             bus.deliver(pending)
 
     def dispose(self) -> None:
+        self._stop_checkpointer.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=5)
         self.engine.dispose()
 
 

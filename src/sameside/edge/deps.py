@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sameside.auth import service as auth
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.edge.desk import on_desk
 from sameside.kit.actors import CustomerActor, Role, StaffActor
 from sameside.kit.errors import Forbidden, Unauthenticated
 from sameside.kit.secrets import same
@@ -137,10 +138,12 @@ Documented = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 DocumentedCookie = Annotated[str | None, Depends(_cookie)]
 
 
+@on_desk
 def optional_user(request: Request, _b: Documented, _c: DocumentedCookie) -> StaffActor | CustomerActor | None:
     return _authenticate(request)
 
 
+@on_desk
 def require_user(request: Request, _b: Documented, _c: DocumentedCookie) -> StaffActor | CustomerActor:
     actor = _authenticate(request)
     if actor is None:
@@ -148,19 +151,19 @@ def require_user(request: Request, _b: Documented, _c: DocumentedCookie) -> Staf
     return actor
 
 
-def require_staff(actor: Annotated[StaffActor | CustomerActor, Depends(require_user)]) -> StaffActor:
+async def require_staff(actor: Annotated[StaffActor | CustomerActor, Depends(require_user)]) -> StaffActor:
     if not isinstance(actor, StaffActor):
         raise Forbidden("This is for staff only.")
     return actor
 
 
-def require_admin(actor: Annotated[StaffActor, Depends(require_staff)]) -> StaffActor:
+async def require_admin(actor: Annotated[StaffActor, Depends(require_staff)]) -> StaffActor:
     if actor.role is not Role.ADMIN:
         raise Forbidden("This is for admins only.")
     return actor
 
 
-def require_customer(actor: Annotated[StaffActor | CustomerActor, Depends(require_user)]) -> CustomerActor:
+async def require_customer(actor: Annotated[StaffActor | CustomerActor, Depends(require_user)]) -> CustomerActor:
     if not isinstance(actor, CustomerActor):
         raise Forbidden("This is for signed-in customers only.")
     return actor

@@ -18,6 +18,7 @@ from sameside import __version__
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
 from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, database, set_session_cookies
+from sameside.edge.desk import on_desk
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.secrets import same
@@ -74,11 +75,13 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
 
 
 @router.get("/", response_class=HTMLResponse)
+@on_desk
 def home(request: Request) -> HTMLResponse:
     return _page(request, "home.html")
 
 
 @router.post("/sign-in", response_model=None)
+@on_desk
 def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
         email, password = form.get("email", ""), form.get("password", "")
@@ -95,6 +98,7 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
 
 
 @router.post("/sign-out")
+@on_desk
 def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
     with write() as session:
         _, _, csrf = _viewer(request)
@@ -108,6 +112,7 @@ def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
 
 
 @router.post("/tokens", response_class=HTMLResponse)
+@on_desk
 def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
     """Make an API token from the front page, for the API docs' Authorize button."""
     with write() as session:
@@ -119,6 +124,7 @@ def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
 
 
 @router.get("/auth/magic", response_class=HTMLResponse)
+@on_desk
 def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     """Where a magic link lands. It asks for one click before using the link,
     because mail scanners open links too and would otherwise spend it."""
@@ -126,6 +132,7 @@ def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)]
 
 
 @router.post("/auth/magic", response_model=None)
+@on_desk
 def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
         try:
