@@ -1,0 +1,185 @@
+"""`sameside demo`: the desk someone trying Sameside walks into.
+
+One test seeds a full demo per backend and looks at it the way a visitor
+would; the rest check the plan and its text without a database.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from sameside.auth.errors import BadCredentials
+from sameside.auth.service import check_staff_password, customer_actor
+from sameside.cases import queries
+from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.rules import CaseStatus, EntryKind
+from sameside.customers.models import Channel, Customer, Organization
+from sameside.customers.queries import customer_by_email
+from sameside.db.engine import Database
+from sameside.demo import seed
+from sameside.kit import clock
+from sameside.kit.actors import Role
+from sameside.staff.models import Department, Staff, Team
+
+CASES = 200
+SEED = 7
+
+
+def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
+    started = clock.now()
+    with db.unit_of_work() as session:
+        assert not seed.already_seeded(session)
+        summary = seed.seed_demo(session, cases=CASES, seed=SEED)
+    finished = clock.now()
+
+    with db.unit_of_work(write=False) as session:
+        assert seed.already_seeded(session)
+        cases = session.scalars(select(Case).order_by(Case.id)).all()
+        entries: dict[int, list[TimelineEntry]] = defaultdict(list)
+        for entry in session.scalars(select(TimelineEntry).order_by(TimelineEntry.id)):
+            entries[entry.case_id].append(entry)
+
+        # Enough of everything to look like a working desk.
+        assert len(cases) == CASES
+        assert {c.status for c in cases} == set(CaseStatus)
+        assert {c.channel for c in cases} == set(Channel)
+        by_status = {s: sum(c.status is s for c in cases) for s in CaseStatus}
+        for status, count in by_status.items():
+            assert f"{status.value.replace('_', ' ')} {count}" in summary, summary
+        assert {t.slug: t.email for t in session.scalars(select(Team))} == {
+            "support": "support@acme.example",
+            "billing": "billing@acme.example",
+            "technical": "tech@acme.example",
+        }
+        assert {d.slug for d in session.scalars(select(Department))} == {"operations", "shipping", "finance"}
+        staff = session.scalars(select(Staff)).all()
+        roles = [s.role for s in staff]
+        assert roles.count(Role.ADMIN) == 1
+        assert roles.count(Role.SUPERVISOR) == 2
+        assert sum(s.role is Role.AGENT and s.team_id is not None for s in staff) >= 8
+        back_office = [s for s in staff if s.department_id is not None]
+        assert back_office
+        assert all(s.role is Role.AGENT and s.team_id is None for s in back_office)
+        assert session.scalar(select(func.count()).select_from(Organization)) == 8
+        customers = session.scalars(select(Customer)).all()
+        assert len(customers) >= 100
+        assert any(c.organization_id is not None for c in customers)
+        assert sum(c.language is not None for c in customers) >= 10
+        assert any(c.contact_window_start is not None and c.timezone is not None for c in customers)
+
+        # The demo accounts sign in with the published password, and only with it.
+        for email, role in (
+            (seed.DEMO_AGENT_EMAIL, Role.AGENT),
+            (seed.DEMO_SUPERVISOR_EMAIL, Role.SUPERVISOR),
+            (seed.DEMO_ADMIN_EMAIL, Role.ADMIN),
+        ):
+            assert check_staff_password(session, email, seed.DEMO_PASSWORD).role is role
+        with pytest.raises(BadCredentials):
+            check_staff_password(session, seed.DEMO_AGENT_EMAIL, "not-the-demo-password")
+
+        # The demo customer, signed in, sees cases in several states and our replies on them.
+        casey = customer_by_email(session, seed.DEMO_CUSTOMER_EMAIL)
+        assert casey is not None
+        actor = customer_actor(casey)
+        theirs = queries.list_cases(session, actor, queries.CaseFilter(customer_id=casey.id)).items
+        assert len({c.status for c in theirs}) >= 4
+        answered = [
+            c
+            for c in theirs
+            if any(
+                e.direction == "outbound" and e.author_staff_id is not None for e in queries.timeline(session, actor, c)
+            )
+        ]
+        assert len(answered) >= 3
+
+        # Timelines tell a consistent story inside the last two months.
+        window_start = started - timedelta(days=61)
+        created = [c.created_at for c in cases]
+        assert created == sorted(created), "case numbers rise with time"
+        assert created[-1] - created[0] > timedelta(days=30), "cases spread over weeks, not minutes"
+        customer_since = {c.id: c.created_at for c in customers}
+        for case in cases:
+            timeline = entries[case.id]
+            times = [e.created_at for e in timeline]
+            assert times == sorted(times), f"case #{case.id}: timeline out of order"
+            assert window_start <= case.created_at and times[-1] <= finished, f"case #{case.id}"
+            assert customer_since[case.customer_id] <= case.created_at, f"case #{case.id} predates its customer"
+            first = timeline[0]
+            assert (first.kind, first.direction, first.created_at) == (EntryKind.MESSAGE, "inbound", case.created_at)
+            human_replies = [e for e in timeline if e.direction == "outbound" and e.author_staff_id is not None]
+            if case.status is CaseStatus.NEW:
+                assert not human_replies, f"case #{case.id} is new but answered"
+                continue
+            assert human_replies, f"case #{case.id} is {case.status.value} without a reply"
+            assert case.first_human_reply_at == human_replies[0].created_at
+            assert case.first_human_reply_at > case.created_at
+            # The owner is the person who answers.
+            assert case.owner_id in {e.author_staff_id for e in human_replies}, f"case #{case.id}"
+            if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+                assert case.resolved_at is not None and case.resolved_at > case.first_human_reply_at
+            if case.status is CaseStatus.CLOSED:
+                assert case.closed_at is not None and case.resolved_at is not None
+                assert case.closed_at >= case.resolved_at
+            for entry in human_replies:
+                assert "inconvenience" not in (entry.body or "").lower()
+
+        # The same seed gives the same demo: what was seeded is what the plan says.
+        plan = seed.plan_demo(cases=CASES, seed=SEED)
+        assert [(c.subject, c.status) for c in cases] == [(p.subject, p.status) for p in plan.cases]
+
+    # Seeding again adds nothing.
+    with db.unit_of_work() as session:
+        again = seed.seed_demo(session, cases=CASES, seed=SEED)
+    assert "already" in again
+    with db.unit_of_work(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Case)) == CASES
+
+
+def test_the_same_seed_plans_the_same_demo_and_another_seed_another() -> None:
+    first = seed.plan_demo(cases=60, seed=3)
+    assert first == seed.plan_demo(cases=60, seed=3)
+    other = seed.plan_demo(cases=60, seed=4)
+    assert [c.subject for c in first.cases] != [c.subject for c in other.cases]
+    assert [c.email for c in first.customers] != [c.email for c in other.customers]
+
+
+@pytest.mark.parametrize("cases", [0, 1, 6, 240])
+def test_the_plan_has_as_many_cases_as_asked(cases: int) -> None:
+    plan = seed.plan_demo(cases=cases)
+    assert len(plan.cases) == cases
+    assert [c.ago for c in plan.cases] == sorted((c.ago for c in plan.cases), reverse=True)
+
+
+def test_the_default_demo_covers_every_status_and_channel() -> None:
+    plan = seed.plan_demo()
+    assert len(plan.cases) >= 200
+    assert {c.status for c in plan.cases} == set(CaseStatus)
+    assert {c.channel for c in plan.cases} == set(Channel)
+    assert all(c.ago <= timedelta(days=61) for c in plan.cases)
+
+
+def test_every_template_fills_in() -> None:
+    found = seed.templates()
+    assert len(found) > 150
+    for template in found:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        assert fields <= seed.PLACEHOLDERS, (template, fields - seed.PLACEHOLDERS)
+        template.format_map(dict.fromkeys(seed.PLACEHOLDERS, "x"))
+
+
+def test_every_story_has_something_to_say_at_every_turn() -> None:
+    for lines in seed.all_lines():
+        for name, value in vars(lines).items():
+            assert value, (lines.subjects, name)
+
+
+def test_agents_take_the_customers_side_in_their_words() -> None:
+    for text in seed.staff_templates():
+        lowered = text.lower()
+        for phrase in ("inconvenience", "unfortunately", "as i said", "as stated", "your fault", "you failed"):
+            assert phrase not in lowered, (phrase, text)
