@@ -1,0 +1,232 @@
+"""The human summary printed at the end of a run (the JSON file holds everything)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import fmt, table
+
+
+def render(results: dict[str, Any]) -> str:
+    env = results["environment"]
+    quick = "  (QUICK: smoke sizes, not comparable with the targets)" if results["quick"] else ""
+    parts = [
+        "",
+        "=" * 100,
+        f"Sameside benchmarks  {results['started_at']}{quick}",
+        f"Python {env['python']}, SQLite {env['sqlite']}, {env['cpus']} CPU ({env['cpu']}), {env['platform']}",
+        f"commit {env.get('git_commit') or '?'}; wall {results.get('wall_s', '?')} s",
+        "=" * 100,
+    ]
+    phases = results["phases"]
+    for name, render_phase in (("http", _http), ("queue", _queue), ("pg", _queue), ("peer", _peer)):
+        if name not in phases:
+            continue
+        phase = phases[name]
+        title = {
+            "http": "1. Case creation over HTTP on SQLite (wrk)",
+            "queue": "2. Agent queue over bulk-loaded cases, SQLite",
+            "pg": "2b. Agent queue over bulk-loaded cases, PostgreSQL",
+            "peer": "3. Side by side with django-helpdesk 2.6.1 (shared workload)",
+        }[name]
+        parts += ["", title, "-" * len(title)]
+        busy = phase.get("cpu_busy_before_pct")
+        if busy is not None and busy > 25:
+            parts.append(
+                f"WARNING: the CPUs were {busy} % busy with other work when this phase began; figures are low and noisy"
+            )
+        if "skipped" in phase:
+            parts.append(f"skipped: {phase['skipped']}")
+        elif "error" in phase:
+            parts.append(f"FAILED: {phase['error']}")
+        else:
+            parts.append(render_phase(phase))
+    return "\n".join(parts)
+
+
+def _ok(flag: bool | None) -> str:
+    return "-" if flag is None else ("yes" if flag else "NO")
+
+
+def _http(p: dict[str, Any]) -> str:
+    rows = []
+    for run in p["runs"]:
+        w = run["workers"]
+        for label, r in (("GET /api/v1/ping", run["ping"]), ("POST /api/v1/cases", run["create"])):
+            rows.append(
+                [
+                    f"{label}  (workers={w})",
+                    fmt(r["requests_per_s"]),
+                    fmt(r["p50_ms"], " ms"),
+                    fmt(r["p90_ms"], " ms"),
+                    fmt(r["p99_ms"], " ms"),
+                    fmt(r["max_ms"], " ms"),
+                    fmt(r.get("server_cpu_ms_per_request"), " ms"),
+                    fmt(r["requests"]),
+                    fmt(r["non_2xx_reported_by_wrk"]),
+                ]
+            )
+    out = [
+        f"wrk -t{p['threads']} -c{p['connections']} -d{p['seconds']:g}s --latency "
+        f"(after a {p['warmup_seconds']:g} s warm-up); {p['wrk']}",
+        table(["route", "req/s", "p50", "p90", "p99", "max", "server CPU/req", "requests", "non-2xx"], rows),
+        "",
+    ]
+    t = p["targets"]
+    checks = []
+    for run in p["runs"]:
+        c = run["checks"]
+        v = run["targets_met"]
+        checks.append(
+            [
+                f"workers={run['workers']}",
+                fmt(run["create_over_ping"]),
+                f">= {t['create_requests_per_s']:,}/s: {_ok(v['create_rps_ok'])}",
+                f"<= {t['create_p99_ms']:g} ms: {_ok(v['create_p99_ok'])}",
+                f"{c['cases_created_in_db']:,} vs {c['status_201_seen_by_wrk']:,} (+{c['stored_but_unseen_at_stop']}): "
+                f"{_ok(c['db_matches_201s'])}",
+                _ok(c["no_non_2xx"]),
+            ]
+        )
+    out.append(
+        table(
+            ["", "create/ping", "target req/s", "target p99", "cases in DB vs 201s (in flight)", "no non-2xx"], checks
+        )
+    )
+    out.append(
+        "Client and server share the machine's CPUs; wrk's two threads take some of them. "
+        "server CPU/req: the server's processes' CPU time per request (per case stored, for create)."
+    )
+    return "\n".join(out)
+
+
+def _queue(p: dict[str, Any]) -> str:
+    head = (
+        f"{p['backend']}{' ' + p['server_version'] if 'server_version' in p else ''}: "
+        f"{p['cases']:,} cases bulk-loaded in {p['load_s']} s"
+        + (f" ({p['db_size_mb']} MB)" if "db_size_mb" in p else "")
+        + f"; {p['requests_per_query']} sequential keep-alive requests per query "
+        f"(page 2: {p['page2_requests_per_query']}), one worker"
+    )
+    rows = []
+    for q in p["queries"]:
+        a, b, c = q["page1"], q["page2"], q.get("in_process") or {}
+        rows.append(
+            [
+                q["label"],
+                fmt(a["p50_ms"]),
+                fmt(a["p95_ms"]),
+                fmt(a["p99_ms"]),
+                fmt(b["p50_ms"]),
+                fmt(b["p95_ms"]),
+                fmt(c.get("p50_ms")),
+                fmt(c.get("p95_ms")),
+                fmt(q.get("server_cpu_ms_per_request")),
+                f"<= {p['target_p95_ms']:g}: {_ok(q.get('p95_target_met'))}",
+            ]
+        )
+    out = [
+        head,
+        table(
+            [
+                "query (limit 50)",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "page2 p50",
+                "page2 p95",
+                "in-proc p50",
+                "in-proc p95",
+                "srv CPU/req",
+                "target p95",
+            ],
+            rows,
+        ),
+    ]
+    out.append(
+        "in-proc = the route's work without HTTP (list_cases + response model + JSON), i.e. server-side time; "
+        "srv CPU/req = the server's CPU time per request (ms)."
+    )
+    for q in p["queries"]:
+        plan = q.get("plan")
+        if plan:
+            shown = [line for line in plan if "Planning" not in line][:6] if p["backend"] == "postgresql" else plan
+            out.append(f"plan [{q['label']}]: " + " | ".join(s.strip() for s in shown))
+    return "\n".join(out)
+
+
+def _ratio(peer: float | None, ours: float | None, *, higher_is_better: bool) -> str:
+    if not peer or not ours:
+        return "-"
+    r = ours / peer if higher_is_better else peer / ours
+    return f"{r:.1f}x {'better' if r >= 1 else 'worse'}"
+
+
+def _peer(p: dict[str, Any]) -> str:
+    peer = p["peer"]["phases"]
+    ours = p["ours"]
+    pt = peer.get("1_tickets_public_form", {})
+    po = peer.get("1b_tickets_bare_orm", {})
+    ot = ours["tickets"]
+    lst = peer.get("3_agent_open_list", {})
+    pv = lst.get("page_html_plus_json", {})
+    pj = lst.get("datatables_json", {})
+    ol = ours["agent_open_list"]
+    oi = ol.get("in_process", {})
+    em = peer.get("2_emails_import", {})
+    se = peer.get("4_search", {}).get("page_html_plus_json", {})
+    da = peer.get("3b_agent_dashboard", {})
+    rows = [
+        [
+            "create tickets (rate)",
+            f"{fmt(pt.get('tickets_per_s'))}/s form",
+            f"{fmt(ot['tickets_per_s'])}/s HTTP",
+            _ratio(pt.get("tickets_per_s"), ot["tickets_per_s"], higher_is_better=True),
+        ],
+        [
+            "create tickets p50 / p95",
+            f"{fmt(pt.get('median_ms'))} / {fmt(pt.get('p95_ms'))} ms",
+            f"{fmt(ot['p50_ms'])} / {fmt(ot['p95_ms'])} ms",
+            _ratio(pt.get("p95_ms"), ot["p95_ms"], higher_is_better=False) + " (p95)",
+        ],
+        [
+            "  peer bare ORM (no form, no mail)",
+            f"{fmt(po.get('tickets_per_s'))}/s, p95 {fmt(po.get('p95_ms'))} ms",
+            "",
+            _ratio(po.get("tickets_per_s"), ot["tickets_per_s"], higher_is_better=True),
+        ],
+        [
+            "agent0 open list p50 / p95",
+            f"{fmt(pv.get('median_ms'))} / {fmt(pv.get('p95_ms'))} ms page view",
+            f"{fmt(ol['p50_ms'])} / {fmt(ol['p95_ms'])} ms HTTP",
+            _ratio(pv.get("p95_ms"), ol["p95_ms"], higher_is_better=False) + " (p95)",
+        ],
+        [
+            "  peer JSON only / ours in-process",
+            f"{fmt(pj.get('median_ms'))} / {fmt(pj.get('p95_ms'))} ms",
+            f"{fmt(oi.get('p50_ms'))} / {fmt(oi.get('p95_ms'))} ms",
+            _ratio(pj.get("p95_ms"), oi.get("p95_ms"), higher_is_better=False) + " (p95)",
+        ],
+        ["raw emails imported", f"{fmt(em.get('emails_per_s'))}/s", "not yet built", "peer only"],
+        ["keyword search page view p95", f"{fmt(se.get('p95_ms'))} ms", "not yet built", "peer only"],
+        ["agent dashboard p95", f"{fmt(da.get('p95_ms'))} ms", "not yet built", "peer only"],
+    ]
+    checks = p["peer"]["checks"]
+    fill = ours["fill"]
+    out = [
+        f"workload: {p['peer_workdir']}/workload; tickets created: peer {pt.get('n', '?')}, ours {ot['n']}; "
+        f"cases before the list: peer {checks.get('3_total_tickets', '?')}, ours {fill['total_cases']}",
+        table(["", "django-helpdesk (in-process)", "Sameside", "Sameside vs peer"], rows),
+        f"agent0 open/new cases: peer {checks.get('3_agent0_open_tickets', '?')}, ours {fill['agent0_open_cases']} "
+        f"(list paged through = DB: {_ok(ol.get('list_matches_db'))}); ours returns {ol['rows_returned']} rows "
+        f"per page (limit 25); our case numbers 1..N: {_ok(ot.get('numbers_are_1_to_n'))}",
+        f"our server's CPU per ticket created: {fmt(ot.get('server_cpu_ms_per_ticket'), ' ms')}",
+        "NOTE: the peer measures in-process with django.test.Client (no web server, no network); we measure over "
+        "real HTTP",
+        "through uvicorn on loopback (plus an in-process figure for the list). The peer's email phase has no "
+        "counterpart yet:",
+        "peer only; ours: not yet built (email intake is a later issue).",
+    ]
+    if p["peer"].get("reused_from"):
+        out.append(f"peer figures reused from {p['peer']['reused_from']} (--reuse-peer)")
+    return "\n".join(out)
