@@ -21,7 +21,10 @@ from sameside.cases.rules import CaseStatus, EntryKind
 from sameside.customers.models import Channel, Customer, Organization
 from sameside.customers.queries import customer_by_email
 from sameside.db.engine import Database
-from sameside.demo import seed
+from sameside.demo import seed, stories
+from sameside.demo.plan import plan_demo
+from sameside.jobs.models import Job
+from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.actors import Role
 from sameside.staff.models import Department, Staff, Team
@@ -129,8 +132,15 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
                 assert "inconvenience" not in (entry.body or "").lower()
 
         # The same seed gives the same demo: what was seeded is what the plan says.
-        plan = seed.plan_demo(cases=CASES, seed=SEED)
+        plan = plan_demo(cases=CASES, seed=SEED)
         assert [(c.subject, c.status) for c in cases] == [(p.subject, p.status) for p in plan.cases]
+
+    # The demo's replies happened long ago, to made-up addresses: none of them waits to be emailed.
+    with db.unit_of_work(write=False) as session:
+        mail = session.scalars(select(Job).where(Job.kind == "mail.send_reply")).all()
+        assert mail, "the demo's email replies queue mail like any other reply"
+        assert not [j for j in mail if j.state == "pending"]
+        assert {(j.state, j.last_error) for j in mail} == {("done", "demo data: never sent")}
 
     # Seeding again adds nothing.
     with db.unit_of_work() as session:
@@ -140,23 +150,60 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Case)) == CASES
 
 
+def test_seeding_settles_only_the_demos_own_mail(db: Database) -> None:
+    with db.unit_of_work() as session:
+        job = enqueue(session, "mail.send_reply", entry_id=10**9)
+        session.flush()
+        waiting = job.id
+    with db.unit_of_work() as session:
+        seed.seed_demo(session, cases=6, seed=SEED)
+    with db.unit_of_work(write=False) as session:
+        mail = {j.id: j for j in session.scalars(select(Job).where(Job.kind == "mail.send_reply"))}
+        assert (mail[waiting].state, mail[waiting].last_error) == ("pending", None)
+        demo = [j for j in mail.values() if j.id != waiting]
+        assert demo
+        assert all((j.state, j.last_error) == ("done", "demo data: never sent") for j in demo)
+
+
+def test_topics_keep_their_order() -> None:
+    """The planner draws topics by position: a new topic goes at the end, or every demo changes."""
+    assert [t.key for t in stories.TOPICS] == [
+        "late_parcel",
+        "missing_parcel",
+        "damaged_goods",
+        "wrong_item",
+        "refund_missing",
+        "double_charge",
+        "vat_invoice",
+        "subscription",
+        "promo_code",
+        "login",
+        "two_factor",
+        "app_crash",
+        "app_sync",
+        "address_change",
+        "privacy",
+        "payment_declined",
+    ]
+
+
 def test_the_same_seed_plans_the_same_demo_and_another_seed_another() -> None:
-    first = seed.plan_demo(cases=60, seed=3)
-    assert first == seed.plan_demo(cases=60, seed=3)
-    other = seed.plan_demo(cases=60, seed=4)
+    first = plan_demo(cases=60, seed=3)
+    assert first == plan_demo(cases=60, seed=3)
+    other = plan_demo(cases=60, seed=4)
     assert [c.subject for c in first.cases] != [c.subject for c in other.cases]
     assert [c.email for c in first.customers] != [c.email for c in other.customers]
 
 
 @pytest.mark.parametrize("cases", [0, 1, 6, 240])
 def test_the_plan_has_as_many_cases_as_asked(cases: int) -> None:
-    plan = seed.plan_demo(cases=cases)
+    plan = plan_demo(cases=cases)
     assert len(plan.cases) == cases
     assert [c.ago for c in plan.cases] == sorted((c.ago for c in plan.cases), reverse=True)
 
 
 def test_the_default_demo_covers_every_status_and_channel() -> None:
-    plan = seed.plan_demo()
+    plan = plan_demo()
     assert len(plan.cases) >= 200
     assert {c.status for c in plan.cases} == set(CaseStatus)
     assert {c.channel for c in plan.cases} == set(Channel)
@@ -164,22 +211,22 @@ def test_the_default_demo_covers_every_status_and_channel() -> None:
 
 
 def test_every_template_fills_in() -> None:
-    found = seed.templates()
+    found = stories.templates()
     assert len(found) > 150
     for template in found:
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-        assert fields <= seed.PLACEHOLDERS, (template, fields - seed.PLACEHOLDERS)
-        template.format_map(dict.fromkeys(seed.PLACEHOLDERS, "x"))
+        assert fields <= stories.PLACEHOLDERS, (template, fields - stories.PLACEHOLDERS)
+        template.format_map(dict.fromkeys(stories.PLACEHOLDERS, "x"))
 
 
 def test_every_story_has_something_to_say_at_every_turn() -> None:
-    for lines in seed.all_lines():
+    for lines in stories.all_lines():
         for name, value in vars(lines).items():
             assert value, (lines.subjects, name)
 
 
 def test_agents_take_the_customers_side_in_their_words() -> None:
-    for text in seed.staff_templates():
+    for text in stories.staff_templates():
         lowered = text.lower()
         for phrase in ("inconvenience", "unfortunately", "as i said", "as stated", "your fault", "you failed"):
             assert phrase not in lowered, (phrase, text)
