@@ -22,8 +22,8 @@ from sameside.api.routes import router as api_router
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.edge import problems
+from sameside.edge.limits import Doorman
 from sameside.edge.middleware import LimitBody, SecurityHeaders
-from sameside.kit.ratelimit import RateLimiter
 from sameside.web.routes import router as web_router
 
 API_DESCRIPTION = """
@@ -61,8 +61,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database
-    app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
-    app.state.magic_link_limiter = RateLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
+    app.state.doorman = Doorman(settings)
 
     problems.install(app)
     app.include_router(api_router)

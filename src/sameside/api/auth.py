@@ -29,20 +29,11 @@ from sameside.edge.deps import (
     set_session_cookies,
 )
 from sameside.edge.desk import on_desk
+from sameside.edge.limits import doorman
 from sameside.kit.ids import MAX_ID
-from sameside.kit.ratelimit import RateLimiter
 from sameside.staff.queries import get_staff
 
 router = APIRouter(tags=["auth"])
-
-
-def _limiter(request: Request, name: str) -> RateLimiter:
-    limiter: RateLimiter = getattr(request.app.state, name)
-    return limiter
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.post("/auth/sign-in", response_model=SignedIn)
@@ -54,9 +45,7 @@ def sign_in(body: SignIn, request: Request, response: Response, write: Write, se
     limited per address and per client.
     """
     with write() as session:
-        limiter = _limiter(request, "sign_in_limiter")
-        limiter.hit(f"ip:{_client(request)}")
-        limiter.hit(f"email:{body.email.strip().lower()}")
+        doorman(request).knock(request, "sign_in", body.email)
         staff = auth.check_staff_password(session, body.email, body.password)
         issued = auth.open_session(session, staff=staff, days=settings.session_days)
         set_session_cookies(response, settings, issued)
@@ -82,9 +71,7 @@ def sign_out(request: Request, _: MaybeUser, write: Write) -> Response:
 def request_magic_link(body: MagicLinkRequest, request: Request, write: Write, settings: AppSettings) -> dict[str, str]:
     """Email a customer a sign-in link. Answers the same whether or not the address is known."""
     with write() as session:
-        limiter = _limiter(request, "magic_link_limiter")
-        limiter.hit(f"ip:{_client(request)}")
-        limiter.hit(f"email:{body.email.strip().lower()}")
+        doorman(request).knock(request, "magic_link", body.email)
         auth.request_magic_link(
             session, body.email, link_base=f"{settings.base_url}/auth/magic", minutes=settings.magic_link_minutes
         )
@@ -98,7 +85,7 @@ def redeem_magic_link(
 ) -> SignedIn:
     """Exchange a magic link's token for a customer session (once)."""
     with write() as session:
-        _limiter(request, "magic_link_limiter").hit(f"redeem:{_client(request)}")
+        doorman(request).knock(request, "magic_link_redeem")
         customer = auth.redeem_magic_link(session, body.token)
         issued = auth.open_session(session, customer=customer, days=settings.session_days)
         set_session_cookies(response, settings, issued)

@@ -19,8 +19,9 @@ from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
 from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, database, set_session_cookies
 from sameside.edge.desk import on_desk
+from sameside.edge.limits import doorman
 from sameside.kit.actors import CustomerActor, StaffActor
-from sameside.kit.errors import DomainError
+from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
 from sameside.staff.queries import get_staff
 
@@ -74,6 +75,13 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
     )
 
 
+def _refused(response: HTMLResponse, error: DomainError) -> HTMLResponse:
+    """A form's refusal page; a rate limit also says when to try again, as the API does."""
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
 @on_desk
 def home(request: Request) -> HTMLResponse:
@@ -86,11 +94,12 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
     with write() as session:
         email, password = form.get("email", ""), form.get("password", "")
         try:
-            request.app.state.sign_in_limiter.hit(f"ip:{request.client.host if request.client else '-'}")
-            request.app.state.sign_in_limiter.hit(f"email:{email.strip().lower()}")
+            doorman(request).knock(request, "sign_in", email)
             staff = auth.check_staff_password(session, email, password)
         except DomainError as error:
-            return _page(request, "home.html", status_code=error.status, error=error.detail, email=email)
+            return _refused(
+                _page(request, "home.html", status_code=error.status, error=error.detail, email=email), error
+            )
         issued = auth.open_session(session, staff=staff, days=settings.session_days)
         response = RedirectResponse("/", status_code=303)
         set_session_cookies(response, settings, issued)
@@ -136,10 +145,10 @@ def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)]
 def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
         try:
-            request.app.state.magic_link_limiter.hit(f"redeem:{request.client.host if request.client else '-'}")
+            doorman(request).knock(request, "magic_link_redeem")
             customer = auth.redeem_magic_link(session, form.get("token", ""))
         except DomainError as error:
-            return _page(request, "magic.html", status_code=error.status, error=error.detail, token="")
+            return _refused(_page(request, "magic.html", status_code=error.status, error=error.detail, token=""), error)
         issued = auth.open_session(session, customer=customer, days=settings.session_days)
         response = RedirectResponse("/", status_code=303)
         set_session_cookies(response, settings, issued)
