@@ -7,6 +7,8 @@ fails under CI, where SAMESIDE_REQUIRE_ALL=1 promises everything is there.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import shutil
 import subprocess
@@ -77,3 +79,11 @@ def fresh_postgres_database(prefix: str = "sameside_test") -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def mail_text(raw: bytes) -> str:
+    """The plain-text part of a message we composed, decoded, as its reader sees it."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None, "the message has no text part"
+    return str(part.get_content())  # type: ignore[attr-defined]

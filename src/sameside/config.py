@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _default_database_url() -> str:
     return f"sqlite:///{Path('var') / 'sameside.db'}"
+
+
+class ImapMailbox(BaseModel):
+    """An existing mailbox the IMAP poller empties into the desk."""
+
+    name: str
+    """A stable name for it here (it keys what was already taken)."""
+    host: str
+    port: int = 993
+    ssl: bool = True
+    username: str
+    password: str
+    folder: str = "INBOX"
+    team: str | None = None
+    """The slug of the team its mail goes to."""
+    after: str = "seen"
+    """What to do with a message once it is safely stored: `seen` (flag it), `delete`, or `move:FOLDER`."""
 
 
 class Settings(BaseSettings):
@@ -38,3 +55,45 @@ class Settings(BaseSettings):
     """Threads per process that run request handlers (they share one GIL)."""
 
     log_sql: bool = False
+
+    data_dir: Path = Path("var")
+    """Where files live: attachments under `blobs/`, content-addressed."""
+
+    secret_key: str | None = None
+    """Signs download links. Unset: a key made once and kept in the database."""
+
+    # Email
+    mail_domain: str = "localhost"
+    """Our domain in Message-IDs and X-Loop; set it to the domain you send from."""
+    mail_from: str = "support@localhost"
+    """The address replies come from when the case's team has none of its own."""
+    mail_from_name: str = "Support"
+    mail_max_bytes: int = 25 * 1024 * 1024
+    """The largest message the SMTP listener and importer take (and each attachment's cap)."""
+    mail_addresses: list[str] = []
+    """Extra addresses the SMTP listener accepts besides the teams' own; none and no team
+    addresses means it accepts any recipient."""
+    mail_acknowledge: bool = True
+    """Send an automatic acknowledgement, with the honest expected wait, when mail opens a case."""
+    mail_automatic_per_hour: int = 3
+    """At most this many automatic messages to one address per hour (loop protection)."""
+
+    smtp_host: str = "127.0.0.1"
+    """The relay outgoing mail is handed to."""
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = 30.0
+
+    imap_mailboxes: list[ImapMailbox] = []
+    """JSON list of mailboxes for `sameside imap`."""
+    imap_poll_seconds: float = 30.0
+
+    worker_poll_seconds: float = 1.0
+    worker_lease_seconds: int = 300
+    """How long a job may run before another worker may take it over (its worker is presumed dead)."""
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"

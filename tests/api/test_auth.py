@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,11 +18,12 @@ from sqlalchemy import select
 from sameside.app import create_app
 from sameside.config import Settings
 from sameside.db.engine import Database
-from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Role
+from sameside.mail.models import OutboundMail
 from sameside.staff.models import Staff
 from tests.factories import PASSWORD, Factory, Person
+from tests.support import mail_text
 
 SESSION_COOKIE = "sameside_session"
 SIGN_IN = "/api/v1/auth/sign-in"
@@ -74,8 +76,18 @@ def _sign_in(client: TestClient, email: str, password: str = PASSWORD) -> Any:
 
 
 def _magic_jobs(db: Database) -> list[dict[str, Any]]:
+    """The sign-in emails queued so far: to whom, for which customer, with which link."""
     with db.unit_of_work(write=False) as s:
-        return [j.payload for j in s.scalars(select(Job).where(Job.kind == "mail.magic_link").order_by(Job.id))]
+        mails = s.scalars(select(OutboundMail).where(OutboundMail.purpose == "magic_link").order_by(OutboundMail.id))
+        return [
+            {"to": m.recipient, "customer_id": m.customer_id, "link": _link_in(mail_text(m.raw or b""))} for m in mails
+        ]
+
+
+def _link_in(text: str) -> str:
+    match = re.search(r"https?://\S+", text)
+    assert match, text
+    return match.group(0)
 
 
 def _token_of(link: str) -> str:

@@ -22,6 +22,8 @@ from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.events import Event, bus
+from sameside.mail.models import OutboundMail
+from sameside.mail.outbox import DELIVER
 from tests.factories import Factory, Person
 
 SYSTEM = SystemActor("tests")
@@ -61,7 +63,7 @@ def fetch(db: Database, number: int) -> SimpleNamespace:
         return _snapshot(case_for(s, SYSTEM, number))
 
 
-def jobs(db: Database, kind: str = "mail.send_reply") -> list[SimpleNamespace]:
+def jobs(db: Database, kind: str = DELIVER) -> list[SimpleNamespace]:
     with db.unit_of_work(write=False) as s:
         return [_snapshot(j) for j in s.scalars(select(Job).where(Job.kind == kind).order_by(Job.id))]
 
@@ -335,12 +337,23 @@ def test_a_reply_on_an_email_case_enqueues_the_email_in_the_same_transaction(db:
     with db.unit_of_work() as s:
         entry = service.reply(s, staff_actor(agent), case_for(s, SYSTEM, number), "Refunded.")
         s.flush()
-        pending = s.scalars(select(Job).where(Job.kind == "mail.send_reply")).all()
-        assert [j.payload for j in pending] == [{"entry_id": entry.id}]
-        entry_id = entry.id
+        [mail] = s.scalars(select(OutboundMail)).all()
+        assert (mail.entry_id, mail.case_id, mail.purpose) == (entry.id, number, "reply")
+        outbound_id = mail.id
     [job] = jobs(db)
-    assert job.payload == {"entry_id": entry_id}
+    assert job.payload == {"outbound_id": outbound_id}
     assert job.state == "pending"
+
+
+def test_a_reply_that_fails_leaves_no_email_behind(db: Database, make: Factory) -> None:
+    agent = make.staff(password=None)
+    number = make.case(channel=Channel.EMAIL).id
+    with pytest.raises(RuntimeError), db.unit_of_work() as s:
+        service.reply(s, staff_actor(agent), case_for(s, SYSTEM, number), "Refunded.")
+        raise RuntimeError("the request failed after the reply")
+    assert jobs(db) == []
+    with db.unit_of_work(write=False) as s:
+        assert s.scalars(select(OutboundMail)).all() == []
 
 
 def test_no_email_is_enqueued_when_the_reply_rolls_back(db: Database, make: Factory) -> None:

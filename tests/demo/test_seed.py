@@ -27,6 +27,8 @@ from sameside.jobs.models import Job
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.actors import Role
+from sameside.mail.models import OutboundMail, OutboundState
+from sameside.mail.outbox import DELIVER
 from sameside.staff.models import Department, Staff, Team
 
 CASES = 200
@@ -137,10 +139,11 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
 
     # The demo's replies happened long ago, to made-up addresses: none of them waits to be emailed.
     with db.unit_of_work(write=False) as session:
-        mail = session.scalars(select(Job).where(Job.kind == "mail.send_reply")).all()
+        mail = session.scalars(select(OutboundMail)).all()
         assert mail, "the demo's email replies queue mail like any other reply"
-        assert not [j for j in mail if j.state == "pending"]
-        assert {(j.state, j.last_error) for j in mail} == {("done", "demo data: never sent")}
+        assert {(m.state, m.last_error) for m in mail} == {(OutboundState.SUPPRESSED, "demo data: never sent")}
+        jobs = session.scalars(select(Job).where(Job.kind == DELIVER)).all()
+        assert {(j.state, j.last_error) for j in jobs} == {("done", "demo data: never sent")}
 
     # Seeding again adds nothing.
     with db.unit_of_work() as session:
@@ -152,13 +155,13 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
 
 def test_seeding_settles_only_the_demos_own_mail(db: Database) -> None:
     with db.unit_of_work() as session:
-        job = enqueue(session, "mail.send_reply", entry_id=10**9)
+        job = enqueue(session, DELIVER, outbound_id=10**9)
         session.flush()
         waiting = job.id
     with db.unit_of_work() as session:
         seed.seed_demo(session, cases=6, seed=SEED)
     with db.unit_of_work(write=False) as session:
-        mail = {j.id: j for j in session.scalars(select(Job).where(Job.kind == "mail.send_reply"))}
+        mail = {j.id: j for j in session.scalars(select(Job).where(Job.kind == DELIVER))}
         assert (mail[waiting].state, mail[waiting].last_error) == ("pending", None)
         demo = [j for j in mail.values() if j.id != waiting]
         assert demo

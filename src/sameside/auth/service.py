@@ -16,11 +16,11 @@ from sameside.auth.errors import BadCredentials, BadMagicLink
 from sameside.auth.models import ApiToken, MagicLink, SignInSession
 from sameside.customers.models import Customer
 from sameside.customers.queries import customer_by_email
-from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid, NotFound
 from sameside.kit.secrets import digest, new_token
+from sameside.mail import outbox
 from sameside.staff.models import Staff
 from sameside.staff.passwords import verify
 from sameside.staff.queries import staff_by_email
@@ -180,8 +180,27 @@ def request_magic_link(session: Session, email: str, *, link_base: str, minutes:
     if customer is None:
         return
     token = issue_magic_link(session, customer, minutes=minutes)
-    enqueue(
-        session, "mail.magic_link", customer_id=customer.id, to=email.strip().lower(), link=f"{link_base}?token={token}"
+    cfg = outbox.config()
+    outbox.queue(
+        session,
+        purpose="magic_link",
+        envelope=outbox.Envelope(
+            to_address=email.strip().lower(),
+            to_name=customer.name,
+            from_name=cfg.from_name,
+            from_address=cfg.from_address,
+        ),
+        subject="Your sign-in link",
+        text=(
+            f"Hello {customer.form_of_address or customer.name},\n\n"
+            f"here is your link to sign in and see your cases:\n\n{link_base}?token={token}\n\n"
+            f"It works once, within the next {minutes} minutes. If you did not ask for it, "
+            "you can ignore this email: nothing happens without the link."
+        ),
+        customer_id=customer.id,
+        automatic="auto-generated",
+        sensitive=True,
+        language=customer.language,
     )
 
 

@@ -29,6 +29,10 @@ class Case(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     shared_with_organization: Mapped[bool] = mapped_column(Boolean, default=False)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    thread_key: Mapped[str | None] = mapped_column(String(16))
+    """The secret half of the case's subject token `[#1234-k3x9mq]`: a number alone can be guessed."""
+    follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    """The closed case a customer wrote back on, when this case continues it."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session
 
 from sameside.cases import rules
 from sameside.cases.access import scope_of
+from sameside.cases.mailing import send_reply
 from sameside.cases.models import Case, CaseTag, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.models import Channel, Customer
-from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.events import publish
+from sameside.mail.threads import new_thread_key
 from sameside.staff.models import Staff, Team
 
 SUBJECT_MAX = 300
@@ -39,6 +40,8 @@ def open_case(
     priority: Priority = Priority.NORMAL,
     tags: list[str] | None = None,
     shared_with_organization: bool = False,
+    message_data: dict[str, Any] | None = None,
+    follow_up_of: int | None = None,
 ) -> Case:
     """Open a case with the customer's first message, in their own words.
 
@@ -59,12 +62,14 @@ def open_case(
         team=team,
         owner=None,
         shared_with_organization=shared_with_organization,
+        thread_key=new_thread_key(),
+        follow_up_of=follow_up_of,
         created_at=now,
         updated_at=now,
         last_customer_message_at=now,
     )
     case.tags = [CaseTag(tag=t) for t in rules.clean_tags(tags or [])]
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = dict(message_data or {})
     if isinstance(actor, StaffActor):
         data["recorded_by"] = actor.staff_id
     # One flush writes the case, its tags and its first entries together.
@@ -82,7 +87,10 @@ def open_case(
             created_at=now,
         )
     )
-    _event(session, case, actor, EventType.CREATED, {"channel": channel.value}, at=now)
+    created: dict[str, Any] = {"channel": channel.value}
+    if follow_up_of:
+        created["follow_up_of"] = follow_up_of
+    _event(session, case, actor, EventType.CREATED, created, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
     return case
@@ -97,19 +105,21 @@ def reply(
     channel: Channel | None = None,
     status: CaseStatus | None = None,
     automatic: bool = False,
+    data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
     """Add a message to the customer's conversation.
 
     From staff: an outbound reply; the first one by a person stamps the first
     human reply and, on an unowned case, makes its author the owner (P3).
-    From the customer: an inbound message that hands the case back to us.
+    From the customer: an inbound message that hands the case back to us —
+    unless it is automatic (an out-of-office), which is kept on the timeline
+    but moves nothing.
     """
     body = _clean_text(body, "body", BODY_MAX)
     now = clock.now()
     if isinstance(actor, CustomerActor):
         if status is not None:
             raise Forbidden("Customers cannot set a case's status.")
-        new_status = rules.status_after_customer_message(case.status)
         entry = TimelineEntry(
             case_id=case.id,
             kind=EntryKind.MESSAGE,
@@ -117,14 +127,18 @@ def reply(
             direction="inbound",
             channel=channel or Channel.PORTAL,
             author_customer_id=actor.customer_id,
+            is_automatic=automatic,
             body=body,
+            data=data,
             created_at=now,
         )
-        case.last_customer_message_at = now
-        if case.status is CaseStatus.RESOLVED:
-            _reopen(session, actor, case, now)
-        else:
-            _move(session, actor, case, new_status, now)
+        if not automatic:
+            new_status = rules.status_after_customer_message(case.status)
+            case.last_customer_message_at = now
+            if case.status is CaseStatus.RESOLVED:
+                _reopen(session, actor, case, now)
+            else:
+                _move(session, actor, case, new_status, now)
     else:
         rules.check_work(actor, scope_of(case), "reply on this case")
         # An automatic acknowledgement leaves the case where it was: a new case
@@ -140,6 +154,7 @@ def reply(
             author_staff_id=staff_id,
             is_automatic=automatic,
             body=body,
+            data=data,
             created_at=now,
         )
         if rules.is_first_human_reply(
@@ -159,7 +174,7 @@ def reply(
     case.updated_at = now
     session.flush()
     if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
-        enqueue(session, "mail.send_reply", entry_id=entry.id)
+        send_reply(session, case, entry)
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
     return entry
 

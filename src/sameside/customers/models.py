@@ -79,6 +79,9 @@ class CustomerIdentity(Base):
     kind: Mapped[IdentityKind] = mapped_column(str_enum(IdentityKind))
     value: Mapped[str] = mapped_column(String(320))
     """Normalised: lower-case email, digits-only phone."""
+    undeliverable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Mail to this address came back for good (a hard bounce); cleared when they write again."""
+    undeliverable_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     customer: Mapped[Customer] = relationship(lazy="raise", back_populates="identities")

@@ -46,6 +46,8 @@ from sameside.demo.plan_types import (
 from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Actor, SystemActor
+from sameside.mail.models import OutboundMail, OutboundState
+from sameside.mail.outbox import DELIVER
 from sameside.staff import service as staff_service
 from sameside.staff.models import Department, Staff, Team
 from sameside.staff.queries import staff_by_email
@@ -111,9 +113,15 @@ def _never_send(session: Session, messages: set[int]) -> None:
     no mail worker may pick these up. Only the demo's own `messages` (timeline
     entry ids) are touched; anything else waiting to go out still goes.
     """
-    pending = session.scalars(select(Job).where(Job.kind == "mail.send_reply", Job.state == "pending"))
-    for job in pending:
-        if job.payload.get("entry_id") in messages:
+    queued = session.scalars(
+        select(OutboundMail).where(OutboundMail.entry_id.in_(messages), OutboundMail.state == OutboundState.QUEUED)
+    ).all()
+    ours = {mail.id for mail in queued}
+    for mail in queued:
+        mail.state = OutboundState.SUPPRESSED
+        mail.last_error = NEVER_SENT
+    for job in session.scalars(select(Job).where(Job.kind == DELIVER, Job.state == "pending")):
+        if job.payload.get("outbound_id") in ours:
             job.state = "done"
             job.last_error = NEVER_SENT
     session.flush()

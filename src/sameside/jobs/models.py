@@ -25,6 +25,8 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | running | done | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """While running: when a worker that died holding it loses it, and another may take it."""
     last_error: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

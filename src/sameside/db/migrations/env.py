@@ -9,6 +9,7 @@ import sameside.auth.models
 import sameside.cases.models
 import sameside.customers.models
 import sameside.jobs.models
+import sameside.mail.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db.base import Base
 

@@ -1,0 +1,103 @@
+"""Turn a message we want to send into RFC 5322 bytes, as a pure function.
+
+Every header value passes through `_one_line` and every address through the
+standard library's address parser, so a CR or LF in a customer's name, a
+subject or an address can never add a header or a recipient.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+class UnsendableAddress(ValueError):
+    """An address we cannot put on a message (it would not parse as one mailbox)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    from_name: str
+    from_address: str
+    to_name: str
+    to_address: str
+    subject: str
+    text: str
+    message_id: str
+    date: datetime
+    loop_marker: str
+    """Our X-Loop value: mail carrying it back to us is ours, and never answered."""
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    automatic: str | None = None
+    """RFC 3834 Auto-Submitted value (`auto-replied`, `auto-generated`) for mail no person wrote."""
+    language: str | None = None
+    reply_to: str | None = None
+    with_html: bool = True
+
+
+def compose(message: Outgoing) -> bytes:
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = _address(message.from_name, message.from_address)
+    msg["To"] = _address(message.to_name, message.to_address)
+    if message.reply_to:
+        msg["Reply-To"] = _address("", message.reply_to)
+    msg["Subject"] = _one_line(message.subject)[:250]
+    msg["Date"] = format_datetime(message.date)
+    msg["Message-ID"] = f"<{_one_line(message.message_id)}>"
+    if message.in_reply_to:
+        msg["In-Reply-To"] = f"<{_one_line(message.in_reply_to)}>"
+    refs = [_one_line(r) for r in message.references if r.strip()][-20:]  # the chain stays bounded
+    if refs:
+        msg["References"] = " ".join(f"<{r}>" for r in refs)
+    msg["X-Loop"] = _one_line(message.loop_marker)
+    if message.automatic:
+        msg["Auto-Submitted"] = _one_line(message.automatic)
+        msg["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office back to this
+    if message.language:
+        msg["Content-Language"] = _one_line(message.language)
+    msg.set_content(message.text, cte="quoted-printable")
+    if message.with_html:
+        msg.add_alternative(text_to_html(message.text), subtype="html", cte="quoted-printable")
+    return msg.as_bytes()
+
+
+def text_to_html(text: str) -> str:
+    """A plain, escaped HTML rendering of a text reply: paragraphs, line breaks, live links."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    rendered = []
+    for paragraph in paragraphs:
+        lines = [_linkify(html.escape(line)) for line in paragraph.splitlines()]
+        rendered.append("<p>" + "<br>\n".join(lines) + "</p>")
+    body = "\n".join(rendered)
+    return (
+        '<!doctype html><html><head><meta charset="utf-8"></head>'
+        f'<body style="font-family:sans-serif;line-height:1.5">\n{body}\n</body></html>\n'
+    )
+
+
+def _linkify(escaped_line: str) -> str:
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped_line)
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.replace("\x00", "").split())
+
+
+def _address(name: str, address: str) -> Address:
+    cleaned = _one_line(address)
+    if not cleaned or cleaned != address.strip() or cleaned.count("@") != 1 or any(c in cleaned for c in '<>,;"'):
+        raise UnsendableAddress(f"Not a single mailbox address: {address!r}")
+    local, _, domain = cleaned.partition("@")
+    try:
+        return Address(display_name=_one_line(name)[:200], username=local, domain=domain)
+    except (ValueError, IndexError) as exc:
+        raise UnsendableAddress(f"Not a mailbox address: {address!r}") from exc
