@@ -386,6 +386,11 @@ def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
 _ADDR_SPEC = re.compile(r"[^\s@<>(),;:\"\[\]\\]{1,64}@[^\s@<>(),;:\"\[\]\\]{1,255}")
 _MSG_ID = re.compile(r"<([^<>]*)>")
 _PLACEHOLDER = re.compile(r"qqew(\d+)wq")
+# One plain address, "Name <addr>", or '"Name" <addr>': most headers, parsed without email.utils.
+_SIMPLE_ADDRESS = re.compile(
+    r'\s*(?:(?:"([^"\\]*)"|([^"\\,<>()@:;=]*?))\s*<([^<>\s,;:"()\\]+@[^<>\s,;:"()\\]+)>'
+    r'|([^<>\s,;:"()\\]+@[^<>\s,;:"()\\]+))\s*'
+)
 
 
 def _addresses(headers: dict[str, list[str]], name: str) -> list[Address]:
@@ -401,7 +406,11 @@ def _addresses(headers: dict[str, list[str]], name: str) -> list[Address]:
         words.append(match.group(0))
         return f"qqew{len(words) - 1}wq"
 
-    values = [_ENCODED_WORD.sub(hide, value) if "=?" in value else value for value in headers.get(name, [])]
+    raw_values = headers.get(name, [])
+    if len(raw_values) == 1 and (simple := _SIMPLE_ADDRESS.fullmatch(raw_values[0])):
+        item = _address(simple.group(1) or simple.group(2) or "", simple.group(3) or simple.group(4))
+        return [item] if item.name or item.address else []
+    values = [_ENCODED_WORD.sub(hide, value) if "=?" in value else value for value in raw_values]
     found: list[Address] = []
     for hidden, address in email.utils.getaddresses(values):
         display = _PLACEHOLDER.sub(lambda m: words[int(m.group(1))], hidden) if words else hidden
@@ -561,7 +570,7 @@ class _BodyWalker:
         self._leaf(part, ctype)
 
     def _leaf(self, part: Message, ctype: str) -> None:
-        disposition = _safe(part.get_content_disposition) or ""
+        disposition = _safe(part.get_content_disposition) or "" if "content-disposition" in part else ""
         filename = _filename(part, self.hint)
         data = _payload_bytes(part, self.defects)
         if ctype in {"text/plain", "text/html"} and disposition != "attachment" and not filename:
@@ -638,6 +647,8 @@ def _safe(getter: Callable[[], _T | None]) -> _T | None:
 def _filename(part: Message, hint: str | None = None) -> str:
     """The part's own file name (RFC 2231 or 2047), made safe; "" if it has none."""
     raw_values = [(k, v) for k, v in part.raw_items() if k.lower() in {"content-disposition", "content-type"}]
+    if not any("name" in str(v).lower() for _, v in raw_values):
+        return ""  # the common case, without parsing parameters twice
     if any(not str(v).isascii() for _, v in raw_values):
         decoded = Message()  # compat32 would turn raw 8-bit parameters into U+FFFD; decode them first
         for key, value in raw_values:
