@@ -107,7 +107,9 @@ _SEPARATOR = re.compile(
     r"|opprinnelig melding|alkuperäinen viesti|původní zpráva|eredeti üzenet)\s*[-_=*]{2,}\s*$",
     re.IGNORECASE,
 )
-_FORWARD = re.compile(r"^\s*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:\s*$", re.I)
+_FORWARD = re.compile(
+    r"^\s*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:\s*$", re.I
+)
 _RULE = re.compile(r"^\s*(?:_{20,}|-{20,})\s*$")
 # "From:", "*From:*", "De :", "Von:" … with an optional space before the colon (French typography).
 _FIELD = re.compile(
@@ -117,6 +119,7 @@ _FIELD = re.compile(
     r"|от|отправлено|кому|тема|дата|från|skickat|till|ämne|fra|sendt|til|emne)\s?\*?\s?:",
     re.IGNORECASE,
 )
+_LONE_FIELD = re.compile(r"^[>\s*]*[^\W\d]{1,20}\s?\*?\s?:")
 _FROM_FIELD = re.compile(r"^\s*\*?(?:from|de|von|van|da|od|от|från|fra)\s?\*?\s?:", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b")
@@ -126,9 +129,7 @@ _WROTE = re.compile(
     r"|skrev|kirjoitti|escreveu|napsal|írta|写道)\s*[:：]?\s*-*\s*$",
     re.IGNORECASE,
 )
-_ATTRIBUTION_OPENER = re.compile(
-    r"^\s*(?:-+\s*)?(?:on|am|le|il|el|op|em|den|dnia|w dniu|\d)\b", re.IGNORECASE
-)
+_ATTRIBUTION_OPENER = re.compile(r"^\s*(?:-+\s*)?(?:(?:on|am|le|il|el|op|em|den|dnia|w dniu)\b|\d)", re.IGNORECASE)
 # A line that carries only a rule, drawn above a quote header by some clients.
 _BARE_RULE = re.compile(r"^\s*(?:[-_=*]\s*){3,}$")
 # A phone's signature; what follows it is the message being answered, often with no header.
@@ -150,6 +151,8 @@ def _quote_start(lines: list[str], languages: tuple[str, ...]) -> int | None:
     if not candidates:
         return None
     start = min(candidates)
+    while start > 0 and _FIELD.match(lines[start - 1]):  # "Message du : …" above "De : …"
+        start -= 1
     above = start
     while above > 0 and not lines[above - 1].strip():
         above -= 1
@@ -168,7 +171,7 @@ def _library_start(lines: list[str], languages: tuple[str, ...]) -> int | None:
         index = probe.count("\n", 0, match.start() + offset)
         field_lines = [line for line in matched.split("\n") if line.strip()]
         # Polish headers need only one "Do:" line; a lone "Data: …" in a sentence is not a quote.
-        if len(field_lines) < 2 and not _WROTE.search(matched) and ":" in matched.rstrip()[:-1]:
+        if len(field_lines) < 2 and _LONE_FIELD.match(field_lines[0] if field_lines else ""):
             continue
         return index
     return None
