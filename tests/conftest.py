@@ -54,8 +54,10 @@ def db(database: Database) -> Iterator[Database]:
 
 
 @pytest.fixture
-def settings(db: Database) -> Settings:
-    return Settings(database_url=db.url.render_as_string(hide_password=False), base_url="http://testserver")
+def settings(db: Database, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=db.url.render_as_string(hide_password=False), base_url="http://testserver", data_dir=tmp_path
+    )
 
 
 @pytest.fixture

@@ -35,10 +35,10 @@ class Factory:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def team(self, slug: str | None = None) -> Team:
+    def team(self, slug: str | None = None, *, email: str | None = None, name: str | None = None) -> Team:
         n = next(_seq)
         with self.db.unit_of_work() as s:
-            return staff_service.create_team(s, SYSTEM, slug=slug or f"team-{n}", name=f"Team {n}")
+            return staff_service.create_team(s, SYSTEM, slug=slug or f"team-{n}", name=name or f"Team {n}", email=email)
 
     def department(self, slug: str | None = None) -> Department:
         n = next(_seq)

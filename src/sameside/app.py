@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from sqlalchemy import text
 
 from sameside import __version__, wiring
 from sameside.api.routes import router as api_router
+from sameside.auth import service as auth_service
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.edge import problems
@@ -39,7 +41,7 @@ Errors are RFC 9457 `application/problem+json`. Lists page by `cursor`.
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
     database = database or Database(settings.database_url, echo=settings.log_sql, pool_size=settings.db_pool_size)
-    wiring.wire()
+    wiring.wire(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         # holding SQLite's write lock wait longer for its turn.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         database.start_checkpointer()
+        with database.unit_of_work() as session:
+            app.state.link_key = auth_service.instance_key(session, "link-signing", configured=settings.secret_key)
         yield
 
     app = FastAPI(
@@ -62,6 +66,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database
     app.state.doorman = Doorman(settings)
+    app.state.blobs = wiring.blob_store(settings)
+    app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
 
     problems.install(app)
     app.include_router(api_router)

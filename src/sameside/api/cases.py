@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from sameside.api import presenters
+from sameside.api.mail import attachment_out
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.queries import SORTS, CaseFilter
@@ -32,6 +33,7 @@ from sameside.edge.desk import on_desk
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.ids import MAX_ID
+from sameside.mail import queries as mail_queries
 from sameside.staff import queries as staff_queries
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -115,11 +117,16 @@ def list_cases(
 
 @router.get("/{number}", response_model=CaseDetail)
 @on_desk
-def read_case(number: CaseNumber, actor: User, session: ReadSession) -> CaseDetail:
-    """A case with its timeline. Customers see only the public part."""
+def read_case(number: CaseNumber, actor: User, session: ReadSession, request: Request) -> CaseDetail:
+    """A case with its timeline. Customers see only the public part.
+
+    Attachments come with signed download links that expire after an hour.
+    """
     case = case_for(session, actor, number)
     entries = queries.timeline(session, actor, case)
-    return presenters.case_detail(case, entries, for_customer=isinstance(actor, CustomerActor))
+    found = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
+    links = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in found.items()}
+    return presenters.case_detail(case, entries, for_customer=isinstance(actor, CustomerActor), attachments=links)
 
 
 @router.patch("/{number}", response_model=CaseOut)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sameside.auth.models import ApiToken
 from sameside.auth.schemas import TokenOut
@@ -10,6 +10,7 @@ from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.schemas import Author, CaseDetail, CaseOut, TimelineEntryOut
 from sameside.customers.models import Customer
 from sameside.customers.schemas import CustomerBrief, CustomerOut, IdentityOut, OrganizationOut, Preferences
+from sameside.mail.schemas import AttachmentOut
 from sameside.staff.schemas import StaffBrief, TeamOut
 
 
@@ -57,11 +58,20 @@ def entry_out(entry: TimelineEntry, *, for_customer: bool = False) -> TimelineEn
     )
 
 
-def case_detail(case: Case, entries: Sequence[TimelineEntry], *, for_customer: bool = False) -> CaseDetail:
-    return CaseDetail(
-        **case_out(case).model_dump(),
-        timeline=[entry_out(e, for_customer=for_customer) for e in entries],
-    )
+def case_detail(
+    case: Case,
+    entries: Sequence[TimelineEntry],
+    *,
+    for_customer: bool = False,
+    attachments: Mapping[int, list[AttachmentOut]] | None = None,
+) -> CaseDetail:
+    attachments = attachments or {}
+    timeline = []
+    for entry in entries:
+        out = entry_out(entry, for_customer=for_customer)
+        out.attachments = attachments.get(entry.id, [])
+        timeline.append(out)
+    return CaseDetail(**case_out(case).model_dump(), timeline=timeline)
 
 
 def customer_out(customer: Customer) -> CustomerOut:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sameside.api import admin, auth, cases, customers
+from sameside.api import admin, auth, cases, customers, mail
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(cases.router)
 router.include_router(customers.router)
 router.include_router(admin.router)
+router.include_router(mail.router)

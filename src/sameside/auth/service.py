@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sameside.auth.errors import BadCredentials, BadMagicLink
-from sameside.auth.models import ApiToken, MagicLink, SignInSession
+from sameside.auth.models import ApiToken, InstanceSecret, MagicLink, SignInSession
 from sameside.customers.models import Customer
 from sameside.customers.queries import customer_by_email
 from sameside.kit import clock
@@ -229,3 +229,15 @@ def _is_self_or_admin(actor: Actor, staff_id: int) -> bool:
 def _require_self_or_admin(actor: Actor, staff_id: int) -> None:
     if not _is_self_or_admin(actor, staff_id):
         raise Forbidden("Only the staff member themselves or an admin may manage these tokens.")
+
+
+def instance_key(session: Session, name: str, *, configured: str | None = None) -> bytes:
+    """A signing key: the configured one, else one this installation made once and keeps."""
+    if configured:
+        return configured.encode()
+    found = session.get(InstanceSecret, name)
+    if found is None:
+        found = InstanceSecret(name=name, value=new_token())
+        session.add(found)
+        session.flush()
+    return found.value.encode()

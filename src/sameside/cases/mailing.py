@@ -65,7 +65,8 @@ def email_address_of(session: Session, customer_id: int) -> str | None:
     ).all()
     deliverable: list[str] = [r.value for r in rows if r.undeliverable_since is None]
     anything: list[str] = [r.value for r in rows]
-    return (deliverable or anything or [None])[0]
+    choices = deliverable or anything
+    return choices[0] if choices else None
 
 
 def _envelope(session: Session, case: Case, customer: Customer, address: str, author: Staff | None) -> outbox.Envelope:

@@ -10,6 +10,7 @@ from sameside.customers.models import Channel
 from sameside.customers.schemas import CustomerBrief
 from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
+from sameside.mail.schemas import AttachmentOut
 from sameside.staff.schemas import StaffBrief, TeamOut
 
 
@@ -78,6 +79,7 @@ class TimelineEntryOut(Output):
     event: EventType | None
     data: dict[str, Any] | None
     created_at: datetime
+    attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
 class CaseDetail(CaseOut):

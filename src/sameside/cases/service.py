@@ -315,3 +315,21 @@ def _clean_text(value: str, field: str, limit: int) -> str:
     if len(cleaned) > limit:
         raise Invalid(f"The {field} may have at most {limit:,} characters; this one has {len(cleaned):,}.")
     return cleaned
+
+
+def record_delivery_failure(
+    session: Session, case_id: int, *, recipient: str, reason: str, outbound_id: int, bounced: bool
+) -> None:
+    """Say on the case that a message did not reach the customer, so a person can try another way."""
+    now = clock.now()
+    session.add(
+        TimelineEntry(
+            case_id=case_id,
+            kind=EntryKind.EVENT,
+            event=EventType.DELIVERY_FAILED,
+            is_public=False,
+            data={"recipient": recipient, "reason": reason[:500], "outbound_id": outbound_id, "bounced": bounced},
+            created_at=now,
+        )
+    )
+    publish(session.info, "case.delivery_failed", case_id=case_id, outbound_id=outbound_id)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -62,10 +63,23 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
+    smtp_port: Annotated[int | None, typer.Option(help="Also take inbound mail over SMTP on this port.")] = None,
 ) -> None:
-    """Serve the web pages and the API."""
+    """Serve the web pages and the API (and, with --smtp-port, inbound mail)."""
     import uvicorn
 
+    listener = _smtp_listener(host, smtp_port) if smtp_port else None
+    if listener is not None:
+        listener.start()
+        err.print(f"[green]Taking mail[/] over SMTP on {host}:{smtp_port}.")
+    try:
+        _serve_http(uvicorn, host, port, workers, access_log)
+    finally:
+        if listener is not None:
+            listener.stop()
+
+
+def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bool) -> None:
     uvicorn.run(
         "sameside.app:app_from_env",
         factory=True,
@@ -76,6 +90,91 @@ def serve(
         log_level="info",
         server_header=False,
     )
+
+
+def _smtp_listener(host: str, port: int) -> Any:
+    from sameside import wiring
+    from sameside.transport.smtp_in import SmtpListener
+
+    settings = Settings()
+    database = _database()
+    wiring.wire(settings)
+    return SmtpListener(database, settings, wiring.intake(database, settings), host=host, port=port)
+
+
+@app.command()
+def smtp(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 2525,
+) -> None:
+    """Take inbound mail over SMTP: stored before we answer 250, then filed into cases."""
+    import signal
+    import threading
+
+    listener = _smtp_listener(host, port)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    listener.start()
+    err.print(f"[green]Taking mail[/] over SMTP on {host}:{port}.")
+    stop.wait()
+    listener.stop()
+
+
+@app.command()
+def worker() -> None:
+    """Deliver queued mail and file stored mail, until stopped (run one or several)."""
+    import logging
+
+    from sameside import wiring
+    from sameside.transport.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    database = _database()
+    wiring.wire(settings)
+    Worker(database, settings, wiring.intake(database, settings)).run()
+
+
+@app.command()
+def imap(
+    once: Annotated[bool, typer.Option(help="Poll each mailbox once, then stop.")] = False,
+) -> None:
+    """Take mail from the IMAP mailboxes in SAMESIDE_IMAP_MAILBOXES into cases."""
+    import logging
+
+    from sameside import wiring
+    from sameside.transport.imap_in import ImapPoller
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    if not settings.imap_mailboxes:
+        _fail("No mailboxes configured: set SAMESIDE_IMAP_MAILBOXES (a JSON list; see the README).")
+    database = _database()
+    wiring.wire(settings)
+    poller = ImapPoller(wiring.intake(database, settings), settings.imap_mailboxes)
+    if once:
+        for line in poller.poll_all():
+            err.print(line)
+        return
+    poller.run_forever(settings.imap_poll_seconds)
+
+
+@app.command("import-mail")
+def import_mail(
+    paths: Annotated[list[Path], typer.Argument(help=".eml files, folders of them, or mbox archives.")],
+) -> None:
+    """Import mail from files into cases, as if it had just arrived."""
+    from sameside import wiring
+    from sameside.transport.files_in import import_paths
+
+    settings = Settings()
+    database = _database()
+    wiring.wire(settings)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(f"No such file or folder: {', '.join(missing)}")
+    import_paths(wiring.intake(database, settings), paths, max_bytes=settings.mail_max_bytes, console=err)
 
 
 @user_app.command("add")
@@ -186,3 +285,7 @@ def version() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

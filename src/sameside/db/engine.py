@@ -106,6 +106,8 @@ class Database:
         for the lock while holding it across a thread hand-off.
         """
         assert self._write_lock is not None
+        if _LOCK_KEY in session.info:
+            return  # a savepoint inside the transaction that already holds both locks
         self._write_lock.acquire()
         session.info[_LOCK_KEY] = self._write_lock
         try:
