@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,10 @@ from sameside.auth import service as auth_service
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
 from sameside.customers.models import Customer
+from sameside.intake.store import receive
+from sameside.kit import signing
 from sameside.kit.actors import Role
+from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
 
@@ -102,6 +106,31 @@ class World:
             customer = s.get(Customer, self.customer.id)
             assert customer is not None
             return auth_service.issue_magic_link(s, customer, minutes=30)
+
+    def inbound_id(self) -> int:
+        """A message that could not be read, waiting in quarantine."""
+        with self.make.db.unit_of_work() as s:
+            received = receive(s, f"not mail {_n()}".encode(), source="smtp")
+            row = s.get(InboundMail, received.inbound_id)
+            assert row is not None
+            row.state, row.reason = InboundState.QUARANTINED, "Unreadable: no header block"
+            return received.inbound_id
+
+    def attachment_link(self) -> str:
+        """A signed download link for an attachment on a case, as the timeline hands them out."""
+        state = self.client.app.state  # type: ignore[attr-defined]
+        number = self.case()
+        sha = state.blobs.put(b"%PDF-1.4 receipt")
+        with self.make.db.unit_of_work() as s:
+            row = Attachment(
+                sha256=sha, size=16, filename="receipt.pdf", content_type="application/pdf", case_id=number
+            )
+            s.add(row)
+            s.flush()
+            attachment_id = row.id
+        expires = int(time.time()) + 600
+        signature = signing.sign(state.link_key, "attachment", attachment_id, expires)
+        return f"/api/v1/attachments/{attachment_id}/download?expires={expires}&signature={signature}"
 
     def team_agent_token_id(self) -> int:
         with self.make.db.unit_of_work() as s:
@@ -312,6 +341,25 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/departments"): (
         _fixed("/api/v1/departments", lambda w, r: {"slug": f"dept-walk-{_n()}", "name": "Walk"}),
         (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    # --- mail: what came in, quarantine and reprocessing are for admins
+    ("GET", "/api/v1/admin/mail"): (_fixed("/api/v1/admin/mail"), (401, 403, 403, 403, 403, 403, 403, 200)),
+    ("GET", "/api/v1/admin/mail/{inbound_id}"): (
+        lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/admin/mail/{inbound_id}/raw"): (
+        lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}/raw"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("POST", "/api/v1/admin/mail/{inbound_id}/reprocess"): (
+        lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}/reprocess"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    # The signed link is the permission (it is handed out only with a case its holder may see).
+    ("GET", "/api/v1/attachments/{attachment_id}/download"): (
+        lambda w, r: Call(w.attachment_link()),
+        (200, 200, 200, 200, 200, 200, 200, 200),
     ),
     ("PATCH", "/api/v1/departments/{department_id}"): (
         _fixed("/api/v1/departments/{w.department.id}", lambda w, r: {"service_level_hours": 12}),

@@ -152,7 +152,7 @@ def imap(
         _fail("No mailboxes configured: set SAMESIDE_IMAP_MAILBOXES (a JSON list; see the README).")
     database = _database()
     wiring.wire(settings)
-    poller = ImapPoller(wiring.intake(database, settings), settings.imap_mailboxes)
+    poller = ImapPoller(wiring.intake(database, settings), settings.imap_mailboxes, max_bytes=settings.mail_max_bytes)
     if once:
         for line in poller.poll_all():
             err.print(line)
