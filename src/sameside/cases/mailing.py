@@ -16,6 +16,7 @@ from sameside.cases.models import Case, TimelineEntry
 from sameside.customers.models import Customer, CustomerIdentity, IdentityKind
 from sameside.kit.errors import Invalid
 from sameside.mail import outbox
+from sameside.mail.compose import sendable
 from sameside.mail.models import OutboundMail
 from sameside.mail.threads import reply_subject
 from sameside.staff.models import Staff, Team
@@ -28,6 +29,8 @@ def send_reply(session: Session, case: Case, entry: TimelineEntry) -> OutboundMa
     address = email_address_of(session, customer.id)
     if address is None:
         raise Invalid("This customer has no email address; answer them on another channel.")
+    if not sendable(address):
+        raise Invalid(f"We cannot send mail to {address!r} yet (an internationalised address); answer another way.")
     author = session.get(Staff, entry.author_staff_id) if entry.author_staff_id else None
     return outbox.queue(
         session,

@@ -15,6 +15,7 @@ from the same customer is a new case.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,9 +33,12 @@ from sameside.db.engine import Database
 from sameside.intake.store import Received, receive
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, SystemActor
+from sameside.kit.addresses import normalize_email
+from sameside.kit.errors import Invalid
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mail.classify import Classification, MailKind, bounce_report, classify
+from sameside.mail.compose import sendable
 from sameside.mail.models import (
     Attachment,
     CaseParticipant,
@@ -164,8 +168,8 @@ class _File:
             return self._bounce(row, mail, verdict)
         if verdict.kind in (MailKind.REPORT, MailKind.LOOP):
             return self._settle(row, InboundState.IGNORED, reason=verdict.reason)
-        sender = mail.sender.address if mail.sender else ""
-        if "@" not in sender:
+        sender = _sender_address(row, mail)
+        if sender is None:
             return self._settle(row, InboundState.QUARANTINED, reason="No sender address we could answer.")
         case = self._thread(mail, sender)
         if verdict.kind is MailKind.AUTO_REPLY:
@@ -334,7 +338,7 @@ class _File:
 
     def _acknowledge(self, case: Case, customer: Customer, address: str) -> bool:
         """An honest automatic answer to a new case — unless this address already had its share this hour."""
-        if not outbox.automatic_allowed(self.session, address):
+        if not sendable(address) or not outbox.automatic_allowed(self.session, address):
             return False
         cases.reply(
             self.session, INTAKE, case, acknowledgement_text(case, customer), channel=Channel.EMAIL, automatic=True
@@ -435,6 +439,40 @@ def _settle(session: Session, inbound_id: int, state: InboundState, *, reason: s
         .where(InboundMail.id == inbound_id)
         .values(state=state, reason=reason, processed_at=clock.now(), attempts=InboundMail.attempts + 1)
     )
+
+
+_LOOSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _sender_address(row: InboundMail, mail: ParsedMail) -> str | None:
+    """Who to answer: From, else Reply-To, else an address written loosely in From, else the envelope.
+
+    Real mail gets From wrong ("From: Big Bug bb@bug.com", two bare addresses);
+    a person still wrote it and still deserves an answer.
+    """
+    candidates = [
+        mail.sender.address if mail.sender else "",
+        mail.reply_to.address if mail.reply_to else "",
+        *_LOOSE_ADDRESS.findall(mail.sender.name if mail.sender else ""),
+        *_LOOSE_ADDRESS.findall(_raw_from(row.raw)),
+        row.envelope_from or "",
+        mail.headers.get("return-path", "").strip().strip("<>"),
+    ]
+    for candidate in candidates:
+        try:
+            return normalize_email(candidate)
+        except Invalid:
+            continue
+    return None
+
+
+_RAW_FROM = re.compile(rb"^from:[ \t]*(.{1,998})$", re.IGNORECASE | re.MULTILINE)
+
+
+def _raw_from(raw: bytes) -> str:
+    """The From line as written, for when it is too broken to parse as an address list."""
+    match = _RAW_FROM.search(raw[:65536])
+    return match.group(1).decode("utf-8", "replace") if match else ""
 
 
 def _first_entry_id(session: Session, case_id: int) -> int | None:
