@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import phase_mail
 from harness import (
     BenchError,
     Client,
@@ -58,6 +59,8 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
     if not (workload / "tickets.jsonl").is_file():
         raise BenchError(f"the peer's workload is missing in {workload}")
     ours = _ours(args, workdir, workload)
+    log("peer/ours: email ingest on the same raw messages")
+    ours["emails"] = phase_mail.run(workload, workdir)
     return {"peer": _peer_digest(peer), "ours": ours, "peer_workdir": str(args.peer_workdir)}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from harness import fmt, table
@@ -174,6 +175,8 @@ def _peer(p: dict[str, Any]) -> str:
     ol = ours["agent_open_list"]
     oi = ol.get("in_process", {})
     em = peer.get("2_emails_import", {})
+    mail = ours.get("emails", {})
+    om, oms = mail.get("batched", {}), mail.get("single", {})
     se = peer.get("4_search", {}).get("page_html_plus_json", {})
     da = peer.get("3b_agent_dashboard", {})
     rows = [
@@ -207,7 +210,18 @@ def _peer(p: dict[str, Any]) -> str:
             f"{fmt(oi.get('p50_ms'))} / {fmt(oi.get('p95_ms'))} ms",
             _ratio(pj.get("p95_ms"), oi.get("p95_ms"), higher_is_better=False) + " (p95)",
         ],
-        ["raw emails imported", f"{fmt(em.get('emails_per_s'))}/s", "not yet built", "peer only"],
+        [
+            "raw emails ingested (rate)",
+            f"{fmt(em.get('emails_per_s'))}/s",
+            f"{fmt(om.get('messages_per_s'))}/s, {fmt(oms.get('messages_per_s'))}/s one per commit",
+            _ratio(em.get("emails_per_s"), om.get("messages_per_s"), higher_is_better=True),
+        ],
+        [
+            "  per message p50 / p95",
+            f"{fmt(em.get('median_ms'))} / {fmt(em.get('p95_ms'))} ms",
+            f"{fmt(oms.get('p50_ms'))} / {fmt(oms.get('p95_ms'))} ms one per commit",
+            _ratio(em.get("p95_ms"), oms.get("p95_ms"), higher_is_better=False) + " (p95)",
+        ],
         ["keyword search page view p95", f"{fmt(se.get('p95_ms'))} ms", "not yet built", "peer only"],
         ["agent dashboard p95", f"{fmt(da.get('p95_ms'))} ms", "not yet built", "peer only"],
     ]
@@ -223,10 +237,22 @@ def _peer(p: dict[str, Any]) -> str:
         f"our server's CPU per ticket created: {fmt(ot.get('server_cpu_ms_per_ticket'), ' ms')}",
         "NOTE: the peer measures in-process with django.test.Client (no web server, no network); we measure over "
         "real HTTP",
-        "through uvicorn on loopback (plus an in-process figure for the list). The peer's email phase has no "
-        "counterpart yet:",
-        "peer only; ours: not yet built (email intake is a later issue).",
+        "through uvicorn on loopback (plus an in-process figure for the list). Email ingest is in-process on both "
+        "sides (parse + thread + store + index; ours also queues an acknowledgement per new case).",
     ]
+    if mail:
+        bare = mail.get("bare_parse", {}).get("messages_per_s")
+        ratios = mail.get("ratio_to_bare_parse", {})
+        out.append(
+            f"email ingest vs a bare stdlib parse of the same files ({fmt(bare)}/s): batched "
+            f"{fmt(ratios.get('batched'))}×, one per commit {fmt(ratios.get('single'))}×; aim ≥ 1,000 messages/s"
+        )
+        out.append(f"email checks (ours, batched): {json.dumps(om.get('checks', {}))}")
+        pc = p["peer"]["checks"]
+        out.append(
+            f"email checks (peer): new tickets {pc.get('2_new_tickets_from_email', '?')} of "
+            f"{pc.get('2_expected_new_tickets', '?')} expected, follow-ups {pc.get('2_new_followups_from_email', '?')}"
+        )
     if p["peer"].get("reused_from"):
         out.append(f"peer figures reused from {p['peer']['reused_from']} (--reuse-peer)")
     return "\n".join(out)
