@@ -231,10 +231,11 @@ class _File:
         self, row: InboundMail, mail: ParsedMail, sender: str, verdict: Classification, *, follow_up_of: int | None
     ) -> Outcome:
         session = self.session
-        customer, _ = customers.find_or_create(
+        customer, created = customers.find_or_create(
             session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
         )
-        _deliverable_again(session, sender)
+        if not created:
+            _deliverable_again(session, sender)
         team_id = self._team_for(row, mail)
         row.team_id = team_id
         team = session.get(Team, team_id) if team_id else None
