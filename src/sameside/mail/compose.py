@@ -15,7 +15,7 @@ from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
@@ -57,11 +57,11 @@ def compose(message: Outgoing) -> bytes:
     than `email.policy.default` here, and every header value is made one line
     (and names encoded) by us, so its laxer header checks lose nothing.
     """
-    text = MIMEText(message.text, "plain", _UTF8_QP)
+    text = _text_part(message.text, "plain")
     if message.with_html:
         msg: Message = MIMEMultipart("alternative")
         msg.attach(text)
-        msg.attach(MIMEText(text_to_html(message.text), "html", _UTF8_QP))
+        msg.attach(_text_part(text_to_html(message.text), "html"))
     else:
         msg = text
     msg["From"] = _address(message.from_name, message.from_address)
@@ -121,6 +121,12 @@ def _address(name: str, address: str) -> str:
     if not local or not domain or domain.startswith(".") or ".." in cleaned:
         raise UnsendableAddress(f"Not a mailbox address: {address!r}")
     return formataddr((_one_line(name)[:200], cleaned), charset="utf-8")
+
+
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(text, _UTF8_QP)  # UTF-8, quoted-printable: readable in any client, 7-bit on the wire
+    return part
 
 
 def sendable(address: str) -> bool:
