@@ -72,6 +72,26 @@ def test_a_case_shows_its_attachments_with_links_that_download_and_never_render(
     assert "sandbox" in hostile.headers["content-security-policy"]
 
 
+def test_a_file_missing_from_storage_is_a_clear_404(
+    client: TestClient, make: Factory, db: Database, settings: Settings
+) -> None:
+    number = _file(db, settings, _mail_with((b"lost bytes", "application", "pdf", "lost.pdf")))
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    [attachment] = next(
+        e["attachments"]
+        for e in client.get(f"/api/v1/cases/{number}", headers=agent.headers).json()["timeline"]
+        if e["attachments"]
+    )
+    for path in settings.blob_dir.rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+    missing = client.get(attachment["url"])
+
+    assert missing.status_code == 404
+    assert "missing from storage" in missing.json()["detail"]
+
+
 def test_a_tampered_or_expired_download_link_is_refused(
     client: TestClient, make: Factory, db: Database, settings: Settings
 ) -> None:

@@ -325,6 +325,13 @@ def test_mail_carrying_our_own_loop_marker_is_never_filed_or_answered(intake: In
     assert case_rows(db) == [] and outbound(db) == []
 
 
+def test_mail_from_our_own_address_is_never_filed_or_answered(intake: Intake, db: Database) -> None:
+    [outcome] = take(intake, message(sender=f"Acme Support <{SUPPORT}>"))
+
+    assert outcome.state is InboundState.IGNORED and "our own" in (outcome.reason or "")
+    assert case_rows(db) == [] and outbound(db) == []
+
+
 def test_one_address_gets_at_most_a_few_automatic_answers_an_hour(intake: Intake, db: Database) -> None:
     outcomes = take(intake, *(message(f"Problem number {n}", subject=f"Problem {n}") for n in range(6)))
 

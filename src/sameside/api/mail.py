@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, Response
 from sameside.edge.deps import Admin, ReadSession
 from sameside.edge.desk import on_desk
 from sameside.kit import clock, signing
-from sameside.kit.errors import Forbidden
+from sameside.kit.errors import Forbidden, NotFound
 from sameside.kit.ids import MAX_ID
 from sameside.mail import queries
 from sameside.mail.models import Attachment, InboundState
@@ -56,6 +56,8 @@ def download_attachment(
         raise Forbidden("This download link is not valid, or it has expired; open the case again for a fresh one.")
     row = queries.attachment(session, attachment_id)
     path = request.app.state.blobs.path(row.sha256)
+    if not path.is_file():
+        raise NotFound("The file of this attachment is missing from storage; an admin can restore it from backup.")
     media_type = row.content_type if not row.content_type.startswith(NEVER_INLINE) else "application/octet-stream"
     return FileResponse(
         path,

@@ -171,6 +171,10 @@ class _File:
         sender = _sender_address(row, mail)
         if sender is None:
             return self._settle(row, InboundState.QUARANTINED, reason="No sender address we could answer.")
+        if sender in self.teams or sender == outbox.config().from_address.lower():
+            return self._settle(
+                row, InboundState.IGNORED, reason=f"From one of our own addresses ({sender}); never filed or answered."
+            )
         case = self._thread(mail, sender)
         if verdict.kind is MailKind.AUTO_REPLY:
             if case is None:
