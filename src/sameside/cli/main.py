@@ -99,7 +99,7 @@ def _smtp_listener(host: str, port: int) -> Any:
     settings = Settings()
     database = _database()
     wiring.wire(settings)
-    return SmtpListener(database, settings, wiring.intake(database, settings), host=host, port=port)
+    return SmtpListener(settings, wiring.intake(database, settings), host=host, port=port)
 
 
 @app.command()

@@ -21,7 +21,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from sameside.config import Settings
-from sameside.db.engine import Database
 from sameside.intake.pipeline import Intake
 from sameside.staff.models import Team
 
@@ -29,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MAX_RECIPIENTS = 50
 ADDRESS_CACHE_SECONDS = 10.0
+MISS_RELOAD_SECONDS = 1.0
+TEMPORARY = "451 4.3.0 Temporary failure here; please try again later"
 
 
 class Filer:
@@ -76,10 +77,18 @@ class Handler:
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
             return "452 4.5.3 Too many recipients"
+        if address.strip().lower() == "postmaster":  # RFC 5321 4.5.1: always taken
+            envelope.rcpt_tos.append(address)
+            return "250 2.1.5 OK"
         if "\r" in address or "\n" in address or "@" not in address:
             return "553 5.1.3 Not a valid mailbox address"
-        accepted = await asyncio.get_running_loop().run_in_executor(None, self._accepted_addresses)
-        if accepted and address.strip().lower() not in accepted:
+        wanted = address.strip().lower()
+        try:
+            accepted = await asyncio.get_running_loop().run_in_executor(None, self._accepted_addresses, wanted)
+        except Exception:
+            log.exception("could not look up the addresses we take mail for")
+            return TEMPORARY
+        if accepted and wanted not in accepted:
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -108,9 +117,16 @@ class Handler:
             self.on_stored()
         return f"250 2.0.0 Stored as {received.inbound_id}"
 
-    def _accepted_addresses(self) -> set[str]:
+    async def handle_exception(self, error: Exception) -> str:
+        """Anything unexpected is a temporary failure: the sender keeps the message and tries again."""
+        log.error("SMTP session failed: %r", error)
+        return TEMPORARY
+
+    def _accepted_addresses(self, wanted: str) -> set[str]:
+        """Team addresses and configured ones, cached briefly; a miss re-reads (a team may be brand new)."""
         now = time.monotonic()
-        if now - self._addresses_at > ADDRESS_CACHE_SECONDS:
+        age = now - self._addresses_at
+        if age > ADDRESS_CACHE_SECONDS or (wanted not in self._addresses and age > MISS_RELOAD_SECONDS):
             with self.intake.db.unit_of_work(write=False) as session:
                 teams = {e.lower() for e in session.scalars(select(Team.email).where(Team.email.is_not(None))) if e}
             self._addresses = teams | self.extra_addresses
@@ -121,7 +137,7 @@ class Handler:
 class SmtpListener:
     """The listener and its filer, started and stopped together."""
 
-    def __init__(self, db: Database, settings: Settings, intake: Intake, *, host: str, port: int) -> None:
+    def __init__(self, settings: Settings, intake: Intake, *, host: str, port: int) -> None:
         self.filer = Filer(intake)
         handler = Handler(intake, settings, on_stored=self.filer.nudge)
         self.controller = Controller(
