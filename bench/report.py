@@ -245,7 +245,7 @@ def _peer(p: dict[str, Any]) -> str:
         ratios = mail.get("ratio_to_bare_parse", {})
         out.append(
             f"email ingest vs a bare stdlib parse of the same files ({fmt(bare)}/s): batched "
-            f"{fmt(ratios.get('batched'))}×, one per commit {fmt(ratios.get('single'))}×; aim ≥ 1,000 messages/s"
+            f"{ratios.get('batched')}×, one per commit {ratios.get('single')}×; aim ≥ 1,000 messages/s"
         )
         out.append(f"email checks (ours, batched): {json.dumps(om.get('checks', {}))}")
         pc = p["peer"]["checks"]
