@@ -17,16 +17,18 @@ from sameside.customers.models import Customer, CustomerIdentity, IdentityKind
 from sameside.kit.errors import Invalid
 from sameside.mail import outbox
 from sameside.mail.compose import sendable
-from sameside.mail.models import OutboundMail
 from sameside.mail.threads import reply_subject
 from sameside.staff.models import Staff, Team
 
 
-def send_reply(session: Session, case: Case, entry: TimelineEntry) -> OutboundMail:
-    """Queue the email for an outbound message on `case`, in the caller's transaction."""
+def send_reply(session: Session, case: Case, entry: TimelineEntry, *, address: str | None = None) -> int:
+    """Queue the email for an outbound message on `case`, in the caller's transaction; returns its id.
+
+    `address` is the customer's when the caller knows it (the intake answering them), else looked up.
+    """
     customer = session.get(Customer, case.customer_id)
     assert customer is not None
-    address = email_address_of(session, customer.id)
+    address = address or email_address_of(session, customer.id)
     if address is None:
         raise Invalid("This customer has no email address; answer them on another channel.")
     if not sendable(address):

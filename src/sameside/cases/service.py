@@ -31,6 +31,15 @@ BODY_MAX = 100_000
 def open_case(
     session: Session,
     actor: Actor,
+    **details: Any,
+) -> Case:
+    """Open a case with the customer's first message, in their own words (see `open_case_with_message`)."""
+    return open_case_with_message(session, actor, **details)[0]
+
+
+def open_case_with_message(
+    session: Session,
+    actor: Actor,
     *,
     customer: Customer,
     subject: str,
@@ -42,8 +51,8 @@ def open_case(
     shared_with_organization: bool = False,
     message_data: dict[str, Any] | None = None,
     follow_up_of: int | None = None,
-) -> Case:
-    """Open a case with the customer's first message, in their own words.
+) -> tuple[Case, TimelineEntry]:
+    """Open a case with the customer's first message, in their own words; returns both.
 
     Staff may open one on a customer's behalf (a phone call written down);
     the message is still the customer's, recorded by that staff member.
@@ -74,26 +83,25 @@ def open_case(
         data["recorded_by"] = actor.staff_id
     # One flush writes the case, its tags and its first entries together.
     session.add(case)
-    session.add(
-        TimelineEntry(
-            case=case,
-            kind=EntryKind.MESSAGE,
-            is_public=True,
-            direction="inbound",
-            channel=channel,
-            author_customer_id=customer.id,
-            body=body,
-            data=data or None,
-            created_at=now,
-        )
+    first = TimelineEntry(
+        case=case,
+        kind=EntryKind.MESSAGE,
+        is_public=True,
+        direction="inbound",
+        channel=channel,
+        author_customer_id=customer.id,
+        body=body,
+        data=data or None,
+        created_at=now,
     )
+    session.add(first)
     created: dict[str, Any] = {"channel": channel.value}
     if follow_up_of:
         created["follow_up_of"] = follow_up_of
     _event(session, case, actor, EventType.CREATED, created, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
-    return case
+    return case, first
 
 
 def reply(
@@ -106,6 +114,7 @@ def reply(
     status: CaseStatus | None = None,
     automatic: bool = False,
     data: dict[str, Any] | None = None,
+    mail_to: str | None = None,
 ) -> TimelineEntry:
     """Add a message to the customer's conversation.
 
@@ -174,7 +183,7 @@ def reply(
     case.updated_at = now
     session.flush()
     if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
-        send_reply(session, case, entry)
+        send_reply(session, case, entry, address=mail_to)
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
     return entry
 

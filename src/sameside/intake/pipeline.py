@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sameside.cases import service as cases
 from sameside.cases.mailing import acknowledgement_text
-from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, CustomerIdentity, IdentityKind
@@ -153,7 +153,7 @@ class _File:
 
     def run(self, inbound_id: int) -> Outcome:
         session = self.session
-        row = session.get(InboundMail, inbound_id, populate_existing=True)
+        row = session.get(InboundMail, inbound_id)
         assert row is not None
         row.attempts += 1
         try:
@@ -244,7 +244,7 @@ class _File:
         row.team_id = team_id
         team = session.get(Team, team_id) if team_id else None
         text, data = self._message(row, mail)
-        case = cases.open_case(
+        case, first = cases.open_case_with_message(
             session,
             CustomerActor(customer.id, customer.organization_id),
             customer=customer,
@@ -255,7 +255,7 @@ class _File:
             message_data=data,
             follow_up_of=follow_up_of,
         )
-        entry_id = _first_entry_id(session, case.id)
+        entry_id = first.id
         self._index(row, mail, case.id, entry_id)
         ours = set(self.teams) | {outbox.config().from_address}
         others = {a.address for a in [*mail.to, *mail.cc] if a.address and "@" in a.address}
@@ -278,7 +278,6 @@ class _File:
         )
         if not automatic:
             _deliverable_again(session, sender)
-        case = session.get(Case, case.id, populate_existing=True) or case
         text, data = self._message(row, mail)
         data["classification"] = verdict.kind.value
         entry = cases.reply(
@@ -346,7 +345,13 @@ class _File:
         if not sendable(address) or not outbox.automatic_allowed(self.session, address):
             return False
         cases.reply(
-            self.session, INTAKE, case, acknowledgement_text(case, customer), channel=Channel.EMAIL, automatic=True
+            self.session,
+            INTAKE,
+            case,
+            acknowledgement_text(case, customer),
+            channel=Channel.EMAIL,
+            automatic=True,
+            mail_to=address,
         )
         return True
 
@@ -420,7 +425,6 @@ class _File:
         row.case_id = case_id
         row.entry_id = entry_id
         row.processed_at = clock.now()
-        self.session.flush()
         return Outcome(row.id, state, case_id, kind=row.kind, reason=row.reason)
 
 
@@ -478,15 +482,6 @@ def _raw_from(raw: bytes) -> str:
     """The From line as written, for when it is too broken to parse as an address list."""
     match = _RAW_FROM.search(raw[:65536])
     return match.group(1).decode("utf-8", "replace") if match else ""
-
-
-def _first_entry_id(session: Session, case_id: int) -> int | None:
-    return session.scalar(
-        select(TimelineEntry.id)
-        .where(TimelineEntry.case_id == case_id, TimelineEntry.direction == "inbound")
-        .order_by(TimelineEntry.id)
-        .limit(1)
-    )
 
 
 def _deliverable_again(session: Session, address: str) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sameside.jobs.service import enqueue
+from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.mail.compose import Outgoing, compose
 from sameside.mail.models import MessageRef, OutboundMail, OutboundState
@@ -74,8 +74,8 @@ def queue(
     sensitive: bool = False,
     language: str | None = None,
     not_before: datetime | None = None,
-) -> OutboundMail:
-    """Compose a message and queue its delivery, threaded onto the case's mail when there is one."""
+) -> int:
+    """Compose a message and queue its delivery, threaded onto the case's mail when there is one; returns its id."""
     cfg = _config
     message_id = new_message_id(cfg.domain, case_id=case_id)
     in_reply_to, references = _thread_of(session, case_id) if case_id else (None, [])
@@ -96,24 +96,43 @@ def queue(
             language=language,
         )
     )
-    mail = OutboundMail(
-        purpose=purpose,
-        case_id=case_id,
-        entry_id=entry_id,
-        customer_id=customer_id,
-        sender=envelope.from_address,
-        recipient=envelope.to_address,
-        message_id=message_id,
-        raw=raw,
-        sensitive=sensitive,
-        state=OutboundState.QUEUED,
-    )
-    session.add(mail)
-    session.flush()
+    now = clock.now()
+    # Core statements: three rows, no unit-of-work flush (this runs once per reply and per new case).
+    outbound_id: int = session.execute(
+        insert(OutboundMail)
+        .values(
+            purpose=purpose,
+            case_id=case_id,
+            entry_id=entry_id,
+            customer_id=customer_id,
+            sender=envelope.from_address,
+            recipient=envelope.to_address,
+            message_id=message_id,
+            raw=raw,
+            sensitive=sensitive,
+            state=OutboundState.QUEUED,
+            attempts=0,
+            created_at=now,
+        )
+        .returning(OutboundMail.id)
+    ).scalar_one()
     if case_id:
-        session.add(MessageRef(message_id=message_id, case_id=case_id, entry_id=entry_id, direction="outbound"))
-    enqueue(session, DELIVER, outbound_id=mail.id, run_after=not_before)
-    return mail
+        session.execute(
+            insert(MessageRef).values(
+                message_id=message_id, case_id=case_id, entry_id=entry_id, direction="outbound", created_at=now
+            )
+        )
+    session.execute(
+        insert(Job).values(
+            kind=DELIVER,
+            payload={"outbound_id": outbound_id},
+            state="pending",
+            attempts=0,
+            run_after=not_before or now,
+            created_at=now,
+        )
+    )
+    return outbound_id
 
 
 def automatic_allowed(session: Session, address: str, *, now: datetime | None = None) -> bool:
