@@ -26,6 +26,7 @@ from sameside.db.engine import Database
 from sameside.edge import problems
 from sameside.edge.limits import Doorman
 from sameside.edge.middleware import LimitBody, SecurityHeaders
+from sameside.web.desk import router as desk_router
 from sameside.web.routes import router as web_router
 
 API_DESCRIPTION = """
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     problems.install(app)
     app.include_router(api_router)
     app.include_router(web_router)
+    app.include_router(desk_router)
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")

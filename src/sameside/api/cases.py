@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, Request, status
 from sqlalchemy.orm import Session
 
 from sameside.api import presenters
-from sameside.api.mail import attachment_out
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.queries import SORTS, CaseFilter
@@ -30,6 +29,7 @@ from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
 from sameside.edge.deps import ReadSession, StaffUser, User, Write
 from sameside.edge.desk import on_desk
+from sameside.edge.links import attachment_out
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.ids import MAX_ID

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from typing import Annotated
@@ -13,33 +12,19 @@ from fastapi.responses import FileResponse, Response
 
 from sameside.edge.deps import Admin, ReadSession
 from sameside.edge.desk import on_desk
+from sameside.edge.links import DOWNLOAD
 from sameside.kit import clock, signing
 from sameside.kit.errors import Forbidden, NotFound
 from sameside.kit.ids import MAX_ID
 from sameside.mail import queries
-from sameside.mail.models import Attachment, InboundState
-from sameside.mail.schemas import AttachmentOut, InboundMailDetail, InboundMailOut, InboundMailPage, ReprocessOut
+from sameside.mail.models import InboundState
+from sameside.mail.schemas import InboundMailDetail, InboundMailOut, InboundMailPage, ReprocessOut
 
 router = APIRouter()
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-DOWNLOAD = "attachment"
-LINK_MINUTES = 60
 # Types a browser could run or render with our origin's rights: always served as opaque bytes.
 NEVER_INLINE = ("text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml", "text/javascript")
-
-
-def attachment_out(request: Request, row: Attachment) -> AttachmentOut:
-    expires = int((clock.now() + timedelta(minutes=LINK_MINUTES)).timestamp())
-    signature = signing.sign(request.app.state.link_key, DOWNLOAD, row.id, expires)
-    return AttachmentOut(
-        id=row.id,
-        filename=row.filename,
-        content_type=row.content_type,
-        size=row.size,
-        inline=row.inline,
-        url=f"/api/v1/attachments/{row.id}/download?expires={expires}&signature={signature}",
-    )
 
 
 @router.get("/attachments/{attachment_id}/download", tags=["attachments"])

@@ -1,0 +1,322 @@
+"""The agent workspace: queues, and the case page where the work happens.
+
+Plain HTML forms that work without JavaScript (post, then redirect back);
+htmx boosts them into in-place page swaps. Every form carries the session's
+CSRF token. The pages use the same services as the API, so the rules are the
+same whichever way an agent works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sameside.auth import service as auth
+from sameside.cases import queries, service
+from sameside.cases.access import case_for
+from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType
+from sameside.edge.deps import SESSION_COOKIE, database
+from sameside.edge.desk import on_desk
+from sameside.edge.links import attachment_out
+from sameside.kit.actors import StaffActor
+from sameside.kit.errors import DomainError, Invalid
+from sameside.kit.ids import MAX_ID
+from sameside.kit.secrets import same
+from sameside.mail import queries as mail_queries
+from sameside.staff.models import Staff
+from sameside.staff.queries import get_staff
+from sameside.web.pages import page
+
+router = APIRouter(prefix="/desk", include_in_schema=False)
+
+CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
+ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.WAITING_ON_CUSTOMER)
+_FORM_LIMIT = 512 * 1024  # a long reply, pasted logs: well within the body limit
+
+
+@dataclass(frozen=True)
+class QueueView:
+    key: str
+    label: str
+    explain: str
+
+
+VIEWS = (
+    QueueView("mine", "Mine", "Cases you own that are not resolved."),
+    QueueView("team", "My team", "Your team's cases that need someone: new, open or waiting on us."),
+    QueueView("unowned", "Unowned", "New and open cases in your team that nobody has taken yet."),
+    QueueView("internal", "Waiting on internal", "Cases waiting on a colleague or department, yours or your team's."),
+)
+
+
+@dataclass(frozen=True)
+class Agent:
+    actor: StaffActor
+    name: str
+    csrf: str
+
+
+class NotStaff(Exception):
+    """Raised by `_agent` to send the browser elsewhere."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _agent(request: Request, session: Session) -> Agent:
+    token = request.cookies.get(SESSION_COOKIE)
+    resolved = auth.resolve_session(session, token) if token else None
+    if resolved is None:
+        raise NotStaff(RedirectResponse(f"/?next={quote(request.url.path)}", status_code=303))
+    if not isinstance(resolved.actor, StaffActor):
+        raise NotStaff(page(request, "desk_refused.html", status_code=403))
+    return Agent(resolved.actor, get_staff(session, resolved.actor.staff_id).name, resolved.csrf_token)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    if len(raw) > _FORM_LIMIT:
+        return {"_too_large": "1"}
+    parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20, keep_blank_values=True)
+    return {k: v[0] for k, v in parsed.items()}
+
+
+Form = Annotated[dict[str, str], Depends(_form)]
+
+
+# ---------------------------------------------------------------- queues
+
+
+@router.get("", response_model=None)
+@on_desk
+def desk_home(request: Request) -> Response:
+    return RedirectResponse("/desk/queue/mine", status_code=303)
+
+
+@router.get("/queue/{view}", response_model=None)
+@on_desk
+def queue(
+    request: Request,
+    view: Annotated[str, Path(pattern="^(mine|team|unowned|internal)$")],
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        actor = agent.actor
+        filters = {
+            "mine": queries.CaseFilter(statuses=ACTIVE, owner_id=actor.staff_id),
+            "team": queries.CaseFilter(
+                statuses=(CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL), team_id=actor.team_id
+            ),
+            "unowned": queries.CaseFilter(
+                statuses=(CaseStatus.NEW, CaseStatus.OPEN), team_id=actor.team_id, unowned=True
+            ),
+            "internal": queries.CaseFilter(
+                statuses=(CaseStatus.WAITING_ON_INTERNAL,),
+                team_id=actor.team_id if actor.team_id else None,
+                owner_id=None if actor.team_id else actor.staff_id,
+            ),
+        }[view]
+        try:
+            found = queries.list_cases(session, actor, filters, sort="-updated", limit=50, cursor=cursor)
+        except DomainError as error:
+            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+        current = next(v for v in VIEWS if v.key == view)
+        return page(
+            request,
+            "desk_queue.html",
+            agent=agent,
+            views=VIEWS,
+            current=current,
+            cases=found.items,
+            next_cursor=found.next_cursor,
+        )
+
+
+# ---------------------------------------------------------------- a case
+
+
+@router.get("/cases/{number}", response_model=None)
+@on_desk
+def case_page(request: Request, number: CaseNumber) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        return _case_page(request, session, agent, number)
+
+
+def _case_page(
+    request: Request, session: Session, agent: Agent, number: int, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    try:
+        case = case_for(session, agent.actor, number)
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    entries = queries.timeline(session, agent.actor, case)
+    files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
+    attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
+    history = queries.list_cases(
+        session, agent.actor, queries.CaseFilter(customer_id=case.customer_id), sort="-created", limit=11
+    ).items
+    colleagues = session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(200)).all()
+    names = {s.id: s.name for s in colleagues}
+    return page(
+        request,
+        "desk_case.html",
+        status_code=status_code,
+        agent=agent,
+        views=VIEWS,
+        case=case,
+        entries=entries,
+        attachments=attachments,
+        earlier=[c for c in history if c.id != case.id][:10],
+        statuses=_next_statuses(case),
+        colleagues=colleagues,
+        event_text={e.id: describe_event(e, names) for e in entries if e.kind is EntryKind.EVENT},
+        EntryKind=EntryKind,
+        **context,
+    )
+
+
+def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
+    """One line, in words, for something that happened on a case."""
+    data = entry.data or {}
+    who = entry.author_staff.name if entry.author_staff else (data.get("by") or "")
+
+    def label(value: object) -> str:
+        return str(value).replace("_", " ")
+
+    match entry.event:
+        case EventType.CREATED:
+            text = f"Case opened by {label(data.get('channel', ''))}"
+            if data.get("follow_up_of"):
+                text += f", following up case #{data['follow_up_of']}"
+        case EventType.STATUS_CHANGED:
+            text = f"Status: {label(data.get('from'))} → {label(data.get('to'))}"
+        case EventType.REOPENED:
+            text = "Reopened"
+        case EventType.ASSIGNED:
+            owner = data.get("owner_id")
+            text = f"Owner: {names.get(owner, f'staff #{owner}') if owner else 'nobody'}"
+            if data.get("reason"):
+                text += f" ({data['reason']})"
+        case EventType.PRIORITY_CHANGED:
+            text = f"Priority: {data.get('from')} → {data.get('to')}"
+        case EventType.TAGGED:
+            text = "Tags: " + (", ".join(data.get("tags", [])) or "none")
+        case EventType.DELIVERY_FAILED:
+            kind = "bounced" if data.get("bounced") else "could not be delivered"
+            text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
+        case _:
+            text = label(entry.event.value if entry.event else "event")
+    return f"{text} — {who}" if who and entry.event is not EventType.CREATED else text
+
+
+def _next_statuses(case: Case) -> list[CaseStatus]:
+    moves = sorted(TRANSITIONS.get(case.status, frozenset()), key=lambda s: list(CaseStatus).index(s))
+    if case.status is CaseStatus.RESOLVED:
+        moves = [CaseStatus.OPEN, *[s for s in moves if s is not CaseStatus.OPEN]]
+    return moves
+
+
+def _act(request: Request, number: int, form: dict[str, str], work: Any) -> Response:
+    """Run one change on a case for the signed-in agent, then show the case again."""
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+    if not same(form.get("csrf", ""), agent.csrf):
+        with db.unit_of_work(write=False) as session:
+            return _case_page(
+                request, session, agent, number, status_code=403, error="This form has expired; please try again."
+            )
+    if form.get("_too_large"):
+        with db.unit_of_work(write=False) as session:
+            return _case_page(request, session, agent, number, status_code=413, error="That is too long to send.")
+    try:
+        with db.unit_of_work() as session:
+            case = case_for(session, agent.actor, number, for_update=True)
+            work(session, agent, case)
+    except DomainError as error:
+        with db.unit_of_work(write=False) as session:
+            return _case_page(
+                request, session, agent, number, status_code=error.status, error=error.detail, draft=form.get("body")
+            )
+    return RedirectResponse(f"/desk/cases/{number}#latest", status_code=303)
+
+
+@router.post("/cases/{number}/reply", response_model=None)
+@on_desk
+def reply(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        status = _status(form.get("status") or None)
+        service.reply(session, agent.actor, case, form.get("body", ""), status=status)
+
+    return _act(request, number, form, work)
+
+
+@router.post("/cases/{number}/note", response_model=None)
+@on_desk
+def note(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        service.add_note(session, agent.actor, case, form.get("body", ""))
+
+    return _act(request, number, form, work)
+
+
+@router.post("/cases/{number}/status", response_model=None)
+@on_desk
+def change_status(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        status = _status(form.get("status"))
+        if status is None:
+            raise Invalid("Choose a status.")
+        if status is CaseStatus.RESOLVED:
+            service.resolve(session, agent.actor, case)
+        else:
+            service.change_status(session, agent.actor, case, status)
+
+    return _act(request, number, form, work)
+
+
+@router.post("/cases/{number}/owner", response_model=None)
+@on_desk
+def assign(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        wanted = form.get("owner", "")
+        if wanted == "me":
+            owner = session.get(Staff, agent.actor.staff_id)
+        elif wanted == "":
+            owner = None
+        elif wanted.isdigit() and int(wanted) <= MAX_ID:
+            owner = session.get(Staff, int(wanted))
+            if owner is None:
+                raise Invalid("There is no such colleague.")
+        else:
+            raise Invalid("Choose a colleague.")
+        service.assign(session, agent.actor, case, owner)
+
+    return _act(request, number, form, work)
+
+
+def _status(value: str | None) -> CaseStatus | None:
+    if value is None:
+        return None
+    try:
+        return CaseStatus(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a status.") from None

@@ -1,0 +1,149 @@
+"""The agent workspace over HTTP: who may see it, the queues, the case page and its forms."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sameside.auth import service as auth
+from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.rules import CaseStatus, EntryKind
+from sameside.db.engine import Database
+from sameside.kit.actors import Role
+from sameside.staff.models import Staff, Team
+from tests.factories import Factory, Person
+
+
+def signed_in(client: TestClient, db: Database, person: Person) -> str:
+    """Sign `person` in with a browser session; returns the CSRF token its forms carry."""
+    with db.unit_of_work() as s:
+        staff = s.get(Staff, person.id)
+        assert staff is not None
+        issued = auth.open_session(s, staff=staff, days=1)
+    client.cookies.set("sameside_session", issued.token)
+    return issued.csrf_token
+
+
+def case_row(db: Database, number: int) -> Case:
+    with db.unit_of_work(write=False) as s:
+        case = s.get(Case, number)
+        assert case is not None
+        s.expunge_all()
+        return case
+
+
+def messages(db: Database, number: int) -> list[TimelineEntry]:
+    with db.unit_of_work(write=False) as s:
+        rows = list(s.scalars(select(TimelineEntry).where(TimelineEntry.case_id == number).order_by(TimelineEntry.id)))
+        s.expunge_all()
+        return [r for r in rows if r.kind is not EntryKind.EVENT]
+
+
+def test_the_workspace_is_for_staff(client: TestClient, make: Factory) -> None:
+    anonymous = client.get("/desk/queue/mine", follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/?next=")
+
+    customer = make.customer("casey@example.com")
+    client.cookies.set("sameside_session", make.customer_session(customer)["Cookie"].split("=", 1)[1])
+    refused = client.get("/desk/queue/mine")
+    assert refused.status_code == 403
+    assert "for staff" in refused.text
+
+
+def test_an_agent_sees_their_queues_and_opens_a_case(client: TestClient, make: Factory, db: Database) -> None:
+    team = make.team("support")
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    mine = make.case(team=team, owner=agent, subject="Refund for order 4411").id
+    waiting = make.case(team=team, subject="Parcel never arrived").id
+    elsewhere = make.case(team=make.team("billing"), subject="Invoice address").id
+    signed_in(client, db, agent)
+
+    own = client.get("/desk/queue/mine")
+    assert own.status_code == 200
+    assert "Refund for order 4411" in own.text and "Parcel never arrived" not in own.text
+
+    unowned = client.get("/desk/queue/unowned")
+    assert "Parcel never arrived" in unowned.text and "Invoice address" not in unowned.text
+    assert f'href="/desk/cases/{waiting}"' in unowned.text
+
+    page = client.get(f"/desk/cases/{mine}")
+    assert page.status_code == 200
+    assert "Refund for order 4411" in page.text
+    assert "It was due on Monday." in page.text  # the customer's first message
+    assert "Earlier cases" in page.text
+
+    assert client.get(f"/desk/cases/{elsewhere}").status_code == 404  # another team's case is not theirs
+    assert client.get("/desk/cases/999999").status_code == 404
+
+
+def test_hostile_html_from_a_customer_is_shown_as_text(client: TestClient, make: Factory, db: Database) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    number = make.case(body='<script>alert("x")</script><img src=x onerror=alert(1)>').id
+    signed_in(client, db, agent)
+
+    page = client.get(f"/desk/cases/{number}")
+
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert" in page.text
+    assert "<img src=x" not in page.text
+
+
+def test_an_agent_replies_notes_and_resolves_through_the_forms(client: TestClient, make: Factory, db: Database) -> None:
+    team = make.team("support")
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    number = make.case(team=team).id
+    csrf = signed_in(client, db, agent)
+
+    taken = client.post(f"/desk/cases/{number}/owner", data={"csrf": csrf, "owner": "me"}, follow_redirects=False)
+    assert taken.status_code == 303
+    assert case_row(db, number).owner_id == agent.id
+
+    replied = client.post(
+        f"/desk/cases/{number}/reply",
+        data={"csrf": csrf, "body": "Your refund is on its way.", "status": "waiting_on_customer"},
+    )
+    assert replied.status_code == 200
+    assert "Your refund is on its way." in replied.text
+    assert case_row(db, number).status is CaseStatus.WAITING_ON_CUSTOMER
+
+    client.post(f"/desk/cases/{number}/note", data={"csrf": csrf, "body": "Checked with the courier."})
+    [_, reply, note] = messages(db, number)
+    assert (reply.direction, reply.is_public) == ("outbound", True)
+    assert (note.kind, note.is_public) == (EntryKind.NOTE, False)
+
+    resolved = client.post(f"/desk/cases/{number}/status", data={"csrf": csrf, "status": "resolved"})
+    assert resolved.status_code == 200
+    assert case_row(db, number).status is CaseStatus.RESOLVED
+    assert re.search(r"Status: waiting on customer → resolved", resolved.text)
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(client: TestClient, make: Factory, db: Database) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    number = make.case().id
+    signed_in(client, db, agent)
+
+    forged = client.post(f"/desk/cases/{number}/reply", data={"csrf": "guess", "body": "Send me your password"})
+
+    assert forged.status_code == 403
+    assert len(messages(db, number)) == 1
+
+
+def test_a_refused_change_is_explained_on_the_page_and_the_draft_kept(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team("support")
+    owner = make.staff(Role.AGENT, team=team, password=None)
+    colleague = make.staff(Role.AGENT, team=team, password=None)
+    number = make.case(team=team, owner=owner).id
+    csrf = signed_in(client, db, colleague)
+
+    refused = client.post(f"/desk/cases/{number}/reply", data={"csrf": csrf, "body": "I will take over."})
+
+    assert refused.status_code == 403
+    assert "owner" in refused.text and "I will take over." in refused.text
+    assert len(messages(db, number)) == 1
+    with db.unit_of_work(write=False) as s:
+        assert s.scalar(select(Team.id).where(Team.slug == "support")) is not None
