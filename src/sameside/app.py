@@ -27,6 +27,7 @@ from sameside.edge import problems
 from sameside.edge.limits import Doorman
 from sameside.edge.middleware import LimitBody, SecurityHeaders
 from sameside.web.desk import router as desk_router
+from sameside.web.portal import router as portal_router
 from sameside.web.routes import router as web_router
 
 API_DESCRIPTION = """
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     app.include_router(web_router)
     app.include_router(desk_router)
+    app.include_router(portal_router)
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")

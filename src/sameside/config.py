@@ -56,6 +56,9 @@ class Settings(BaseSettings):
 
     log_sql: bool = False
 
+    support_phone: str | None = None
+    """A number where customers reach a person; shown on every portal page (P1)."""
+
     data_dir: Path = Path("var")
     """Where files live: attachments under `blobs/`, content-addressed."""
 

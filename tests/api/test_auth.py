@@ -349,7 +349,7 @@ def test_the_magic_link_landing_page_asks_for_a_click_before_spending_the_link(
 
     spent = client.post("/auth/magic", data={"token": token}, follow_redirects=False)
     assert spent.status_code == 303
-    assert spent.headers["location"] == "/"
+    assert spent.headers["location"] == "/portal"  # straight to their cases
     assert SESSION_COOKIE in _set_cookies(spent)
     home = client.get("/")
     assert "Signed in as" in home.text

@@ -147,3 +147,18 @@ def test_a_refused_change_is_explained_on_the_page_and_the_draft_kept(
     assert len(messages(db, number)) == 1
     with db.unit_of_work(write=False) as s:
         assert s.scalar(select(Team.id).where(Team.slug == "support")) is not None
+
+
+def test_back_office_members_have_a_department_page_in_the_navigation(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    shipping = make.department("shipping")
+    member = make.staff(Role.AGENT, department=shipping, password=None)
+    signed_in(client, db, member)
+
+    queue = client.get("/desk/queue/mine")
+    assert 'href="/desk/department"' in queue.text
+    page = client.get("/desk/department")
+    assert page.status_code == 200
+    assert f"{shipping.name}: consults" in page.text
+    assert "No consults are waiting" in page.text

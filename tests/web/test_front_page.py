@@ -77,7 +77,7 @@ def test_signing_in_by_form_redirects_and_then_the_page_says_who_you_are(client:
     signed_in = client.post("/sign-in", data={"email": staff.email, "password": PASSWORD}, follow_redirects=False)
 
     assert signed_in.status_code == 303
-    assert signed_in.headers["location"] == "/"
+    assert signed_in.headers["location"] == "/desk"  # straight to the workspace
     page = client.get("/")
     assert page.status_code == 200
     assert "Signed in as" in page.text

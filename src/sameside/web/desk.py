@@ -30,7 +30,7 @@ from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
-from sameside.staff.models import Staff
+from sameside.staff.models import Department, Staff
 from sameside.staff.queries import get_staff
 from sameside.web.pages import page
 
@@ -320,3 +320,22 @@ def _status(value: str | None) -> CaseStatus | None:
         return CaseStatus(value)
     except ValueError:
         raise Invalid(f"{value!r} is not a status.") from None
+
+
+@router.get("/department", response_model=None)
+@on_desk
+def department(request: Request) -> Response:
+    """The back office's view: the consults addressed to the viewer's department.
+
+    Consults themselves (questions from a case's owner, with a due time) come
+    with the consult flow; the page and its place in the navigation are here
+    so back-office members have one place to look.
+    """
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        staff = get_staff(session, agent.actor.staff_id)
+        dept = session.get(Department, staff.department_id) if staff.department_id else None
+        return page(request, "desk_department.html", agent=agent, views=VIEWS, current=None, department=dept)

@@ -46,6 +46,7 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
             "csrf": csrf,
             "version": __version__,
             "is_staff": isinstance(actor, StaffActor),
+            "support_phone": request.app.state.settings.support_phone,
             **context,
         },
         status_code=status_code,

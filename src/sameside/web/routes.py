@@ -64,7 +64,7 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
                 page(request, "home.html", status_code=error.status, error=error.detail, email=email), error
             )
         issued = auth.open_session(session, staff=staff, days=settings.session_days)
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse("/desk", status_code=303)
         set_session_cookies(response, settings, issued)
         return response
 
@@ -113,6 +113,6 @@ def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettin
         except DomainError as error:
             return _refused(page(request, "magic.html", status_code=error.status, error=error.detail, token=""), error)
         issued = auth.open_session(session, customer=customer, days=settings.session_days)
-        response = RedirectResponse("/", status_code=303)
+        response = RedirectResponse("/portal", status_code=303)
         set_session_cookies(response, settings, issued)
         return response

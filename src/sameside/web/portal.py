@@ -1,0 +1,212 @@
+"""The customer portal: my cases, a case's conversation with a reply, a new request.
+
+Customers sign in with the link we email them (magic link) and see only their
+own cases and their organization's shared ones — the same gateway as the API.
+Every page says how to reach a person (P1).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from sameside.auth import service as auth
+from sameside.cases import queries, service
+from sameside.cases.access import case_for
+from sameside.customers.models import Channel
+from sameside.customers.queries import customer_for
+from sameside.edge.deps import SESSION_COOKIE, AppSettings, database
+from sameside.edge.desk import on_desk
+from sameside.edge.limits import doorman
+from sameside.edge.links import attachment_out
+from sameside.kit.actors import CustomerActor
+from sameside.kit.errors import DomainError
+from sameside.kit.ids import MAX_ID
+from sameside.kit.secrets import same
+from sameside.mail import queries as mail_queries
+from sameside.web.pages import page
+
+router = APIRouter(prefix="/portal", include_in_schema=False)
+
+CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
+_FORM_LIMIT = 256 * 1024
+
+
+class NotCustomer(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _customer(request: Request, session: Session) -> tuple[CustomerActor, str]:
+    token = request.cookies.get(SESSION_COOKIE)
+    resolved = auth.resolve_session(session, token) if token else None
+    if resolved is None:
+        raise NotCustomer(page(request, "portal_sign_in.html", status_code=401, next=quote(request.url.path)))
+    if not isinstance(resolved.actor, CustomerActor):
+        raise NotCustomer(RedirectResponse("/desk", status_code=303))
+    return resolved.actor, resolved.csrf_token
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = await request.body()
+    if len(raw) > _FORM_LIMIT:
+        return {"_too_large": "1"}
+    parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10, keep_blank_values=True)
+    return {k: v[0] for k, v in parsed.items()}
+
+
+Form = Annotated[dict[str, str], Depends(_form)]
+
+
+@router.get("", response_model=None)
+@on_desk
+def my_cases(request: Request, cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            actor, _ = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+        try:
+            found = queries.list_cases(session, actor, queries.CaseFilter(), sort="-updated", limit=25, cursor=cursor)
+        except DomainError as error:
+            return page(
+                request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="cases"
+            )
+        return page(request, "portal_cases.html", cases=found.items, next_cursor=found.next_cursor, here="cases")
+
+
+@router.get("/cases/{number}", response_model=None)
+@on_desk
+def case_page(request: Request, number: CaseNumber) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            actor, _ = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+        return _case(request, session, actor, number)
+
+
+def _case(
+    request: Request, session: Session, actor: CustomerActor, number: int, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    try:
+        case = case_for(session, actor, number)
+    except DomainError as error:
+        return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[])
+    entries = queries.timeline(session, actor, case)  # public entries only, for customers
+    files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
+    attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
+    return page(
+        request,
+        "portal_case.html",
+        status_code=status_code,
+        case=case,
+        entries=entries,
+        attachments=attachments,
+        here="case",
+        **context,
+    )
+
+
+@router.post("/cases/{number}/reply", response_model=None)
+@on_desk
+def reply(request: Request, number: CaseNumber, form: Form) -> Response:
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            actor, csrf = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+    problem = _form_problem(form, csrf)
+    if problem is None:
+        try:
+            with db.unit_of_work() as session:
+                case = case_for(session, actor, number, for_update=True)
+                service.reply(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
+        except DomainError as error:
+            problem = (error.status, error.detail)
+    if problem is not None:
+        with db.unit_of_work(write=False) as session:
+            return _case(
+                request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body")
+            )
+    return RedirectResponse(f"/portal/cases/{number}#latest", status_code=303)
+
+
+@router.get("/new", response_model=None)
+@on_desk
+def new_request_form(request: Request) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+    return page(request, "portal_new.html", here="new")
+
+
+@router.post("/new", response_model=None)
+@on_desk
+def new_request(request: Request, form: Form) -> Response:
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            actor, csrf = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+    problem = _form_problem(form, csrf)
+    if problem is None:
+        try:
+            with db.unit_of_work() as session:
+                customer = customer_for(session, actor, actor.customer_id)
+                case = service.open_case(
+                    session,
+                    actor,
+                    customer=customer,
+                    subject=form.get("subject", ""),
+                    body=form.get("body", ""),
+                    channel=Channel.PORTAL,
+                )
+                number = case.id
+        except DomainError as error:
+            problem = (error.status, error.detail)
+    if problem is not None:
+        return page(
+            request,
+            "portal_new.html",
+            status_code=problem[0],
+            error=problem[1],
+            here="new",
+            subject=form.get("subject", ""),
+            draft=form.get("body", ""),
+        )
+    return RedirectResponse(f"/portal/cases/{number}", status_code=303)
+
+
+def _form_problem(form: dict[str, str], csrf: str) -> tuple[int, str] | None:
+    if not same(form.get("csrf", ""), csrf):
+        return 403, "This form has expired; please try again."
+    if form.get("_too_large"):
+        return 413, "That is too long to send here; you can also reply by email."
+    return None
+
+
+@router.post("/link", response_model=None)
+@on_desk
+def email_me_a_link(request: Request, form: Form, settings: AppSettings) -> Response:
+    """Ask for a sign-in link. The answer is the same whether or not we know the address."""
+    with database(request).unit_of_work() as session:
+        try:
+            doorman(request).knock(request, "magic_link", form.get("email", ""))
+            auth.request_magic_link(
+                session,
+                form.get("email", ""),
+                link_base=f"{settings.base_url.rstrip('/')}/auth/magic",
+                minutes=settings.magic_link_minutes,
+            )
+        except DomainError as error:
+            return page(request, "portal_sign_in.html", status_code=error.status, error=error.detail)
+    return page(request, "portal_sign_in.html", sent=True)
