@@ -25,8 +25,10 @@ from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.edge import problems
 from sameside.edge.limits import Doorman
+from sameside.edge.live import Hub
 from sameside.edge.middleware import LimitBody, SecurityHeaders
 from sameside.web.desk import router as desk_router
+from sameside.web.live import router as live_router
 from sameside.web.portal import router as portal_router
 from sameside.web.routes import router as web_router
 
@@ -54,7 +56,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database.start_checkpointer()
         with database.unit_of_work() as session:
             app.state.link_key = auth_service.instance_key(session, "link-signing", configured=settings.secret_key)
-        yield
+        async with app.state.hub.run():
+            wiring.use_hub(app.state.hub)
+            yield
 
     app = FastAPI(
         lifespan=lifespan,
@@ -69,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.db = database
     app.state.doorman = Doorman(settings)
     app.state.blobs = wiring.blob_store(settings)
+    app.state.hub = Hub(settings.redis_url)
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
 
     problems.install(app)
@@ -76,6 +81,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(web_router)
     app.include_router(desk_router)
     app.include_router(portal_router)
+    app.include_router(live_router)
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
 
     log_sql: bool = False
 
+    redis_url: str | None = None
+    """With several server processes: Redis for live updates across them (in-process when unset)."""
+
     support_phone: str | None = None
     """A number where customers reach a person; shown on every portal page (P1)."""
 

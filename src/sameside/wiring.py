@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.edge.live import Hub
+from sameside.kit.events import Event, bus
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 
@@ -16,8 +18,38 @@ if TYPE_CHECKING:
     from sameside.intake.pipeline import Intake
 
 
+_hub: Hub | None = None
+_subscribed = False
+# Domain events that change what a page shows, and who must hear of them.
+LIVE_EVENTS = ("case.created", "case.message", "case.note", "case.assigned", "case.status", "case.delivery_failed")
+
+
+def use_hub(hub: Hub | None) -> None:
+    """Send committed changes to this hub (the server's, or a publish-only one in other processes)."""
+    global _hub
+    _hub = hub
+
+
+def _to_live(event: Event) -> None:
+    hub = _hub
+    case_id = event.data.get("case_id")
+    if hub is None or case_id is None:
+        return
+    message = {"type": event.name, "case": case_id}
+    hub.publish("desk", message)  # every agent's queues
+    # Internal changes reach staff only; the customer's page hears only of what they may see.
+    hub.publish(f"case:{case_id}:staff" if event.name in ("case.note", "case.assigned") else f"case:{case_id}", message)
+
+
 def wire(settings: Settings) -> None:
     """Apply settings process-wide. Safe to call again (tests build apps with different settings)."""
+    global _subscribed
+    if not _subscribed:
+        for name in LIVE_EVENTS:
+            bus.subscribe(name, _to_live)
+        _subscribed = True
+    if settings.redis_url and _hub is None:
+        use_hub(Hub(settings.redis_url))  # workers and listeners publish; servers replace it with their own
     outbox.configure(
         outbox.MailConfig(
             domain=settings.mail_domain,

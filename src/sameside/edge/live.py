@@ -1,0 +1,144 @@
+"""Live updates: committed changes reach open pages over WebSocket, in one process or many.
+
+Domain events are delivered after their transaction commits (`kit.events`);
+`wiring` hands them to the hub here as small messages on topics — `case:12`
+for a case's page, `desk` for every agent's queues. Without Redis the hub
+fans out in-process; with `SAMESIDE_REDIS_URL` every process publishes to
+Redis and fans out what it hears, so a message posted on one server reaches a
+browser connected to another. Messages say *what* changed, never the
+content: a page that hears one fetches itself again, through the same access
+checks as any request.
+
+Presence ("Dana also has this case open") rides the same topics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CHANNEL_PREFIX = "sameside:live:"
+
+
+class Subscription:
+    def __init__(self, hub: Hub, topics: set[str]) -> None:
+        self.hub = hub
+        self.topics = topics
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=256)
+
+    def add(self, topic: str) -> None:
+        self.topics.add(topic)
+        self.hub._subscribers[topic].add(self)
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        with contextlib.suppress(asyncio.QueueFull):  # a stalled page misses updates; it refreshes anyway
+            self.queue.put_nowait(message)
+
+
+class Hub:
+    def __init__(self, redis_url: str | None = None) -> None:
+        self.redis_url = redis_url
+        self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self._viewers: dict[str, Counter[str]] = defaultdict(Counter)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._publisher: Any = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ life cycle
+
+    @contextlib.asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        """Bind to the server's loop (and listen to Redis) for the app's lifetime."""
+        self._loop = asyncio.get_running_loop()
+        listener = asyncio.create_task(self._listen()) if self.redis_url else None
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await listener
+            if self._publisher is not None:
+                self._publisher.close()
+            self._loop = None
+
+    # ------------------------------------------------------------ publishing (any thread)
+
+    def publish(self, topic: str, message: dict[str, Any]) -> None:
+        """Send `message` to everyone watching `topic`, in every process. Safe from any thread."""
+        payload = {**message, "topic": topic}
+        if self.redis_url:
+            try:
+                self._redis().publish(CHANNEL_PREFIX + topic, json.dumps(payload))
+                return
+            except Exception:
+                log.exception("could not publish a live update to Redis; delivering in this process only")
+        self._hand_over(payload)
+
+    def _redis(self) -> Any:
+        with self._lock:
+            if self._publisher is None:
+                import redis
+
+                self._publisher = redis.Redis.from_url(self.redis_url or "", socket_timeout=2)
+            return self._publisher
+
+    def _hand_over(self, payload: dict[str, Any]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._deliver, payload)
+
+    def _deliver(self, payload: dict[str, Any]) -> None:
+        topic = payload["topic"]
+        if payload.get("type") == "presence":
+            viewers = self._viewers[topic]
+            viewers[payload["name"]] += 1 if payload["joined"] else -1
+            viewers += Counter()  # drop those who left
+            payload = {"type": "presence", "topic": topic, "viewers": sorted(viewers)}
+        for subscriber in list(self._subscribers.get(topic, ())):
+            subscriber.deliver(payload)
+
+    async def _listen(self) -> None:
+        import redis.asyncio as aioredis
+
+        while True:
+            try:
+                client = aioredis.Redis.from_url(self.redis_url or "")
+                async with client.pubsub() as pubsub:
+                    await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    async for item in pubsub.listen():
+                        if item.get("type") != "pmessage":
+                            continue
+                        with contextlib.suppress(ValueError, KeyError, TypeError):
+                            self._deliver(json.loads(item["data"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("lost the Redis connection for live updates; reconnecting")
+                await asyncio.sleep(1)
+
+    # ------------------------------------------------------------ subscribing (the loop)
+
+    def subscribe(self, topics: set[str]) -> Subscription:
+        subscription = Subscription(self, set())
+        for topic in topics:
+            subscription.add(topic)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        for topic in subscription.topics:
+            self._subscribers[topic].discard(subscription)
+            if not self._subscribers[topic]:
+                del self._subscribers[topic]
+
+    def viewers(self, topic: str) -> list[str]:
+        return sorted(self._viewers.get(topic, Counter()))
