@@ -20,7 +20,7 @@ def render(results: dict[str, Any]) -> str:
         "=" * 100,
     ]
     phases = results["phases"]
-    for name, render_phase in (("http", _http), ("queue", _queue), ("pg", _queue), ("peer", _peer)):
+    for name, render_phase in (("http", _http), ("queue", _queue), ("pg", _queue), ("peer", _peer), ("web", _web)):
         if name not in phases:
             continue
         phase = phases[name]
@@ -29,6 +29,7 @@ def render(results: dict[str, Any]) -> str:
             "queue": "2. Agent queue over bulk-loaded cases, SQLite",
             "pg": "2b. Agent queue over bulk-loaded cases, PostgreSQL",
             "peer": "3. Side by side with django-helpdesk 2.6.1 (shared workload)",
+            "web": "4. Web: the case page, and live updates to open pages",
         }[name]
         parts += ["", title, "-" * len(title)]
         busy = phase.get("cpu_busy_before_pct")
@@ -256,3 +257,23 @@ def _peer(p: dict[str, Any]) -> str:
     if p["peer"].get("reused_from"):
         out.append(f"peer figures reused from {p['peer']['reused_from']} (--reuse-peer)")
     return "\n".join(out)
+
+
+def _web(p: dict[str, Any]) -> str:
+    page, live = p["case_page"], p["live"]
+    rows = [
+        [
+            f"case page, {page.get('entries_on_page')} timeline entries (HTTP, keep-alive)",
+            f"{fmt(page.get('p50_ms'))} / {fmt(page.get('p95_ms'))} ms",
+            "p95 ≤ 30 ms",
+            _ok((page.get("p95_ms") or 1e9) <= 30),
+        ],
+        [
+            f"agent's answer heard by its page, {live.get('sockets')} WebSockets on one process",
+            f"{fmt(live.get('p50_ms'))} / {fmt(live.get('p99_ms'))} ms (p50 / p99)",
+            "p99 ≤ 50 ms",
+            _ok((live.get("p99_ms") or 1e9) <= 50),
+        ],
+    ]
+    note = f"pages that heard their answer: {live.get('heard')} of {live.get('sockets')}"
+    return "\n".join([table(["", "measured", "aim", "met"], rows), note])

@@ -5,6 +5,7 @@ Phases (all by default; pick with --only):
   queue  the agent's queue list over 1,000,000 cases on SQLite (bulk-loaded), sequential keep-alive client
   pg     the same queue measurement on PostgreSQL, if reachable (a throwaway database, dropped afterwards)
   peer   side by side with django-helpdesk on the shared workload (runs ../shared/peers/django-helpdesk/run)
+  web    the workspace's case page with 200 entries; live updates to 1,000 open pages over WebSocket
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -32,9 +33,10 @@ import harness
 import phase_http
 import phase_peer
 import phase_queue
+import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer")
+PHASES = ("http", "queue", "pg", "peer", "web")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -89,6 +91,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     g.add_argument("--tickets", type=int, help="tickets to create through our API (default 2,000; quick 200)")
     g.add_argument("--fill-to", type=int, help="cases in the DB before the list phase (default 20,000; quick 3,000)")
     g.add_argument("--list-iters", type=int, help="timed agent0 open-list requests (default 50; quick 20)")
+    g = ap.add_argument_group("web")
+    g.add_argument("--sockets", type=int, help="open pages listening for live updates (default 1,000; quick 100)")
+    g.add_argument("--page-requests", type=int, help="timed case-page requests (default 300; quick 50)")
     args = ap.parse_args(argv)
 
     args.only = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -106,6 +111,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "tickets": (2000, 200),
         "fill_to": (20_000, 3000),
         "list_iters": (50, 20),
+        "sockets": (1000, 100),
+        "page_requests": (300, 50),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         "queue": phase_queue.run_sqlite,
         "pg": phase_queue.run_postgres,
         "peer": phase_peer.run,
+        "web": phase_web.run,
     }
     failed = False
     try:
