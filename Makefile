@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench lock format clean
+.PHONY: help run test lint bench lock format clean screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0
 
 test: $(STAMP) ## the whole suite, on SQLite and (when reachable) PostgreSQL
 	$(BIN)/pytest
+
+screenshots: $(STAMP) ## the browser tests on SQLite, saving each page to docs/screenshots/
+	SAMESIDE_SCREENSHOTS=1 $(BIN)/pytest tests/web -k "browser and sqlite" -p no:cacheprovider -q
 
 lint: $(STAMP) ## ruff, mypy (strict) and the import-layer contracts
 	$(BIN)/ruff check src tests bench
