@@ -116,7 +116,7 @@ def _docs(app: FastAPI) -> None:
         swagger_favicon_url="/static/docs/favicon.png",
         swagger_ui_parameters={"persistAuthorization": True},
     )
-    body = bytes(page.body).decode()
+    body = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)
     scripts = re.findall(r"<script>(.*?)</script>", body, flags=re.S)
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
     csp = (

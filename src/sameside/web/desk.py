@@ -209,7 +209,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = "Reopened"
         case EventType.ASSIGNED:
             owner = data.get("owner_id")
-            text = f"Owner: {names.get(owner, f'staff #{owner}') if owner else 'nobody'}"
+            owner_name = names.get(owner, f"staff #{owner}") if owner else "nobody"
+            if owner and owner == entry.author_staff_id:
+                return f"{owner_name} took the case" + (f" ({data['reason']})" if data.get("reason") else "")
+            text = f"Owner: {owner_name}"
             if data.get("reason"):
                 text += f" ({data['reason']})"
         case EventType.PRIORITY_CHANGED:
