@@ -27,6 +27,9 @@ from sameside.edge import problems
 from sameside.edge.limits import Doorman
 from sameside.edge.live import Hub
 from sameside.edge.middleware import LimitBody, SecurityHeaders
+from sameside.kit.ratelimit import RateLimiter
+from sameside.web.chat import STARTS_PER_HOUR
+from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
 from sameside.web.live import router as live_router
 from sameside.web.portal import router as portal_router
@@ -74,6 +77,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.doorman = Doorman(settings)
     app.state.blobs = wiring.blob_store(settings)
     app.state.hub = Hub(settings.redis_url)
+    app.state.chat_starts = RateLimiter(STARTS_PER_HOUR, 3600)
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
 
     problems.install(app)
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(desk_router)
     app.include_router(portal_router)
     app.include_router(live_router)
+    app.include_router(chat_router)
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")

@@ -140,5 +140,9 @@ class Hub:
             if not self._subscribers[topic]:
                 del self._subscribers[topic]
 
+    def staff_online(self) -> bool:
+        """Whether any agent has the workspace open on this server (the chat widget tells visitors)."""
+        return bool(self._subscribers.get("desk"))
+
     def viewers(self, topic: str) -> list[str]:
         return sorted(self._viewers.get(topic, Counter()))

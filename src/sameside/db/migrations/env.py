@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import sameside.auth.models
 import sameside.cases.models
+import sameside.chat.models
 import sameside.customers.models
 import sameside.jobs.models
 import sameside.mail.models

@@ -1,0 +1,130 @@
+// Sameside live chat. Include on any page:
+//   <script src="https://YOUR-DESK/widget.js" defer></script>
+// It talks to the desk it was loaded from. Nothing here trusts the host page's data:
+// every text is set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.WebSocket) { return; }
+  var base = new URL(script.src, location.href);
+  var socketUrl = (base.protocol === "https:" ? "wss://" : "ws://") + base.host + "/ws/chat";
+  var storageKey = "sameside-chat:" + base.host;
+  var socket = null;
+
+  function el(tag, props, style) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (k) { node[k] = props[k]; });
+    Object.keys(style || {}).forEach(function (k) { node.style[k] = style[k]; });
+    return node;
+  }
+  var font = "16px/1.4 system-ui, -apple-system, 'Segoe UI', sans-serif";
+  var open = el("button", { type: "button", textContent: "Chat with a person" }, {
+    position: "fixed", right: "1rem", bottom: "1rem", zIndex: 2147483000, font: font, padding: ".6rem 1rem",
+    border: "0", borderRadius: "999px", background: "#0b5ed7", color: "#fff", cursor: "pointer"
+  });
+  var panel = el("section", { hidden: true }, {
+    position: "fixed", right: "1rem", bottom: "4.5rem", zIndex: 2147483000, width: "22rem", maxWidth: "calc(100vw - 2rem)",
+    background: "#fff", color: "#1d2330", border: "1px solid #d9dde5", borderRadius: "10px", font: font,
+    boxShadow: "0 8px 24px rgba(0,0,0,.15)", padding: ".75rem"
+  });
+  panel.setAttribute("aria-label", "Chat with a person");
+  var title = el("h2", { textContent: "Chat with a person" }, { font: "600 1.05rem/1.3 system-ui, sans-serif", margin: "0 0 .5rem" });
+  var log = el("div", {}, { margin: "0 0 .5rem", maxHeight: "16rem", overflowY: "auto" });
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  var status = el("p", {}, { margin: "0 0 .5rem", color: "#5b6475", fontSize: ".9rem" });
+  status.setAttribute("role", "status");
+  var form = el("form", {}, { display: "grid", gap: ".4rem" });
+  panel.append(title, log, status, form);
+  document.body.append(open, panel);
+
+  function field(label, name, type) {
+    var wrap = el("label", { textContent: label }, { display: "grid", gap: ".2rem", fontWeight: "600" });
+    var input = el(type === "textarea" ? "textarea" : "input", { name: name, required: true }, {
+      font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px"
+    });
+    if (type !== "textarea") { input.type = type; }
+    wrap.append(input);
+    return { wrap: wrap, input: input };
+  }
+  function button(text) {
+    return el("button", { type: "submit", textContent: text }, {
+      font: font, padding: ".45rem .9rem", border: "0", borderRadius: "6px", background: "#0b5ed7", color: "#fff"
+    });
+  }
+
+  function showStartForm() {
+    form.replaceChildren();
+    var name = field("Your name", "name", "text");
+    var email = field("Your email (for our answer if you leave)", "email", "email");
+    var message = field("How can we help?", "message", "textarea");
+    form.append(name.wrap, email.wrap, message.wrap, button("Start chat"));
+    form.onsubmit = function (event) {
+      event.preventDefault();
+      connect({ start: { name: name.input.value, email: email.input.value, message: message.input.value } });
+    };
+  }
+
+  function showSayForm() {
+    form.replaceChildren();
+    var message = field("Your message", "say", "textarea");
+    form.append(message.wrap, button("Send"));
+    form.onsubmit = function (event) {
+      event.preventDefault();
+      if (!message.input.value.trim() || !socket) { return; }
+      socket.send(JSON.stringify({ say: message.input.value }));
+      message.input.value = "";
+    };
+  }
+
+  function addLine(line) {
+    var item = el("p", {}, { margin: "0 0 .4rem", textAlign: line.mine ? "right" : "left" });
+    var who = el("strong", { textContent: line.author + (line.automatic ? " (automatic)" : "") }, { display: "block", fontSize: ".85rem" });
+    var body = el("span", { textContent: line.body }, {
+      display: "inline-block", whiteSpace: "pre-wrap", padding: ".35rem .6rem", borderRadius: "8px",
+      background: line.mine ? "#dcebff" : "#eef1f6"
+    });
+    item.append(who, body);
+    log.append(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showQueue(q) {
+    var text = "";
+    if (q.position > 0) {
+      text = "You are number " + q.position + " in the queue. ";
+      text += q.typical_seconds ? "Lately a person has answered within about " + Math.max(1, Math.round(q.typical_seconds / 60)) + " min." :
+        "We cannot give an honest estimate of the wait yet.";
+    }
+    if (!q.people_online) {
+      text += (text ? " " : "") + "Nobody is online right now: your message is safe with us, and a person will answer by email.";
+    }
+    status.textContent = text;
+  }
+
+  function connect(first) {
+    socket = new WebSocket(socketUrl);
+    socket.onopen = function () { socket.send(JSON.stringify(first)); };
+    socket.onmessage = function (event) {
+      var m;
+      try { m = JSON.parse(event.data); } catch (e) { return; }
+      if (m.type === "started") { localStorage.setItem(storageKey, m.token); showSayForm(); }
+      else if (m.type === "line") { addLine(m); if (first.resume) { showSayForm(); } }
+      else if (m.type === "queue") { showQueue(m); if (first.resume) { showSayForm(); } }
+      else if (m.type === "expired") { localStorage.removeItem(storageKey); log.replaceChildren(); showStartForm(); }
+      else if (m.type === "error") { status.textContent = m.detail; }
+    };
+    socket.onclose = function () {
+      var token = localStorage.getItem(storageKey);
+      if (token) { setTimeout(function () { log.replaceChildren(); connect({ resume: token }); }, 2000); }
+    };
+  }
+
+  open.onclick = function () {
+    panel.hidden = !panel.hidden;
+    if (!panel.hidden && !socket) {
+      var token = localStorage.getItem(storageKey);
+      if (token) { connect({ resume: token }); } else { showStartForm(); }
+    }
+  };
+})();

@@ -1,0 +1,129 @@
+"""Live chat over /ws/chat: start, hear the queue honestly, talk with a person, come back later."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sameside.cases.models import Case
+from sameside.customers.models import Channel
+from sameside.db.engine import Database
+from sameside.kit import clock
+from sameside.kit.actors import Role
+from tests.factories import Factory
+from tests.web.test_desk import signed_in
+
+START = {"start": {"name": "Ana Silva", "email": "ana@example.com", "message": "My parcel is late.\nOrder 4411."}}
+
+
+def receive_until(ws: Any, kind: str, limit: int = 20) -> list[dict[str, Any]]:
+    seen = []
+    for _ in range(limit):
+        message = ws.receive_json()
+        seen.append(message)
+        if message["type"] == kind:
+            return seen
+    raise AssertionError(f"no {kind!r} in {seen}")
+
+
+def test_a_visitor_starts_a_chat_and_a_person_answers(client: TestClient, make: Factory, db: Database) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+
+    with client.websocket_connect("/ws/chat", headers={"origin": "https://shop.example"}) as ws:
+        ws.send_json(START)
+        started = ws.receive_json()
+        assert started["type"] == "started" and len(started["token"]) > 30
+        first = receive_until(ws, "queue")
+        assert [m["body"] for m in first if m["type"] == "line"] == ["My parcel is late.\nOrder 4411."]
+        queue = first[-1]
+        assert queue["position"] == 1
+        assert queue["typical_seconds"] is None  # no history yet: no invented number
+        assert queue["people_online"] is False  # nobody has the workspace open
+
+        answer = client.post(
+            f"/api/v1/cases/{started['case']}/replies", json={"body": "Hi Ana, I'm on it."}, headers=agent.headers
+        )
+        assert answer.status_code == 201
+        heard = receive_until(ws, "queue")
+        [line] = [m for m in heard if m["type"] == "line"]
+        assert (line["body"], line["mine"]) == ("Hi Ana, I'm on it.", False)
+        assert heard[-1]["position"] == 0
+
+        ws.send_json({"say": "Thank you!"})
+        seen = receive_until(ws, "line", limit=10)  # earlier updates may still be on their way
+        assert (seen[-1]["body"], seen[-1]["mine"], seen[-1]["author"]) == ("Thank you!", True, "You")
+
+    with db.unit_of_work(write=False) as s:
+        case = s.get(Case, started["case"])
+        assert case is not None
+        assert case.channel is Channel.CHAT and case.subject == "Chat: My parcel is late."
+
+
+def test_a_visitor_comes_back_with_their_token_and_strangers_cannot(client: TestClient) -> None:
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json(START)
+        token = ws.receive_json()["token"]
+        receive_until(ws, "queue")
+
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"resume": token})
+        lines = [m for m in receive_until(ws, "queue") if m["type"] == "line"]
+        assert [m["body"] for m in lines] == ["My parcel is late.\nOrder 4411."]
+
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"resume": "guessed-token"})
+        assert ws.receive_json()["type"] == "expired"
+
+
+def test_the_queue_says_where_you_stand_and_what_the_wait_has_really_been(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    then = clock.now() - timedelta(hours=2)
+    with clock.frozen(then):  # three chats answered after 4, 6 and 8 minutes
+        for minutes in (4, 6, 8):
+            with client.websocket_connect("/ws/chat") as ws:
+                ws.send_json({"start": {"name": "Bo", "email": f"bo{minutes}@example.com", "message": "Hello"}})
+                number = ws.receive_json()["case"]
+            with clock.frozen(then + timedelta(minutes=minutes)):
+                client.post(f"/api/v1/cases/{number}/replies", json={"body": "Hi"}, headers=agent.headers)
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"start": {"name": "Cy", "email": "cy@example.com", "message": "First in line"}})
+        receive_until(ws, "queue")
+        signed_in(client, db, agent)
+        with (
+            client.websocket_connect("/ws/live", headers={"origin": "http://testserver"}),  # an agent is online
+            client.websocket_connect("/ws/chat") as second,
+        ):
+            second.send_json(START)
+            queue = receive_until(second, "queue")[-1]
+
+    assert queue["position"] == 2
+    assert queue["typical_seconds"] == 6 * 60
+    assert queue["people_online"] is True
+
+
+def test_bad_input_gets_a_clear_answer_and_no_case(client: TestClient, db: Database) -> None:
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"start": {"name": "", "email": "ana@example.com", "message": "hi"}})
+        assert ws.receive_json() == {"type": "error", "detail": "Please tell us your name."}
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"start": {"name": "Ana", "email": "not an address", "message": "hi"}})
+        assert ws.receive_json()["type"] == "error"
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_text("x" * 20_000)
+        assert "too long" in ws.receive_json()["detail"]
+    with db.unit_of_work(write=False) as s:
+        assert s.scalars(select(Case)).all() == []
+
+
+def test_the_widget_script_is_served_for_any_site(client: TestClient) -> None:
+    script = client.get("/widget.js")
+
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "/ws/chat" in script.text
+    assert "innerHTML" not in script.text  # visitor and agent text is only ever set as text
