@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """With several server processes: Redis for live updates across them (in-process when unset)."""
 
+    business_hours: str = "Mon-Fri 09:00-17:00"
+    """When people answer: callbacks are offered only then (`Mon-Thu 09:00-17:00; Fri 09:00-13:00`)."""
+    business_timezone: str = "UTC"
+    callback_minutes: int = 30
+
     support_phone: str | None = None
     """A number where customers reach a person; shown on every portal page (P1)."""
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sameside.callbacks.rules import parse_hours
+from sameside.callbacks.service import Policy
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.edge.live import Hub
@@ -59,6 +61,12 @@ def wire(settings: Settings) -> None:
             acknowledge=settings.mail_acknowledge,
         )
     )
+
+
+def callback_policy(settings: Settings) -> Policy:
+    """Business hours and slot length from settings; a malformed setting stops start-up with its reason."""
+    hours = parse_hours(settings.business_hours, settings.business_timezone)
+    return Policy(hours=hours, minutes=settings.callback_minutes)
 
 
 def blob_store(settings: Settings) -> BlobStore:

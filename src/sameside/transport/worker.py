@@ -12,6 +12,7 @@ import signal
 import threading
 from types import FrameType
 
+from sameside.callbacks.service import flag_missed
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.intake.pipeline import Intake
@@ -42,6 +43,8 @@ class Worker:
         try:
             busy = self.deliverer.deliver_next()
             busy = bool(self.intake.process_pending(limit=50)) or busy
+            with self.intake.db.unit_of_work() as session:
+                flag_missed(session)  # calls nobody made: on the case, for the owner and supervisors
         except Exception:
             log.exception("worker round failed; carrying on")
         return busy

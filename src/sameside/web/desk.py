@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, quote
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from sameside.auth import service as auth
+from sameside.callbacks import service as callbacks
+from sameside.callbacks.models import CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
@@ -219,12 +221,20 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"Priority: {data.get('from')} → {data.get('to')}"
         case EventType.TAGGED:
             text = "Tags: " + (", ".join(data.get("tags", [])) or "none")
+        case EventType.CALLBACK_BOOKED:
+            text = f"Call booked for {_when(data)} UTC, {data.get('phone')}"
+        case EventType.CALLBACK_MISSED:
+            text = f"Missed call: nobody called {data.get('phone')} at {_when(data)} UTC"
         case EventType.DELIVERY_FAILED:
             kind = "bounced" if data.get("bounced") else "could not be delivered"
             text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
         case _:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who and entry.event is not EventType.CREATED else text
+
+
+def _when(data: dict[str, Any]) -> str:
+    return str(data.get("starts_at", ""))[:16].replace("T", " ")
 
 
 def _next_statuses(case: Case) -> list[CaseStatus]:
@@ -342,3 +352,59 @@ def department(request: Request) -> Response:
         staff = get_staff(session, agent.actor.staff_id)
         dept = session.get(Department, staff.department_id) if staff.department_id else None
         return page(request, "desk_department.html", agent=agent, views=VIEWS, current=None, department=dept)
+
+
+@router.get("/callbacks", response_model=None)
+@on_desk
+def callbacks_due(request: Request) -> Response:
+    """Calls to make: missed ones first (they need a person now), then the next 24 hours."""
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        calls = callbacks.due(session)
+        zone = request.app.state.callback_policy.hours.zone
+        ids = {c.case_id for c in calls}
+        by_id = {
+            c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.customer)))
+        }
+        rows = [
+            {
+                "id": c.id,
+                "case": by_id[c.case_id],
+                "phone": c.phone,
+                "when": c.starts_at.astimezone(zone).strftime("%a %d %b %H:%M"),
+                "missed": c.state is CallbackState.MISSED,
+            }
+            for c in sorted(calls, key=lambda c: (c.state is not CallbackState.MISSED, c.starts_at))
+        ]
+        return page(
+            request,
+            "desk_callbacks.html",
+            agent=agent,
+            views=VIEWS,
+            current=None,
+            calls=rows,
+            zone=str(zone),
+            callbacks_page=True,
+        )
+
+
+@router.post("/callbacks/{callback_id}/done", response_model=None)
+@on_desk
+def callback_done(request: Request, callback_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+    if not same(form.get("csrf", ""), agent.csrf):
+        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
+    try:
+        with db.unit_of_work() as session:
+            callbacks.mark_done(session, agent.actor, callback_id)
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    return RedirectResponse("/desk/callbacks", status_code=303)

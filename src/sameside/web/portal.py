@@ -7,14 +7,18 @@ Every page says how to reach a person (P1).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sameside.auth import service as auth
+from sameside.callbacks import service as callbacks
+from sameside.callbacks.models import Callback, CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.customers.models import Channel
@@ -24,7 +28,7 @@ from sameside.edge.desk import on_desk
 from sameside.edge.limits import doorman
 from sameside.edge.links import attachment_out
 from sameside.kit.actors import CustomerActor
-from sameside.kit.errors import DomainError
+from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
@@ -100,6 +104,13 @@ def _case(
     entries = queries.timeline(session, actor, case)  # public entries only, for customers
     files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
     attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
+    booked = session.scalars(
+        select(Callback)
+        .where(Callback.case_id == case.id, Callback.state == CallbackState.BOOKED)
+        .order_by(Callback.starts_at)
+    ).all()
+    zone = request.app.state.callback_policy.hours.zone
+    calls = [c.starts_at.astimezone(zone).strftime("%a %d %b, %H:%M") + f" ({zone})" for c in booked]
     return page(
         request,
         "portal_case.html",
@@ -107,6 +118,7 @@ def _case(
         case=case,
         entries=entries,
         attachments=attachments,
+        calls=calls,
         here="case",
         **context,
     )
@@ -210,3 +222,86 @@ def email_me_a_link(request: Request, form: Form, settings: AppSettings) -> Resp
         except DomainError as error:
             return page(request, "portal_sign_in.html", status_code=error.status, error=error.detail)
     return page(request, "portal_sign_in.html", sent=True)
+
+
+@router.get("/cases/{number}/callback", response_model=None)
+@on_desk
+def callback_form(request: Request, number: CaseNumber) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            actor, _ = _customer(request, session)
+            case = case_for(session, actor, number)
+        except NotCustomer as refused:
+            return refused.response
+        except DomainError as error:
+            return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="")
+        return _callback_page(request, session, case)
+
+
+def _callback_page(
+    request: Request, session: Session, case: Any, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    policy: callbacks.Policy = request.app.state.callback_policy
+    free = callbacks.free_slots(session, policy)[:40]
+    zone = policy.hours.zone
+    options = [(s.isoformat(), s.astimezone(zone).strftime("%a %d %b, %H:%M")) for s in free]
+    return page(
+        request,
+        "portal_callback.html",
+        status_code=status_code,
+        case=case,
+        slots=options,
+        zone=str(zone),
+        minutes=policy.minutes,
+        here="case",
+        **context,
+    )
+
+
+@router.post("/cases/{number}/callback", response_model=None)
+@on_desk
+def book_callback(request: Request, number: CaseNumber, form: Form) -> Response:
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            actor, csrf = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+    problem = _form_problem(form, csrf)
+    if problem is None:
+        try:
+            starts_at = _slot(form.get("slot", ""))
+            with db.unit_of_work() as session:
+                case = case_for(session, actor, number, for_update=True)
+                callbacks.book(
+                    session,
+                    actor,
+                    case,
+                    request.app.state.callback_policy,
+                    starts_at=starts_at,
+                    phone=form.get("phone", ""),
+                )
+        except DomainError as error:
+            problem = (error.status, error.detail)
+    if problem is not None:
+        with db.unit_of_work(write=False) as session:
+            try:
+                case = case_for(session, actor, number)
+            except DomainError as error:
+                return page(
+                    request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here=""
+                )
+            return _callback_page(
+                request, session, case, status_code=problem[0], error=problem[1], phone=form.get("phone")
+            )
+    return RedirectResponse(f"/portal/cases/{number}#callbacks", status_code=303)
+
+
+def _slot(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid("Pick a time from the list.") from None
+    if parsed.tzinfo is None:
+        raise Invalid("Pick a time from the list.")
+    return parsed.astimezone(UTC)

@@ -1,0 +1,151 @@
+"""Offering, booking, completing and flagging callbacks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from sameside.callbacks import rules
+from sameside.callbacks.models import Callback, CallbackState
+from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.rules import EntryKind, EventType
+from sameside.kit import clock
+from sameside.kit.actors import Actor, CustomerActor, StaffActor
+from sameside.kit.addresses import normalize_phone
+from sameside.kit.errors import Conflict, Forbidden, NotFound
+from sameside.kit.events import publish
+from sameside.staff.models import Staff
+
+NOTICE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Policy:
+    hours: rules.Hours
+    minutes: int = 30
+    days: int = 7
+
+
+def agents_on_duty(session: Session) -> int:
+    """Front-line people who can take a call: active staff in a team."""
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Staff).where(Staff.is_active.is_(True), Staff.team_id.is_not(None))
+        )
+        or 0
+    )
+
+
+def free_slots(session: Session, policy: Policy, *, now: datetime | None = None) -> list[datetime]:
+    """Slot starts with an agent free, soonest first."""
+    now = now or clock.now()
+    capacity = agents_on_duty(session)
+    if capacity == 0:
+        return []
+    candidates = list(rules.slots(policy.hours, now=now, days=policy.days, minutes=policy.minutes, notice=NOTICE))
+    if not candidates:
+        return []
+    booked = Counter(
+        session.scalars(
+            select(Callback.starts_at).where(
+                Callback.state == CallbackState.BOOKED,
+                Callback.starts_at >= candidates[0],
+                Callback.starts_at <= candidates[-1],
+            )
+        )
+    )
+    return [s for s in candidates if booked[s] < capacity]
+
+
+def book(session: Session, actor: Actor, case: Case, policy: Policy, *, starts_at: datetime, phone: str) -> Callback:
+    if isinstance(actor, CustomerActor) and actor.customer_id != case.customer_id:
+        raise Forbidden("You can book a call only on your own case.")
+    number = normalize_phone(phone)
+    if starts_at not in free_slots(session, policy):
+        raise Conflict("That time is no longer free; please pick another.")
+    ends_at = starts_at + timedelta(minutes=policy.minutes)
+    callback = Callback(
+        case_id=case.id,
+        customer_id=case.customer_id,
+        phone=number,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        state=CallbackState.BOOKED,
+        created_at=clock.now(),
+    )
+    session.add(callback)
+    _event(session, case.id, actor, EventType.CALLBACK_BOOKED, {"starts_at": starts_at.isoformat(), "phone": number})
+    session.flush()
+    publish(session.info, "case.status", case_id=case.id)
+    return callback
+
+
+def due(session: Session, *, now: datetime | None = None, hours: int = 24) -> Sequence[Callback]:
+    """Booked calls from the missed ones still open up to the next `hours`, soonest first."""
+    now = now or clock.now()
+    return session.scalars(
+        select(Callback)
+        .where(
+            Callback.state.in_((CallbackState.BOOKED, CallbackState.MISSED)),
+            Callback.starts_at <= now + timedelta(hours=hours),
+        )
+        .order_by(Callback.starts_at)
+        .limit(200)
+    ).all()
+
+
+def mark_done(session: Session, actor: StaffActor, callback_id: int) -> Callback:
+    callback = session.get(Callback, callback_id)
+    if callback is None:
+        raise NotFound("No such callback.")
+    if callback.state is CallbackState.DONE:
+        return callback
+    callback.state = CallbackState.DONE
+    callback.done_by = actor.staff_id
+    callback.settled_at = clock.now()
+    session.flush()
+    return callback
+
+
+def flag_missed(session: Session, *, now: datetime | None = None) -> int:
+    """Mark calls nobody made as missed, and say so on their case for the owner and supervisors."""
+    now = now or clock.now()
+    late = session.scalars(
+        select(Callback).where(Callback.state == CallbackState.BOOKED, Callback.ends_at <= now - rules.MISSED_AFTER)
+    ).all()
+    for callback in late:
+        claimed = session.execute(
+            update(Callback)
+            .where(Callback.id == callback.id, Callback.state == CallbackState.BOOKED)
+            .values(state=CallbackState.MISSED, settled_at=now)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            _event(
+                session,
+                callback.case_id,
+                None,
+                EventType.CALLBACK_MISSED,
+                {"starts_at": callback.starts_at.isoformat(), "phone": callback.phone, "notify": "supervisor"},
+            )
+            publish(session.info, "case.status", case_id=callback.case_id)
+    return len(late)
+
+
+def _event(session: Session, case_id: int, actor: Actor | None, event: EventType, data: dict[str, object]) -> None:
+    session.add(
+        TimelineEntry(
+            case_id=case_id,
+            kind=EntryKind.EVENT,
+            event=event,
+            is_public=event is EventType.CALLBACK_BOOKED,
+            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
+            author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
+            data=data,
+            created_at=clock.now(),
+        )
+    )
