@@ -47,7 +47,7 @@ def shop(tmp_path: Path, live_server: str) -> Iterator[str]:
 def test_a_visitor_chats_from_another_site_and_a_person_answers(
     page: Page, make: Factory, shop: str, live_server: str
 ) -> None:
-    agent = make.staff(Role.SUPERVISOR, password=None)
+    agent = make.staff(Role.SUPERVISOR, team=make.team("support"), password=None)  # on duty: calls can be booked
     page.goto(shop)
     page.get_by_role("button", name="Chat with a person").click()
     page.get_by_label("Your name").fill("Ana Silva")
@@ -75,6 +75,11 @@ def test_a_visitor_chats_from_another_site_and_a_person_answers(
         assert done.status == 201
 
     expect(log).to_contain_text("It is, Ana: back since Monday.")
+
+    # Nobody had the workspace open: besides leaving the message, the visitor may book a call.
+    page.get_by_label("Your phone number").fill("+49 30 5550101")
+    page.get_by_role("button", name="Book a call").click()
+    expect(page.get_by_role("status")).to_contain_text("Booked: a person will call you")
     page.get_by_label("Your message").fill("Great, thank you!")
     page.get_by_role("button", name="Send").click()
     expect(log).to_contain_text("Great, thank you!")

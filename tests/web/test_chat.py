@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from sameside.callbacks.models import Callback
 from sameside.cases.models import Case
 from sameside.customers.models import Channel
 from sameside.db.engine import Database
@@ -127,3 +128,24 @@ def test_the_widget_script_is_served_for_any_site(client: TestClient) -> None:
     assert script.headers["content-type"].startswith("text/javascript")
     assert "/ws/chat" in script.text
     assert "innerHTML" not in script.text  # visitor and agent text is only ever set as text
+
+
+def test_with_nobody_online_a_visitor_can_book_a_call_from_the_chat(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    make.staff(Role.AGENT, team=make.team("support"), password=None)  # on duty, but not at the workspace
+
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json(START)
+        queue = receive_until(ws, "queue")[-1]
+        assert queue["people_online"] is False
+        assert queue["callback_slots"], "free times within business hours are offered"
+        ws.send_json({"callback": {"slot": "tomorrow-ish", "phone": "+49 30 5550101"}})
+        assert ws.receive_json() == {"type": "error", "detail": "Pick a time from the list."}
+        ws.send_json({"callback": {"slot": queue["callback_slots"][0]["value"], "phone": "+49 30 5550101"}})
+        confirmed = receive_until(ws, "callback")[-1]
+        assert queue["callback_slots"][0]["label"] in confirmed["when"]
+
+    with db.unit_of_work(write=False) as s:
+        [call] = s.scalars(select(Callback)).all()
+        assert call.phone == "+49305550101"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,13 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from sameside.callbacks import service as callbacks
+from sameside.cases.models import Case
 from sameside.chat import service as chat
 from sameside.chat.models import ChatSession
 from sameside.db.engine import Database
 from sameside.edge.live import Hub, Subscription
+from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ratelimit import RateLimiter
 
@@ -104,6 +108,9 @@ async def _listen(ws: WebSocket, db: Database, current: ChatSession) -> None:
         message = await _receive(ws)
         if message is None:
             return
+        if isinstance(message.get("callback"), dict):
+            await _book(ws, db, current, message["callback"])
+            continue
         text = message.get("say")
         if not isinstance(text, str):
             await ws.send_json({"type": "error", "detail": 'Send {"say": "..."}.'})
@@ -112,6 +119,24 @@ async def _listen(ws: WebSocket, db: Database, current: ChatSession) -> None:
             await _run(db, _say, current, text)
         except DomainError as error:
             await ws.send_json({"type": "error", "detail": error.detail})
+
+
+async def _book(ws: WebSocket, db: Database, current: ChatSession, request: dict[str, Any]) -> None:
+    policy: callbacks.Policy = ws.app.state.callback_policy
+    try:
+        starts_at = datetime.fromisoformat(str(request.get("slot", "")))
+        if starts_at.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        await ws.send_json({"type": "error", "detail": "Pick a time from the list."})
+        return
+    try:
+        await _run(db, _book_call, current, policy, starts_at.astimezone(UTC), str(request.get("phone", "")))
+    except DomainError as error:
+        await ws.send_json({"type": "error", "detail": error.detail})
+        return
+    label = starts_at.astimezone(policy.hours.zone).strftime("%a %d %b, %H:%M")
+    await ws.send_json({"type": "callback", "when": f"{label} ({policy.hours.zone})"})
 
 
 async def _forward(
@@ -127,7 +152,9 @@ async def _forward(
 
 
 async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSession, *, after: int) -> int:
-    lines, wait = await _run(db, _state, current, after)
+    online = hub.staff_online()
+    policy: callbacks.Policy = ws.app.state.callback_policy
+    lines, wait, slots = await _run(db, _state, current, after, None if online else policy)
     for line in lines:
         await ws.send_json({"type": "line", **asdict(line)})
     await ws.send_json(
@@ -135,7 +162,13 @@ async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSessio
             "type": "queue",
             "position": wait.position,
             "typical_seconds": wait.typical_seconds,
-            "people_online": hub.staff_online(),
+            "people_online": online,
+            # Nobody here: the visitor may leave it at that (the message is safe) or book a call.
+            "callback_slots": [
+                {"value": s.isoformat(), "label": s.astimezone(policy.hours.zone).strftime("%a %d %b, %H:%M")}
+                for s in slots
+            ],
+            "callback_zone": str(policy.hours.zone),
         }
     )
     return lines[-1].id if lines else after
@@ -177,9 +210,19 @@ def _say(db: Database, current: ChatSession, text: str) -> None:
         chat.say(session, current, text)
 
 
-def _state(db: Database, current: ChatSession, after: int) -> tuple[list[chat.Line], chat.Wait]:
+def _state(
+    db: Database, current: ChatSession, after: int, policy: callbacks.Policy | None
+) -> tuple[list[chat.Line], chat.Wait, list[datetime]]:
     with db.unit_of_work(write=False) as session:
-        return chat.transcript(session, current, after=after), chat.wait(session, current)
+        slots = callbacks.free_slots(session, policy)[:8] if policy is not None else []
+        return chat.transcript(session, current, after=after), chat.wait(session, current), slots
+
+
+def _book_call(db: Database, current: ChatSession, policy: callbacks.Policy, starts_at: datetime, phone: str) -> None:
+    with db.unit_of_work() as session:
+        case = session.get(Case, current.case_id)
+        assert case is not None
+        callbacks.book(session, CustomerActor(current.customer_id), case, policy, starts_at=starts_at, phone=phone)
 
 
 async def _run(db: Database, fn: Any, *args: Any) -> Any:

@@ -35,7 +35,9 @@
   var status = el("p", {}, { margin: "0 0 .5rem", color: "#5b6475", fontSize: ".9rem" });
   status.setAttribute("role", "status");
   var form = el("form", {}, { display: "grid", gap: ".4rem" });
-  panel.append(title, log, status, form);
+  var call = el("form", { hidden: true }, { display: "grid", gap: ".4rem", marginTop: ".6rem" });
+  var booked = "";
+  panel.append(title, log, status, form, call);
   document.body.append(open, panel);
 
   function field(label, name, type) {
@@ -89,14 +91,35 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function showCallback(q) {
+    if (booked || q.people_online || !q.callback_slots || !q.callback_slots.length) { call.hidden = true; return; }
+    if (!call.hidden) { return; }
+    call.replaceChildren();
+    var heading = el("p", { textContent: "Or book a call with a person (times in " + q.callback_zone + "):" }, { margin: "0", fontWeight: "600" });
+    var phone = field("Your phone number", "phone", "tel");
+    var wrap = el("label", { textContent: "When" }, { display: "grid", gap: ".2rem", fontWeight: "600" });
+    var when = el("select", { name: "slot" }, { font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px" });
+    q.callback_slots.forEach(function (slot) { when.append(el("option", { value: slot.value, textContent: slot.label })); });
+    wrap.append(when);
+    call.append(heading, phone.wrap, wrap, button("Book a call"));
+    call.onsubmit = function (event) {
+      event.preventDefault();
+      if (socket) { socket.send(JSON.stringify({ callback: { slot: when.value, phone: phone.input.value } })); }
+    };
+    call.hidden = false;
+  }
+
   function showQueue(q) {
+    showCallback(q);
     var text = "";
     if (q.position > 0) {
       text = "You are number " + q.position + " in the queue. ";
       text += q.typical_seconds ? "Lately a person has answered within about " + Math.max(1, Math.round(q.typical_seconds / 60)) + " min." :
         "We cannot give an honest estimate of the wait yet.";
     }
-    if (!q.people_online) {
+    if (booked) {
+      text += (text ? " " : "") + booked;
+    } else if (!q.people_online) {
       text += (text ? " " : "") + "Nobody is online right now: your message is safe with us, and a person will answer by email.";
     }
     status.textContent = text;
@@ -111,6 +134,11 @@
       if (m.type === "started") { localStorage.setItem(storageKey, m.token); showSayForm(); }
       else if (m.type === "line") { addLine(m); if (first.resume) { showSayForm(); } }
       else if (m.type === "queue") { showQueue(m); if (first.resume) { showSayForm(); } }
+      else if (m.type === "callback") {
+        booked = "Booked: a person will call you " + m.when + ".";
+        call.hidden = true;
+        status.textContent = booked;
+      }
       else if (m.type === "expired") { localStorage.removeItem(storageKey); log.replaceChildren(); showStartForm(); }
       else if (m.type === "error") { status.textContent = m.detail; }
     };
