@@ -101,3 +101,46 @@ def test_a_customer_message_appears_on_the_agents_open_page_without_a_reload(
 
     expect(page.locator("#timeline")).to_contain_text("And the colour is wrong too.", timeout=10_000)
     expect(page.get_by_label("Your reply")).to_have_value("a draft the agent is still typing")  # nothing lost
+
+
+def test_every_other_page_of_the_workspace_and_portal_passes_axe(page: Page, make: Factory) -> None:
+    shipping = make.department("shipping")
+    team = _support_team(make)
+    email = _staff_who_can_sign_in(make, name="Robin Ode", email="robin@desk.example", role=Role.SUPERVISOR)
+    with make.db.unit_of_work() as s:
+        staff = s.scalar(select(Staff).where(Staff.email == email))
+        assert staff is not None
+        staff.department_id, staff.team_id = shipping.id, team.id
+    link = _magic_link(make, name="Casey Customer", email="casey@example.com")
+    with make.db.unit_of_work(write=False) as s:
+        customer = customer_by_email(s, "casey@example.com")
+        assert customer is not None
+        s.expunge_all()
+    number = make.case(customer, team=team, subject="Broken zip").id
+
+    page.goto("/")
+    _sign_in(page, email, PASSWORD)
+    for path, name in (
+        ("/desk/queue/team", "workspace: my team"),
+        ("/desk/queue/internal", "workspace: waiting on internal"),
+        ("/desk/department", "department view"),
+        ("/desk/callbacks", "callbacks due"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check_accessibility(page, name)
+    screenshot(page, "workspace-callbacks")
+    page.context.clear_cookies()
+
+    page.goto("/portal")
+    check_accessibility(page, "portal: sign in")
+    page.goto(link)
+    page.get_by_role("button", name="Sign in to see your cases").click()
+    for path, name in (
+        (f"/portal/cases/{number}/callback", "portal: book a call"),
+        ("/portal/new", "portal: new request"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        check_accessibility(page, name)
+    screenshot(page, "portal-new-request")
