@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """With several server processes: Redis for live updates across them (in-process when unset)."""
 
+    reply_target_hours: int = 8
+    """How soon a customer should hear from a person; 'Due soon' lists cases within two hours of it."""
+
     business_hours: str = "Mon-Fri 09:00-17:00"
     """When people answer: callbacks are offered only then (`Mon-Thu 09:00-17:00; Fri 09:00-13:00`)."""
     business_timezone: str = "UTC"

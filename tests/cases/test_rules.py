@@ -10,9 +10,12 @@ from sameside.cases.rules import (
     CaseClosed,
     CaseScope,
     CaseStatus,
+    HandoffBrief,
     InvalidTransition,
     check_assign,
+    check_brief,
     check_reopen,
+    check_transfer,
     check_transition,
     check_work,
     clean_tags,
@@ -340,3 +343,22 @@ def test_tags_with_control_characters_are_refused(bad: str) -> None:
     # A NUL cannot even be stored in PostgreSQL text; none of these is a tag a person typed.
     with pytest.raises(Invalid):
         clean_tags([bad])
+
+
+def test_a_handoff_brief_must_be_complete() -> None:
+    with pytest.raises(Invalid, match="what was promised, how the customer feels"):
+        check_brief(HandoffBrief("Charged twice", "Checked the log", " ", ""))
+    full = check_brief(HandoffBrief(" Charged twice ", "Checked", "Refund by Friday", "Annoyed"))
+    assert full.problem == "Charged twice"
+    with pytest.raises(Invalid, match="at most"):
+        check_brief(HandoffBrief("x" * 5000, "a", "b", "c"))
+
+
+def test_only_the_owner_or_a_supervisor_transfers_a_case() -> None:
+    owned = CaseScope(team_id=1, owner_id=7, customer_id=3, organization_id=None, shared_with_organization=False)
+    check_transfer(StaffActor(7, Role.AGENT, 1), owned, 9, True)
+    check_transfer(StaffActor(8, Role.SUPERVISOR, 2), owned, 9, True)
+    with pytest.raises(Forbidden):
+        check_transfer(StaffActor(8, Role.AGENT, 1), owned, 9, True)
+    with pytest.raises(Invalid):
+        check_transfer(StaffActor(7, Role.AGENT, 1), owned, 9, False)

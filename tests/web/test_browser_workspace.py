@@ -40,7 +40,7 @@ def test_an_agent_signs_in_takes_a_case_and_answers_it(page: Page, make: Factory
 
     page.get_by_role("link", name="My parcel never arrived").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My parcel never arrived")
-    expect(page.get_by_text("Order 4411, due Monday.")).to_be_visible()
+    expect(page.locator("#timeline").get_by_text("Order 4411, due Monday.")).to_be_visible()
     expect(page.get_by_role("heading", name="Ana Silva", exact=True)).to_be_visible()  # the customer, beside
     page.get_by_role("button", name="Take this case").click()
     expect(page.get_by_text("Owner: Dana Reyes", exact=True)).to_be_visible()
@@ -87,7 +87,7 @@ def test_a_customer_message_appears_on_the_agents_open_page_without_a_reload(
     page.goto("/")
     _sign_in(page, email, PASSWORD)
     page.goto(f"/desk/cases/{number}")
-    expect(page.get_by_text("I ordered M.")).to_be_visible()
+    expect(page.locator("#timeline").get_by_text("I ordered M.")).to_be_visible()
     page.get_by_label("Your reply").fill("a draft the agent is still typing")
 
     request = urllib.request.Request(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sameside.auth import service as auth
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
 from sameside.db.engine import Database
+from sameside.kit import clock
 from sameside.kit.actors import Role
 from sameside.staff.models import Staff, Team
 from tests.factories import Factory, Person
@@ -162,3 +164,67 @@ def test_back_office_members_have_a_department_page_in_the_navigation(
     assert page.status_code == 200
     assert f"{shipping.name}: consults" in page.text
     assert "No consults are waiting" in page.text
+
+
+def test_a_transfer_needs_the_whole_brief_and_the_receiver_sees_it_above_the_timeline(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    support, billing = make.team("support"), make.team("billing")
+    owner = make.staff(Role.AGENT, team=support, password=None)
+    receiver = make.staff(Role.AGENT, team=billing, password=None)
+    number = make.case(team=support, owner=owner, body="I was charged twice for order 4411.").id
+    csrf = signed_in(client, db, owner)
+
+    page = client.get(f"/desk/cases/{number}")
+    assert "I was charged twice for order 4411.</textarea>" in page.text  # prefilled in the customer's words
+
+    refused = client.post(
+        f"/desk/cases/{number}/transfer",
+        data={
+            "csrf": csrf,
+            "team": str(billing.id),
+            "problem": "Charged twice",
+            "tried": "",
+            "promised": "",
+            "feeling": "",
+        },
+    )
+    assert refused.status_code == 422
+    assert "handoff brief" in refused.text and "what was tried" in refused.text
+    assert case_row(db, number).team_id == support.id
+
+    moved = client.post(
+        f"/desk/cases/{number}/transfer",
+        data={
+            "csrf": csrf,
+            "team": str(billing.id),
+            "owner": str(receiver.id),
+            "problem": "I was charged twice for order 4411.",
+            "tried": "Checked the payment log: two captures.",
+            "promised": "A refund of the second charge by Friday.",
+            "feeling": "Annoyed but patient.",
+        },
+    )
+    assert moved.status_code == 200 and "<h1>Mine</h1>" in moved.text  # back to their own queue
+    case = case_row(db, number)
+    assert (case.team_id, case.owner_id) == (billing.id, receiver.id)
+
+    signed_in(client, db, receiver)
+    theirs = client.get(f"/desk/cases/{number}")
+    brief = theirs.text.split('id="brief-title"', 1)[1].split("</section>", 1)[0]
+    assert "A refund of the second charge by Friday." in brief and "Annoyed but patient." in brief
+
+
+def test_due_soon_lists_customers_waiting_longest_on_us(client: TestClient, make: Factory, db: Database) -> None:
+    team = make.team("support")
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    with clock.frozen(clock.now() - timedelta(hours=7)):
+        old = make.case(team=team, subject="Waiting since this morning").id
+    make.case(team=team, subject="Just arrived")
+    signed_in(client, db, agent)
+
+    due = client.get("/desk/queue/due")
+
+    assert due.status_code == 200
+    assert "Waiting since this morning" in due.text and f"/desk/cases/{old}" in due.text
+    assert "Just arrived" not in due.text

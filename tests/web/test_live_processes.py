@@ -122,7 +122,7 @@ def test_a_browser_on_one_server_shows_a_message_posted_on_the_other(tmp_path: P
             context.add_cookies([{"name": "sameside_session", "value": session_token, "url": f"http://127.0.0.1:{b}"}])
             page = context.new_page()
             page.goto(f"/desk/cases/{number}")
-            expect(page.get_by_text("Where is it?")).to_be_visible()
+            expect(page.locator("#timeline").get_by_text("Where is it?")).to_be_visible()
             page.wait_for_timeout(500)  # the page's socket subscribes to the case
 
             request = urllib.request.Request(

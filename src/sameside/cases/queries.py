@@ -83,6 +83,34 @@ def list_cases(
     return Page(rows, next_cursor)
 
 
+def awaiting_reply(
+    session: Session,
+    actor: Actor,
+    *,
+    team_id: int | None,
+    owner_id: int | None,
+    since_before: datetime,
+    limit: int = 50,
+) -> Sequence[Case]:
+    """Cases whose customer has waited on us since before `since_before`, longest wait first."""
+    query = (
+        select(Case)
+        .where(
+            _visible(actor, CaseFilter(team_id=team_id, owner_id=owner_id)),
+            Case.status.in_((CaseStatus.NEW, CaseStatus.OPEN)),
+            Case.last_customer_message_at <= since_before,
+        )
+        .order_by(Case.last_customer_message_at, Case.id)
+        .limit(limit)
+        .options(joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags))
+    )
+    if team_id is not None:
+        query = query.where(Case.team_id == team_id)
+    elif owner_id is not None:
+        query = query.where(Case.owner_id == owner_id)
+    return session.scalars(query).unique().all()
+
+
 def timeline(session: Session, actor: Actor, case: Case) -> Sequence[TimelineEntry]:
     """The case's timeline in order; customers see only what is public."""
     query = (

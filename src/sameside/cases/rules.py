@@ -222,6 +222,65 @@ def check_assign(actor: Actor, case: CaseScope, new_owner_id: int | None, new_ow
     raise Forbidden("An agent may take an unowned case or give up their own; ask a supervisor to reassign.")
 
 
+@dataclass(frozen=True)
+class HandoffBrief:
+    """What the next person needs so the customer never has to repeat themselves (P2)."""
+
+    problem: str
+    """The problem in the customer's own words."""
+    tried: str
+    """What has been tried so far."""
+    promised: str
+    """What the customer has been promised, and by when ("nothing yet" is an answer)."""
+    feeling: str
+    """How the customer feels about it."""
+
+
+BRIEF_MAX = 4000
+
+
+def check_brief(brief: HandoffBrief) -> HandoffBrief:
+    """A transfer without a full brief is refused: every part must be written, none may be a novel."""
+    cleaned = HandoffBrief(
+        *(
+            " ".join(part.replace("\x00", "").split(" ")).strip()
+            for part in (brief.problem, brief.tried, brief.promised, brief.feeling)
+        )
+    )
+    missing = [
+        name
+        for name, value in zip(
+            ("problem", "tried", "promised", "feeling"),
+            (cleaned.problem, cleaned.tried, cleaned.promised, cleaned.feeling),
+            strict=True,
+        )
+        if not value
+    ]
+    if missing:
+        labels = {
+            "problem": "the problem in the customer's words",
+            "tried": "what was tried",
+            "promised": "what was promised",
+            "feeling": "how the customer feels",
+        }
+        raise Invalid("A transfer needs a handoff brief; missing: " + ", ".join(labels[m] for m in missing) + ".")
+    if any(len(part) > BRIEF_MAX for part in (cleaned.problem, cleaned.tried, cleaned.promised, cleaned.feeling)):
+        raise Invalid(f"Each part of the brief may have at most {BRIEF_MAX:,} characters.")
+    return cleaned
+
+
+def check_transfer(actor: Actor, case: CaseScope, new_owner_id: int | None, new_owner_active: bool) -> None:
+    """The owner hands their case on, or a supervisor moves it; never into an inactive person's hands."""
+    staff = require_staff(actor, "transfer cases")
+    if new_owner_id is not None and not new_owner_active:
+        raise Invalid("Cases can only be transferred to active staff.")
+    if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
+        return
+    if case.owner_id in (None, staff.staff_id):
+        return
+    raise Forbidden("Only the case's owner or a supervisor may transfer it.")
+
+
 def check_work(actor: Actor, case: CaseScope, what: str) -> None:
     """Staff work on cases they may see; an agent may not change a case a colleague owns, except by note."""
     staff = require_staff(actor, what)

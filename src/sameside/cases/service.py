@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sameside.cases import rules
@@ -221,6 +222,66 @@ def assign(session: Session, actor: Actor, case: Case, owner: Staff | None) -> C
     _event(session, case, actor, EventType.ASSIGNED, {"owner_id": owner_id, "previous_owner_id": previous}, at=now)
     publish(session.info, "case.assigned", case_id=case.id, owner_id=owner_id)
     return case
+
+
+def transfer(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    *,
+    brief: rules.HandoffBrief,
+    team: Team | None = None,
+    owner: Staff | None = None,
+) -> Case:
+    """Hand a case to another team or person, with the brief that spares the customer repeating themselves (P2).
+
+    The brief goes on the timeline (internal) and the receiving person sees it above the timeline.
+    """
+    if team is None and owner is None:
+        raise Invalid("Transfer to a team, a person, or both.")
+    rules.check_transfer(actor, scope_of(case), owner.id if owner else None, owner.is_active if owner else True)
+    brief = rules.check_brief(brief)
+    now = clock.now()
+    previous = {"team_id": case.team_id, "owner_id": case.owner_id}
+    if team is not None:
+        case.team_id = team.id
+        if owner is None:
+            case.owner_id = None  # the receiving team takes it up; until then nobody owns it
+    if owner is not None:
+        case.owner_id = owner.id
+    case.updated_at = now
+    _event(
+        session,
+        case,
+        actor,
+        EventType.TRANSFERRED,
+        {
+            "from": previous,
+            "to": {"team_id": case.team_id, "owner_id": case.owner_id},
+            "brief": {
+                "problem": brief.problem,
+                "tried": brief.tried,
+                "promised": brief.promised,
+                "feeling": brief.feeling,
+            },
+        },
+        at=now,
+    )
+    publish(session.info, "case.assigned", case_id=case.id, owner_id=case.owner_id)
+    return case
+
+
+def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
+    """The brief of the case's most recent transfer, for whoever has it now."""
+    row = session.scalar(
+        select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == EventType.TRANSFERRED)
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    )
+    if row is None or not row.data:
+        return None
+    return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
 
 
 def change_status(session: Session, actor: Actor, case: Case, status: CaseStatus) -> Case:

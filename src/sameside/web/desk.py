@@ -9,6 +9,7 @@ same whichever way an agent works.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
 
@@ -23,16 +24,17 @@ from sameside.callbacks.models import CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType
+from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
 from sameside.edge.deps import SESSION_COOKIE, database
 from sameside.edge.desk import on_desk
 from sameside.edge.links import attachment_out
+from sameside.kit import clock
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
-from sameside.staff.models import Department, Staff
+from sameside.staff.models import Department, Staff, Team
 from sameside.staff.queries import get_staff
 from sameside.web.pages import page
 
@@ -41,6 +43,8 @@ router = APIRouter(prefix="/desk", include_in_schema=False)
 CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.WAITING_ON_CUSTOMER)
 _FORM_LIMIT = 512 * 1024  # a long reply, pasted logs: well within the body limit
+DUE_WARNING = timedelta(hours=2)
+"""'Due soon' starts this long before the reply target is reached."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ VIEWS = (
     QueueView("team", "My team", "Your team's cases that need someone: new, open or waiting on us."),
     QueueView("unowned", "Unowned", "New and open cases in your team that nobody has taken yet."),
     QueueView("internal", "Waiting on internal", "Cases waiting on a colleague or department, yours or your team's."),
+    QueueView(
+        "due", "Due soon", "Customers waiting on us longest: at or near the time they should have heard from a person."
+    ),
 )
 
 
@@ -106,7 +113,7 @@ def desk_home(request: Request) -> Response:
 @on_desk
 def queue(
     request: Request,
-    view: Annotated[str, Path(pattern="^(mine|team|unowned|internal)$")],
+    view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due)$")],
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     with database(request).unit_of_work(write=False) as session:
@@ -115,6 +122,20 @@ def queue(
         except NotStaff as refused:
             return refused.response
         actor = agent.actor
+        current = next(v for v in VIEWS if v.key == view)
+        if view == "due":
+            settings = request.app.state.settings
+            cutoff = clock.now() - timedelta(hours=settings.reply_target_hours) + DUE_WARNING
+            due = queries.awaiting_reply(
+                session,
+                actor,
+                team_id=actor.team_id,
+                owner_id=None if actor.team_id else actor.staff_id,
+                since_before=cutoff,
+            )
+            return page(
+                request, "desk_queue.html", agent=agent, views=VIEWS, current=current, cases=due, next_cursor=None
+            )
         filters = {
             "mine": queries.CaseFilter(statuses=ACTIVE, owner_id=actor.staff_id),
             "team": queries.CaseFilter(
@@ -133,7 +154,6 @@ def queue(
             found = queries.list_cases(session, actor, filters, sort="-updated", limit=50, cursor=cursor)
         except DomainError as error:
             return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-        current = next(v for v in VIEWS if v.key == view)
         return page(
             request,
             "desk_queue.html",
@@ -174,6 +194,8 @@ def _case_page(
     ).items
     colleagues = session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(200)).all()
     names = {s.id: s.name for s in colleagues}
+    teams = session.scalars(select(Team).order_by(Team.name)).all()
+    first_words = next((e.body for e in entries if e.direction == "inbound" and e.body), "")
     return page(
         request,
         "desk_case.html",
@@ -187,6 +209,10 @@ def _case_page(
         statuses=_next_statuses(case),
         colleagues=colleagues,
         event_text={e.id: describe_event(e, names) for e in entries if e.kind is EntryKind.EVENT},
+        brief=service.latest_brief(session, case),
+        teams=teams,
+        first_words=first_words,
+        names=names,
         EntryKind=EntryKind,
         **context,
     )
@@ -225,6 +251,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"Call booked for {_when(data)} UTC, {data.get('phone')}"
         case EventType.CALLBACK_MISSED:
             text = f"Missed call: nobody called {data.get('phone')} at {_when(data)} UTC"
+        case EventType.TRANSFERRED:
+            to = data.get("to", {})
+            owner = to.get("owner_id")
+            text = "Transferred with a handoff brief" + (f" to {names.get(owner, f'staff #{owner}')}" if owner else "")
         case EventType.DELIVERY_FAILED:
             kind = "bounced" if data.get("bounced") else "could not be delivered"
             text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
@@ -244,7 +274,7 @@ def _next_statuses(case: Case) -> list[CaseStatus]:
     return moves
 
 
-def _act(request: Request, number: int, form: dict[str, str], work: Any) -> Response:
+def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then: str | None = None) -> Response:
     """Run one change on a case for the signed-in agent, then show the case again."""
     db = database(request)
     with db.unit_of_work(write=False) as session:
@@ -269,7 +299,7 @@ def _act(request: Request, number: int, form: dict[str, str], work: Any) -> Resp
             return _case_page(
                 request, session, agent, number, status_code=error.status, error=error.detail, draft=form.get("body")
             )
-    return RedirectResponse(f"/desk/cases/{number}#latest", status_code=303)
+    return RedirectResponse(then or f"/desk/cases/{number}#latest", status_code=303)
 
 
 @router.post("/cases/{number}/reply", response_model=None)
@@ -408,3 +438,32 @@ def callback_done(request: Request, callback_id: Annotated[int, Path(ge=1, le=MA
     except DomainError as error:
         return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
     return RedirectResponse("/desk/callbacks", status_code=303)
+
+
+@router.post("/cases/{number}/transfer", response_model=None)
+@on_desk
+def transfer(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        team = _pick(session, Team, form.get("team", ""), "team")
+        owner = _pick(session, Staff, form.get("owner", ""), "colleague")
+        brief = HandoffBrief(
+            problem=form.get("problem", ""),
+            tried=form.get("tried", ""),
+            promised=form.get("promised", ""),
+            feeling=form.get("feeling", ""),
+        )
+        service.transfer(session, agent.actor, case, brief=brief, team=team, owner=owner)
+
+    # The case may now be out of the sender's sight (another team's): back to their queue.
+    return _act(request, number, form, work, then="/desk/queue/mine")
+
+
+def _pick(session: Session, model: Any, value: str, what: str) -> Any:
+    if value == "":
+        return None
+    if not value.isdigit() or int(value) > MAX_ID:
+        raise Invalid(f"Choose a {what} from the list.")
+    found = session.get(model, int(value))
+    if found is None:
+        raise Invalid(f"There is no such {what}.")
+    return found
