@@ -80,6 +80,7 @@ def test_a_visitor_chats_from_another_site_and_a_person_answers(
     page.get_by_label("Your phone number").fill("+49 30 5550101")
     page.get_by_role("button", name="Book a call").click()
     expect(page.get_by_role("status")).to_contain_text("Booked: a person will call you")
+    expect(page.get_by_role("button", name="Book a call")).to_be_hidden()
     page.get_by_label("Your message").fill("Great, thank you!")
     page.get_by_role("button", name="Send").click()
     expect(log).to_contain_text("Great, thank you!")

@@ -35,7 +35,7 @@
   var status = el("p", {}, { margin: "0 0 .5rem", color: "#5b6475", fontSize: ".9rem" });
   status.setAttribute("role", "status");
   var form = el("form", {}, { display: "grid", gap: ".4rem" });
-  var call = el("form", { hidden: true }, { display: "grid", gap: ".4rem", marginTop: ".6rem" });
+  var call = el("form", {}, { display: "none", gap: ".4rem", marginTop: ".6rem" });
   var booked = "";
   panel.append(title, log, status, form, call);
   document.body.append(open, panel);
@@ -92,8 +92,8 @@
   }
 
   function showCallback(q) {
-    if (booked || q.people_online || !q.callback_slots || !q.callback_slots.length) { call.hidden = true; return; }
-    if (!call.hidden) { return; }
+    if (booked || q.people_online || !q.callback_slots || !q.callback_slots.length) { call.style.display = "none"; return; }
+    if (call.style.display !== "none") { return; }
     call.replaceChildren();
     var heading = el("p", { textContent: "Or book a call with a person (times in " + q.callback_zone + "):" }, { margin: "0", fontWeight: "600" });
     var phone = field("Your phone number", "phone", "tel");
@@ -106,7 +106,7 @@
       event.preventDefault();
       if (socket) { socket.send(JSON.stringify({ callback: { slot: when.value, phone: phone.input.value } })); }
     };
-    call.hidden = false;
+    call.style.display = "grid";
   }
 
   function showQueue(q) {
@@ -136,7 +136,7 @@
       else if (m.type === "queue") { showQueue(m); if (first.resume) { showSayForm(); } }
       else if (m.type === "callback") {
         booked = "Booked: a person will call you " + m.when + ".";
-        call.hidden = true;
+        call.style.display = "none";
         status.textContent = booked;
       }
       else if (m.type === "expired") { localStorage.removeItem(storageKey); log.replaceChildren(); showStartForm(); }
