@@ -228,3 +228,39 @@ def test_due_soon_lists_customers_waiting_longest_on_us(client: TestClient, make
     assert due.status_code == 200
     assert "Waiting since this morning" in due.text and f"/desk/cases/{old}" in due.text
     assert "Just arrived" not in due.text
+
+
+def test_after_a_transfer_a_customer_repeating_themselves_is_recorded(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    support, billing = make.team("support"), make.team("billing")
+    owner = make.staff(Role.AGENT, team=support, password=None)
+    supervisor = make.staff(Role.SUPERVISOR, password=None)
+    customer = make.customer("ana@example.com", name="Ana")
+    story = "I was charged twice for order 4411 and I want the second charge refunded please."
+    number = make.case(customer, team=support, owner=owner, body=story).id
+    csrf = signed_in(client, db, owner)
+    form = client.get(f"/desk/cases/{number}")
+    assert "(tone of their messages" in form.text  # the feeling is suggested, for a person to check
+    client.post(
+        f"/desk/cases/{number}/transfer",
+        data={
+            "csrf": csrf,
+            "team": str(billing.id),
+            "problem": story,
+            "tried": "Nothing yet",
+            "promised": "Nothing yet",
+            "feeling": "Calm",
+        },
+    )
+
+    again = client.post(
+        f"/api/v1/cases/{number}/replies",
+        json={"body": "Hello again. I was charged twice for order 4411 and I want the second charge refunded."},
+        headers=make.customer_session(customer),
+    )
+    assert again.status_code == 201
+
+    signed_in(client, db, supervisor)
+    page = client.get(f"/desk/cases/{number}")
+    assert "The customer had to repeat themselves" in page.text

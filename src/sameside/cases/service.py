@@ -16,6 +16,7 @@ from sameside.cases import rules
 from sameside.cases.access import scope_of
 from sameside.cases.mailing import send_reply
 from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.restatement import find_restatement
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.models import Channel, Customer
 from sameside.kit import clock
@@ -183,6 +184,8 @@ def reply(
     session.add(entry)
     case.updated_at = now
     session.flush()
+    if isinstance(actor, CustomerActor) and not automatic:
+        _note_restatement(session, actor, case, entry, now)
     if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
         send_reply(session, case, entry, address=mail_to)
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
@@ -337,6 +340,39 @@ def update_details(
 
 
 # ---------------------------------------------------------------- internals
+
+
+def _note_restatement(session: Session, actor: Actor, case: Case, entry: TimelineEntry, now: Any) -> None:
+    """After a transfer, a customer repeating what they already told us is recorded: P2 failed them."""
+    transferred = session.scalar(
+        select(TimelineEntry.id)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == EventType.TRANSFERRED)
+        .limit(1)
+    )
+    if transferred is None:
+        return
+    earlier = session.execute(
+        select(TimelineEntry.id, TimelineEntry.body)
+        .where(
+            TimelineEntry.case_id == case.id,
+            TimelineEntry.kind == EntryKind.MESSAGE,
+            TimelineEntry.direction == "inbound",
+            TimelineEntry.id < entry.id,
+        )
+        .order_by(TimelineEntry.id.desc())
+        .limit(50)
+    ).all()
+    found = find_restatement(entry.body or "", [row.body or "" for row in earlier])
+    if found is None:
+        return
+    _event(
+        session,
+        case,
+        actor,
+        EventType.RESTATEMENT_DETECTED,
+        {"entry_id": entry.id, "repeats_entry_id": earlier[found.index].id, "score": found.score},
+        at=now,
+    )
 
 
 def _move(session: Session, actor: Actor, case: Case, status: CaseStatus, now: Any) -> None:

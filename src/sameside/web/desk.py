@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from sameside.auth import service as auth
 from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import CallbackState
-from sameside.cases import queries, service
+from sameside.cases import queries, sentiment, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
@@ -195,7 +195,9 @@ def _case_page(
     colleagues = session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(200)).all()
     names = {s.id: s.name for s in colleagues}
     teams = session.scalars(select(Team).order_by(Team.name)).all()
-    first_words = next((e.body for e in entries if e.direction == "inbound" and e.body), "")
+    said = [e.body for e in entries if e.direction == "inbound" and e.body and not e.is_automatic]
+    first_words = said[0] if said else ""
+    feeling_guess = sentiment.describe(sentiment.tone(said)) if said else ""
     return page(
         request,
         "desk_case.html",
@@ -212,6 +214,7 @@ def _case_page(
         brief=service.latest_brief(session, case),
         teams=teams,
         first_words=first_words,
+        feeling_guess=feeling_guess,
         names=names,
         EntryKind=EntryKind,
         **context,
@@ -255,6 +258,8 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             to = data.get("to", {})
             owner = to.get("owner_id")
             text = "Transferred with a handoff brief" + (f" to {names.get(owner, f'staff #{owner}')}" if owner else "")
+        case EventType.RESTATEMENT_DETECTED:
+            text = f"The customer had to repeat themselves ({round(100 * float(data.get('score', 0)))}% the same)"
         case EventType.DELIVERY_FAILED:
             kind = "bounced" if data.get("bounced") else "could not be delivered"
             text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
