@@ -264,3 +264,45 @@ def test_after_a_transfer_a_customer_repeating_themselves_is_recorded(
     signed_in(client, db, supervisor)
     page = client.get(f"/desk/cases/{number}")
     assert "The customer had to repeat themselves" in page.text
+
+
+def test_a_consult_from_question_to_answer_keeps_the_owner_and_tells_the_customer(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team("support")
+    shipping = make.department("shipping")
+    owner = make.staff(Role.AGENT, team=team, password=None)
+    clerk = make.staff(Role.AGENT, department=shipping, password=None)
+    outsider = make.staff(Role.AGENT, team=team, password=None)
+    customer = make.customer("ana@example.com", name="Ana")
+    number = make.case(customer, team=team, owner=owner, subject="Where is my parcel?").id
+    csrf = signed_in(client, db, owner)
+
+    asked = client.post(
+        f"/desk/cases/{number}/consults",
+        data={"csrf": csrf, "department": str(shipping.id), "question": "Has parcel 4411 left the depot?"},
+    )
+    assert asked.status_code == 200
+    case = case_row(db, number)
+    assert case.status is CaseStatus.WAITING_ON_INTERNAL and case.owner_id == owner.id
+    portal = client.get(f"/portal/cases/{number}", headers=make.customer_session(customer))
+    assert f"We are checking with our {shipping.name.lower()} team; you will hear from us by" in portal.text
+
+    signed_in(client, db, clerk)
+    queue = client.get("/desk/department")
+    assert "Has parcel 4411 left the depot?" in queue.text and "Where is my parcel?" in queue.text
+    consult_id = int(queue.text.split("/desk/consults/", 1)[1].split("/", 1)[0])
+
+    outsider_csrf = signed_in(client, db, outsider)
+    refused = client.post(f"/desk/consults/{consult_id}/answer", data={"csrf": outsider_csrf, "answer": "No idea"})
+    assert refused.status_code == 403 and "Only the department asked" in refused.text
+
+    clerk_csrf = signed_in(client, db, clerk)
+    answered = client.post(
+        f"/desk/consults/{consult_id}/answer", data={"csrf": clerk_csrf, "answer": "Yes, it left this morning."}
+    )
+    assert answered.status_code == 200 and "No consults are waiting" in answered.text
+    case = case_row(db, number)
+    assert case.status is CaseStatus.OPEN and case.owner_id == owner.id  # back with its one owner
+    [*_, note] = messages(db, number)
+    assert note.kind is EntryKind.NOTE and "Yes, it left this morning." in (note.body or "")

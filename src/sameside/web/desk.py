@@ -25,6 +25,7 @@ from sameside.cases import queries, sentiment, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
+from sameside.consults import service as consults
 from sameside.edge.deps import SESSION_COOKIE, database
 from sameside.edge.desk import on_desk
 from sameside.edge.links import attachment_out
@@ -195,6 +196,8 @@ def _case_page(
     colleagues = session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(200)).all()
     names = {s.id: s.name for s in colleagues}
     teams = session.scalars(select(Team).order_by(Team.name)).all()
+    departments = session.scalars(select(Department).order_by(Department.name)).all()
+    case_consults = consults.open_on_case(session, case.id)
     said = [e.body for e in entries if e.direction == "inbound" and e.body and not e.is_automatic]
     first_words = said[0] if said else ""
     feeling_guess = sentiment.describe(sentiment.tone(said)) if said else ""
@@ -215,6 +218,15 @@ def _case_page(
         teams=teams,
         first_words=first_words,
         feeling_guess=feeling_guess,
+        departments=departments,
+        consults=[
+            {
+                "c": c,
+                "overdue": consults.is_overdue(c),
+                "department": next((d.name for d in departments if d.id == c.department_id), ""),
+            }
+            for c in case_consults
+        ],
         names=names,
         EntryKind=EntryKind,
         **context,
@@ -260,6 +272,11 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = "Transferred with a handoff brief" + (f" to {names.get(owner, f'staff #{owner}')}" if owner else "")
         case EventType.RESTATEMENT_DETECTED:
             text = f"The customer had to repeat themselves ({round(100 * float(data.get('score', 0)))}% the same)"
+        case EventType.CONSULT_OPENED:
+            due = str(data.get("due_at", ""))[:16].replace("T", " ")
+            text = f"Asked a department: “{str(data.get('question', ''))[:120]}” (due {due} UTC)"
+        case EventType.CONSULT_ANSWERED:
+            text = "The department answered" + (" (late)" if data.get("late") else " in time")
         case EventType.DELIVERY_FAILED:
             kind = "bounced" if data.get("bounced") else "could not be delivered"
             text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
@@ -373,12 +390,7 @@ def _status(value: str | None) -> CaseStatus | None:
 @router.get("/department", response_model=None)
 @on_desk
 def department(request: Request) -> Response:
-    """The back office's view: the consults addressed to the viewer's department.
-
-    Consults themselves (questions from a case's owner, with a due time) come
-    with the consult flow; the page and its place in the navigation are here
-    so back-office members have one place to look.
-    """
+    """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first."""
     with database(request).unit_of_work(write=False) as session:
         try:
             agent = _agent(request, session)
@@ -386,7 +398,64 @@ def department(request: Request) -> Response:
             return refused.response
         staff = get_staff(session, agent.actor.staff_id)
         dept = session.get(Department, staff.department_id) if staff.department_id else None
-        return page(request, "desk_department.html", agent=agent, views=VIEWS, current=None, department=dept)
+        waiting = consults.queue(session, dept.id) if dept else []
+        ids = {c.case_id for c in waiting}
+        subjects = {
+            row.id: row.subject for row in session.execute(select(Case.id, Case.subject).where(Case.id.in_(ids)))
+        }
+        zone = request.app.state.callback_policy.hours.zone
+        rows = [
+            {
+                "c": c,
+                "subject": subjects.get(c.case_id, ""),
+                "due": c.due_at.astimezone(zone).strftime("%a %d %b %H:%M"),
+                "overdue": consults.is_overdue(c),
+            }
+            for c in waiting
+        ]
+        return page(
+            request,
+            "desk_department.html",
+            agent=agent,
+            views=VIEWS,
+            current=None,
+            department=dept,
+            consults=rows,
+            zone=str(zone),
+        )
+
+
+@router.post("/consults/{consult_id}/answer", response_model=None)
+@on_desk
+def answer_consult(request: Request, consult_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+    if not same(form.get("csrf", ""), agent.csrf):
+        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
+    try:
+        with db.unit_of_work() as session:
+            consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    return RedirectResponse("/desk/department", status_code=303)
+
+
+@router.post("/cases/{number}/consults", response_model=None)
+@on_desk
+def ask_department(request: Request, number: CaseNumber, form: Form) -> Response:
+    def work(session: Session, agent: Agent, case: Case) -> None:
+        department = _pick(session, Department, form.get("department", ""), "department")
+        if department is None:
+            raise Invalid("Choose the department to ask.")
+        consults.ask(
+            session, agent.actor, case, department, form.get("question", ""), request.app.state.callback_policy.hours
+        )
+
+    return _act(request, number, form, work)
 
 
 @router.get("/callbacks", response_model=None)

@@ -9,6 +9,7 @@ import sameside.auth.models
 import sameside.callbacks.models
 import sameside.cases.models
 import sameside.chat.models
+import sameside.consults.models
 import sameside.customers.models
 import sameside.jobs.models
 import sameside.mail.models

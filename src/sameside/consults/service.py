@@ -1,0 +1,150 @@
+"""Asking a department, answering, and the department's queue.
+
+The owner asks inside the case; the case waits on internal, and the customer
+is told plainly who we are checking with and by when. The department answers
+in its queue; the answer lands on the case as an internal note for the owner,
+who keeps the case (P3) and tells the customer. A consult past its due time
+is overdue, on the department's page and the case's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sameside.cases import rules as case_rules
+from sameside.cases import service as cases
+from sameside.cases.access import scope_of
+from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.rules import CaseStatus, EntryKind, EventType
+from sameside.consults.models import Consult
+from sameside.kit import clock
+from sameside.kit.actors import Actor, Role, StaffActor
+from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
+from sameside.kit.events import publish
+from sameside.kit.hours import Hours, add_business_hours
+from sameside.staff.models import Department
+
+QUESTION_MAX = 10_000
+
+
+def ask(session: Session, actor: Actor, case: Case, department: Department, question: str, hours: Hours) -> Consult:
+    case_rules.check_work(actor, scope_of(case), "ask a department about this case")
+    question = question.replace("\x00", "").strip()
+    if not question:
+        raise Invalid("Write the question for the department.")
+    if len(question) > QUESTION_MAX:
+        raise Invalid(f"A question may have at most {QUESTION_MAX:,} characters.")
+    now = clock.now()
+    due = add_business_hours(hours, now, department.service_level_hours)
+    consult = Consult(
+        case_id=case.id,
+        department_id=department.id,
+        question=question,
+        asked_by=actor.staff_id if isinstance(actor, StaffActor) else None,
+        asked_at=now,
+        due_at=due,
+    )
+    session.add(consult)
+    local_due = due.astimezone(hours.zone)
+    when = (
+        local_due.strftime("%H:%M")
+        if local_due.date() == now.astimezone(hours.zone).date()
+        else local_due.strftime("%A %H:%M")
+    )
+    session.add(
+        TimelineEntry(
+            case_id=case.id,
+            kind=EntryKind.EVENT,
+            event=EventType.CONSULT_OPENED,
+            is_public=True,
+            is_automatic=True,
+            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
+            # What the customer reads: who we are asking, and by when they will hear from us.
+            body=f"We are checking with our {department.name.lower()} team; "
+            f"you will hear from us by {when} ({hours.zone}).",
+            data={"department_id": department.id, "due_at": due.isoformat(), "question": question[:2000]},
+            created_at=now,
+        )
+    )
+    if (
+        case.status is not CaseStatus.WAITING_ON_INTERNAL
+        and CaseStatus.WAITING_ON_INTERNAL in case_rules.TRANSITIONS.get(case.status, frozenset())
+    ):
+        cases.change_status(session, actor, case, CaseStatus.WAITING_ON_INTERNAL)
+    session.flush()
+    publish(session.info, "case.status", case_id=case.id)
+    return consult
+
+
+def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consult:
+    consult = session.get(Consult, consult_id, with_for_update=True)
+    if consult is None:
+        raise NotFound("No such consult.")
+    if not isinstance(actor, StaffActor) or (
+        actor.department_id != consult.department_id and not actor.at_least(Role.SUPERVISOR)
+    ):
+        raise Forbidden("Only the department asked may answer this consult.")
+    if consult.answered_at is not None:
+        raise Conflict("This consult has been answered already.")
+    text = text.replace("\x00", "").strip()
+    if not text:
+        raise Invalid("Write the answer.")
+    now = clock.now()
+    consult.answer, consult.answered_by, consult.answered_at = text[:QUESTION_MAX], actor.staff_id, now
+    department = session.get(Department, consult.department_id)
+    name = department.name if department else "the department"
+    session.add(
+        TimelineEntry(
+            case_id=consult.case_id,
+            kind=EntryKind.NOTE,
+            is_public=False,
+            author_staff_id=actor.staff_id,
+            body=f"Answer from {name} to “{consult.question[:200]}”:\n\n{consult.answer}",
+            created_at=now,
+        )
+    )
+    session.add(
+        TimelineEntry(
+            case_id=consult.case_id,
+            kind=EntryKind.EVENT,
+            event=EventType.CONSULT_ANSWERED,
+            is_public=False,
+            author_staff_id=actor.staff_id,
+            data={"consult_id": consult.id, "late": now > consult.due_at},
+            created_at=now,
+        )
+    )
+    session.flush()
+    still_open = session.scalar(
+        select(func.count())
+        .select_from(Consult)
+        .where(Consult.case_id == consult.case_id, Consult.answered_at.is_(None))
+    )
+    case = session.get(Case, consult.case_id)
+    if case is not None and not still_open and case.status is CaseStatus.WAITING_ON_INTERNAL:
+        case.status = CaseStatus.OPEN  # the ball is back with the owner
+        case.updated_at = now
+    publish(session.info, "case.note", case_id=consult.case_id)  # the owner hears of it at once
+    return consult
+
+
+def queue(session: Session, department_id: int) -> Sequence[Consult]:
+    """The department's open consults, soonest due first."""
+    return session.scalars(
+        select(Consult)
+        .where(Consult.department_id == department_id, Consult.answered_at.is_(None))
+        .order_by(Consult.due_at, Consult.id)
+        .limit(200)
+    ).all()
+
+
+def open_on_case(session: Session, case_id: int) -> Sequence[Consult]:
+    return session.scalars(select(Consult).where(Consult.case_id == case_id).order_by(Consult.id)).all()
+
+
+def is_overdue(consult: Consult, *, now: datetime | None = None) -> bool:
+    return consult.answered_at is None and (now or clock.now()) > consult.due_at
