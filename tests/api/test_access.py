@@ -27,10 +27,12 @@ from fastapi.testclient import TestClient
 from sameside.auth import service as auth_service
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
+from sameside.consults import service as consult_service
 from sameside.customers.models import Customer
 from sameside.intake.store import receive
 from sameside.kit import signing
 from sameside.kit.actors import Role
+from sameside.kit.hours import parse_hours
 from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
@@ -131,6 +133,22 @@ class World:
         expires = int(time.time()) + 600
         signature = signing.sign(state.link_key, "attachment", attachment_id, expires)
         return f"/api/v1/attachments/{attachment_id}/download?expires={expires}&signature={signature}"
+
+    def consult_id(self) -> int:
+        """An open consult to the department, on a fresh case."""
+        number = self.case()
+        with self.make.db.unit_of_work() as s:
+            department = s.get(Department, self.department.id)
+            assert department is not None
+            consult = consult_service.ask(
+                s,
+                SYSTEM,
+                case_for(s, SYSTEM, number),
+                department,
+                "Has it shipped?",
+                parse_hours("Mon-Sun 00:00-23:59", "UTC"),
+            )
+            return consult.id
 
     def team_agent_token_id(self) -> int:
         with self.make.db.unit_of_work() as s:
@@ -281,6 +299,29 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/cases/{number}/reopen"): (
         _on_case("/reopen", resolved=True),
         (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    # --- transfers (P2) and consults (P4): staff work; the department answers its own consults
+    ("POST", "/api/v1/cases/{number}/transfer"): (
+        _on_case(
+            "/transfer",
+            lambda w, r: {
+                "team_id": w.spare_team.id,
+                "brief": {"problem": "Charged twice", "tried": "Checked", "promised": "Nothing yet", "feeling": "Calm"},
+            },
+        ),
+        (401, 403, 403, 200, 404, 404, 200, 200),
+    ),
+    ("POST", "/api/v1/cases/{number}/consults"): (
+        _on_case("/consults", lambda w, r: {"department_id": w.department.id, "question": "Has it shipped?"}),
+        (401, 403, 403, 201, 404, 404, 201, 201),
+    ),
+    ("GET", "/api/v1/departments/{department_id}/consults"): (
+        _fixed("/api/v1/departments/{w.department.id}/consults"),
+        (401, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/consults/{consult_id}/answer"): (
+        lambda w, r: Call(f"/api/v1/consults/{w.consult_id()}/answer", {"answer": "It shipped today."}),
+        (401, 403, 403, 403, 403, 200, 200, 200),
     ),
     # --- customers: `me` is for customers; a customer by id is for staff or that customer
     ("GET", "/api/v1/customers/me"): (_fixed("/api/v1/customers/me"), (401, 200, 200, 403, 403, 403, 403, 403)),
@@ -465,6 +506,21 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     ("POST", "/api/v1/cases/{number}/resolve"): (_on_owned_case("/resolve"), (403, 200, 200, 403)),
     ("POST", "/api/v1/cases/{number}/reopen"): (_on_owned_case("/reopen", resolved=True), (403, 200, 200, 403)),
+    # Only the owner (or a supervisor) hands the case on; asking a department is the owner's work too.
+    ("POST", "/api/v1/cases/{number}/transfer"): (
+        _on_owned_case(
+            "/transfer",
+            lambda w, r: {
+                "owner_id": w.staff["supervisor"].id,
+                "brief": {"problem": "Charged twice", "tried": "Checked", "promised": "Nothing yet", "feeling": "Calm"},
+            },
+        ),
+        (403, 200, 200, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/consults"): (
+        _on_owned_case("/consults", lambda w, r: {"department_id": w.department.id, "question": "Has it shipped?"}),
+        (403, 201, 201, 403),
+    ),
 }
 
 

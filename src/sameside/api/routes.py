@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sameside.api import admin, auth, cases, customers, mail
+from sameside.api import admin, auth, cases, consults, customers, mail
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -12,3 +12,4 @@ router.include_router(cases.router)
 router.include_router(customers.router)
 router.include_router(admin.router)
 router.include_router(mail.router)
+router.include_router(consults.router)

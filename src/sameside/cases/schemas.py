@@ -118,3 +118,18 @@ class ResolveIn(Input):
 class CaseUpdate(Input):
     priority: Priority | None = None
     tags: list[str] | None = Field(default=None, max_length=20)
+
+
+class BriefIn(Input):
+    problem: str = Field(max_length=4000)
+    """The problem in the customer's own words."""
+    tried: str = Field(max_length=4000)
+    promised: str = Field(max_length=4000)
+    feeling: str = Field(max_length=4000)
+
+
+class TransferIn(Input):
+    team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    owner_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    brief: BriefIn
+    """Required: a transfer without a complete handoff brief is refused (P2)."""
