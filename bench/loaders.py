@@ -44,6 +44,7 @@ CASE_COLUMNS = (
     "last_customer_message_at",
     "resolved_at",
     "closed_at",
+    "customer_tier",
 )
 SUBJECTS = (
     "Cannot log in to my account",
@@ -191,6 +192,7 @@ def case_rows(plan: Plan, stamp: Callable[[float], str], true: Any, false: Any) 
             stamp(created),
             resolved,
             resolved if status == "closed" else None,
+            "standard",
         )
 
 

@@ -6,6 +6,7 @@ Phases (all by default; pick with --only):
   pg     the same queue measurement on PostgreSQL, if reachable (a throwaway database, dropped afterwards)
   peer   side by side with django-helpdesk on the shared workload (runs ../shared/peers/django-helpdesk/run)
   web    the workspace's case page with 200 entries; live updates to 1,000 open pages over WebSocket
+  fair   "take next" with 100,000 open cases in one team's queue
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -30,13 +31,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
+import phase_fair
 import phase_http
 import phase_peer
 import phase_queue
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -94,6 +96,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     g = ap.add_argument_group("web")
     g.add_argument("--sockets", type=int, help="open pages listening for live updates (default 1,000; quick 100)")
     g.add_argument("--page-requests", type=int, help="timed case-page requests (default 300; quick 50)")
+    g = ap.add_argument_group("fair")
+    g.add_argument("--fair-cases", type=int, help="open cases in the queue (default 100,000; quick 10,000)")
+    g.add_argument("--fair-takes", type=int, help="timed take-next calls (default 500; quick 100)")
     args = ap.parse_args(argv)
 
     args.only = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -113,6 +118,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "list_iters": (50, 20),
         "sockets": (1000, 100),
         "page_requests": (300, 50),
+        "fair_cases": (100_000, 10_000),
+        "fair_takes": (500, 100),
     }
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
@@ -194,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         "pg": phase_queue.run_postgres,
         "peer": phase_peer.run,
         "web": phase_web.run,
+        "fair": phase_fair.run,
     }
     failed = False
     try:

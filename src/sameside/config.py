@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     """With several server processes: Redis for live updates across them (in-process when unset)."""
 
+    tier_cap_minutes: int = 60
+    """The most waiting time a customer's tier may be worth in the fair queue (P9)."""
+
     reply_target_hours: int = 8
     """How soon a customer should hear from a person; 'Due soon' lists cases within two hours of it."""
 

@@ -274,6 +274,11 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 201, 201, 201, 201, 201, 201, 201),
     ),
     ("GET", "/api/v1/cases"): (_fixed("/api/v1/cases"), (401, 200, 200, 200, 200, 200, 200, 200)),
+    # Take next serves the caller's team; staff without a team (back office, this admin) are told so.
+    ("POST", "/api/v1/cases/next"): (
+        lambda w, r: (w.case(), Call("/api/v1/cases/next"))[1],
+        (401, 403, 403, 200, 204, 422, 204, 422),
+    ),
     ("GET", "/api/v1/cases/{number}"): (_on_case(""), (401, 200, 404, 200, 404, 404, 200, 200)),
     ("PATCH", "/api/v1/cases/{number}"): (
         _on_case("", lambda w, r: {"priority": "high", "tags": ["walk"]}),

@@ -306,3 +306,26 @@ def test_a_consult_from_question_to_answer_keeps_the_owner_and_tells_the_custome
     assert case.status is CaseStatus.OPEN and case.owner_id == owner.id  # back with its one owner
     [*_, note] = messages(db, number)
     assert note.kind is EntryKind.NOTE and "Yes, it left this morning." in (note.body or "")
+
+
+def test_take_next_gives_the_fair_queues_next_case_and_never_the_same_twice(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team("support")
+    dana = make.staff(Role.AGENT, team=team, password=None)
+    sam = make.staff(Role.AGENT, team=team, password=None)
+    with clock.frozen(clock.now() - timedelta(hours=3)):
+        longest = make.case(team=team, subject="Waiting three hours").id
+    make.case(team=team, subject="Just arrived")
+
+    csrf = signed_in(client, db, dana)
+    took = client.post("/desk/next", data={"csrf": csrf}, follow_redirects=False)
+    assert took.headers["location"] == f"/desk/cases/{longest}"
+    assert case_row(db, longest).owner_id == dana.id
+    page = client.get(took.headers["location"])
+    assert "took next (fair-queue score" in page.text or "took the case" in page.text
+
+    second = client.post("/api/v1/cases/next", headers=sam.headers)
+    assert second.status_code == 200 and second.json()["subject"] == "Just arrived"
+    nobody = client.post("/api/v1/cases/next", headers=sam.headers)
+    assert nobody.status_code == 204

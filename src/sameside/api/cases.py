@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from sameside.api import presenters
@@ -27,7 +27,7 @@ from sameside.cases.schemas import (
 )
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
-from sameside.edge.deps import ReadSession, StaffUser, User, Write
+from sameside.edge.deps import AppSettings, ReadSession, StaffUser, User, Write
 from sameside.edge.desk import on_desk
 from sameside.edge.links import attachment_out
 from sameside.kit.actors import CustomerActor, StaffActor
@@ -113,6 +113,17 @@ def list_cases(
     )
     page = queries.list_cases(session, actor, filters, sort=sort, limit=limit, cursor=cursor)
     return CasePage(items=[presenters.case_out(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/next", response_model=CaseOut, responses={204: {"description": "Nobody is waiting."}})
+@on_desk
+def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut | Response:
+    """Take the case the fair queue says is next in your team (P9): it becomes yours."""
+    with write() as session:
+        case = service.take_next(session, actor, tier_cap_minutes=settings.tier_cap_minutes)
+        if case is None:
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return _reload(session, actor, case.id)
 
 
 @router.get("/{number}", response_model=CaseDetail)

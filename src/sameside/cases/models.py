@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
-from sameside.customers.models import Channel, Customer
+from sameside.customers.models import Channel, Customer, Tier
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
 from sameside.staff.models import Staff, Team
@@ -29,6 +29,8 @@ class Case(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     shared_with_organization: Mapped[bool] = mapped_column(Boolean, default=False)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    customer_tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
+    """The customer's tier when the case opened, kept here so the fair queue is one index away."""
     thread_key: Mapped[str | None] = mapped_column(String(16))
     """The secret half of the case's subject token `[#1234-k3x9mq]`: a number alone can be guessed."""
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
@@ -56,6 +58,8 @@ class Case(Base):
         Index("ix_cases_owner_status_id", "owner_id", "status", "id"),
         Index("ix_cases_status_id", "status", "id"),
         Index("ix_cases_customer_id", "customer_id", "id"),
+        # "Take next": per team, the longest-waiting new case of each priority and tier is one seek away.
+        Index("ix_cases_take_next", "team_id", "status", "priority", "customer_tier", "last_customer_message_at", "id"),
     )
 
     @property

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from sameside.cases import fairness
 from sameside.cases.models import Case, CaseTag, TimelineEntry
-from sameside.cases.rules import CaseStatus
-from sameside.customers.models import Customer
+from sameside.cases.rules import CaseStatus, Priority
+from sameside.customers.models import Customer, Tier
 from sameside.kit import cursor as cursors
 from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor
 from sameside.kit.errors import Invalid
@@ -188,3 +189,25 @@ def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
     )
     assert entry is not None
     return entry
+
+
+def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candidate]:
+    """The longest-waiting new, unowned case of each priority and tier in a team: one index seek each."""
+    found: list[fairness.Candidate] = []
+    for priority in Priority:
+        for tier in Tier:
+            row = session.execute(
+                select(Case.id, Case.last_customer_message_at, Case.created_at)
+                .where(
+                    Case.team_id == team_id,
+                    Case.status == CaseStatus.NEW,
+                    Case.priority == priority,
+                    Case.customer_tier == tier,
+                    Case.owner_id.is_(None),
+                )
+                .order_by(Case.last_customer_message_at, Case.id)
+                .limit(1)
+            ).first()
+            if row is not None:
+                found.append(fairness.Candidate(row.id, priority, tier, row.last_customer_message_at or row.created_at))
+    return found

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import rules
+from sameside.cases import fairness, queries, rules
 from sameside.cases.access import scope_of
 from sameside.cases.mailing import send_reply
 from sameside.cases.models import Case, CaseTag, TimelineEntry
@@ -73,6 +73,7 @@ def open_case_with_message(
         team=team,
         owner=None,
         shared_with_organization=shared_with_organization,
+        customer_tier=customer.tier,
         thread_key=new_thread_key(),
         follow_up_of=follow_up_of,
         created_at=now,
@@ -285,6 +286,40 @@ def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
     if row is None or not row.data:
         return None
     return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
+
+
+def take_next(session: Session, actor: StaffActor, *, tier_cap_minutes: int) -> Case | None:
+    """Give the agent the case the fair queue says is next in their team (P9); None when nobody waits.
+
+    Claimed with a conditional update, so two agents pressing at once never get the same case.
+    """
+    if actor.team_id is None:
+        raise Invalid("Take next serves a team's queue; you are not in a team.")
+    now = clock.now()
+    for candidate in fairness.order(
+        queries.take_next_candidates(session, actor.team_id), now=now, tier_cap_minutes=tier_cap_minutes
+    ):
+        claimed = session.execute(
+            update(Case)
+            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status == CaseStatus.NEW)
+            .values(owner_id=actor.staff_id, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            case = session.get(Case, candidate.case_id, populate_existing=True)
+            assert case is not None
+            score = round(fairness.score(candidate, now=now, tier_cap_minutes=tier_cap_minutes), 1)
+            _event(
+                session,
+                case,
+                actor,
+                EventType.ASSIGNED,
+                {"owner_id": actor.staff_id, "reason": f"took next (fair-queue score {score})"},
+                at=now,
+            )
+            publish(session.info, "case.assigned", case_id=case.id, owner_id=actor.staff_id)
+            return case
+    return None
 
 
 def change_status(session: Session, actor: Actor, case: Case, status: CaseStatus) -> Case:

@@ -541,3 +541,26 @@ def _pick(session: Session, model: Any, value: str, what: str) -> Any:
     if found is None:
         raise Invalid(f"There is no such {what}.")
     return found
+
+
+@router.post("/next", response_model=None)
+@on_desk
+def take_next(request: Request, form: Form) -> Response:
+    """'Take next': the fair queue's next case in the agent's team becomes theirs."""
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+    if not same(form.get("csrf", ""), agent.csrf):
+        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
+    try:
+        with db.unit_of_work() as session:
+            case = service.take_next(session, agent.actor, tier_cap_minutes=request.app.state.settings.tier_cap_minutes)
+            number = case.id if case else None
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    if number is None:
+        return RedirectResponse("/desk/queue/team?nobody=1", status_code=303)
+    return RedirectResponse(f"/desk/cases/{number}", status_code=303)
