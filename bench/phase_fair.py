@@ -93,4 +93,57 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
     out["open_cases"] = n
     out["aim_p95_ms"] = 10
     log(f"fair: take next over {n:,} open cases: p50 {out['p50_ms']:.2f} ms, p95 {out['p95_ms']:.2f} ms")
+    out["restatement"] = _restatement(rng)
+    return out
+
+
+def _restatement(rng: random.Random) -> dict[str, Any]:
+    """Restatement detection on a new message against 50 earlier customer messages (P2). Aim: p95 ≤ 5 ms."""
+    from sameside.cases.restatement import find_restatement
+
+    words = [
+        "order",
+        "parcel",
+        "refund",
+        "charged",
+        "twice",
+        "courier",
+        "delivery",
+        "address",
+        "invoice",
+        "broken",
+        "box",
+        "late",
+        "tracking",
+        "number",
+        "account",
+        "password",
+        "email",
+        "phone",
+        "help",
+        "please",
+        "again",
+        "still",
+        "waiting",
+        "week",
+        "monday",
+        "friday",
+        "store",
+        "item",
+        "size",
+    ]
+
+    def message() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(30, 90)))
+
+    times = []
+    for _ in range(520):
+        earlier = [message() for _ in range(50)]
+        new = message()
+        t0 = time.perf_counter()
+        find_restatement(new, earlier)
+        times.append((time.perf_counter() - t0) * 1000)
+    out = summary(times[20:], unit="checks")
+    out["aim_p95_ms"] = 5
+    log(f"fair: restatement against 50 earlier messages: p50 {out['p50_ms']:.3f} ms, p95 {out['p95_ms']:.3f} ms")
     return out

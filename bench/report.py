@@ -296,4 +296,13 @@ def _fair(p: dict[str, Any]) -> str:
             _ok((p.get("p95_ms") or 1e9) <= 10),
         ]
     ]
+    r = p.get("restatement") or {}
+    rows.append(
+        [
+            "restatement check against 50 earlier customer messages",
+            f"{fmt(r.get('p50_ms'))} / {fmt(r.get('p95_ms'))} ms",
+            "p95 ≤ 5 ms",
+            _ok((r.get("p95_ms") or 1e9) <= 5),
+        ]
+    )
     return table(["", "p50 / p95", "aim", "met"], rows)
