@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/mail_visible.py [--failures NAME]
 
-Reads /work/shared/corpus/mail in place (see its SOURCES.md): the reply-body
+Reads ../shared/corpus/mail in place (see its SOURCES.md): the reply-body
 folders with their `expected.jsonl` (`visible_text`) and mailgun-talon's own
 expectations (`.eml`: first text/plain part; `.html`: turned into text here,
 compared with all whitespace removed, as talon's tests do). Each folder's

@@ -128,3 +128,15 @@ def test_a_customer_opens_a_new_request_in_their_own_words(client: TestClient, m
 def test_staff_who_open_the_portal_go_to_the_workspace(client: TestClient, make: Factory, db: Database) -> None:
     staff_signed_in(client, db, make.staff(password=None))
     assert client.get("/portal", follow_redirects=False).headers["location"] == "/desk"
+
+
+def test_a_form_stuffed_with_fields_is_refused_clearly_not_a_500(client: TestClient, make: Factory) -> None:
+    ana = make.customer("ana@example.com")
+    csrf = sign_in(client, make, ana)
+    stuffed = {f"f{i}": "x" for i in range(50)} | {"csrf": csrf, "subject": "Hi", "body": "Hello"}
+
+    portal = client.post("/portal/new", data=stuffed)
+    front = client.post("/sign-in", data=stuffed)
+
+    assert portal.status_code == 413
+    assert front.status_code < 500

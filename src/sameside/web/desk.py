@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,7 +37,7 @@ from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
 from sameside.staff.models import Department, Staff, Team
 from sameside.staff.queries import get_staff
-from sameside.web.pages import page
+from sameside.web.pages import form_reader, page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -90,15 +90,7 @@ def _agent(request: Request, session: Session) -> Agent:
     return Agent(resolved.actor, get_staff(session, resolved.actor.staff_id).name, resolved.csrf_token)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    raw = await request.body()
-    if len(raw) > _FORM_LIMIT:
-        return {"_too_large": "1"}
-    parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20, keep_blank_values=True)
-    return {k: v[0] for k, v in parsed.items()}
-
-
-Form = Annotated[dict[str, str], Depends(_form)]
+Form = Annotated[dict[str, str], Depends(form_reader(_FORM_LIMIT, max_fields=20))]
 
 
 # ---------------------------------------------------------------- queues
@@ -304,14 +296,14 @@ def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then
             agent = _agent(request, session)
         except NotStaff as refused:
             return refused.response
+    if form.get("_too_large"):
+        with db.unit_of_work(write=False) as session:
+            return _case_page(request, session, agent, number, status_code=413, error="That is too long to send.")
     if not same(form.get("csrf", ""), agent.csrf):
         with db.unit_of_work(write=False) as session:
             return _case_page(
                 request, session, agent, number, status_code=403, error="This form has expired; please try again."
             )
-    if form.get("_too_large"):
-        with db.unit_of_work(write=False) as session:
-            return _case_page(request, session, agent, number, status_code=413, error="That is too long to send.")
     try:
         with db.unit_of_work() as session:
             case = case_for(session, agent.actor, number, for_update=True)
@@ -428,20 +420,11 @@ def department(request: Request) -> Response:
 @router.post("/consults/{consult_id}/answer", response_model=None)
 @on_desk
 def answer_consult(request: Request, consult_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
-    if not same(form.get("csrf", ""), agent.csrf):
-        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
-    try:
-        with db.unit_of_work() as session:
-            consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
-    except DomainError as error:
-        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-    return RedirectResponse("/desk/department", status_code=303)
+    def work(session: Session, agent: Agent) -> str:
+        consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
+        return "/desk/department"
+
+    return _staff_action(request, form, work)
 
 
 @router.post("/cases/{number}/consults", response_model=None)
@@ -498,20 +481,11 @@ def callbacks_due(request: Request) -> Response:
 @router.post("/callbacks/{callback_id}/done", response_model=None)
 @on_desk
 def callback_done(request: Request, callback_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
-    if not same(form.get("csrf", ""), agent.csrf):
-        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
-    try:
-        with db.unit_of_work() as session:
-            callbacks.mark_done(session, agent.actor, callback_id)
-    except DomainError as error:
-        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-    return RedirectResponse("/desk/callbacks", status_code=303)
+    def work(session: Session, agent: Agent) -> str:
+        callbacks.mark_done(session, agent.actor, callback_id)
+        return "/desk/callbacks"
+
+    return _staff_action(request, form, work)
 
 
 @router.post("/cases/{number}/transfer", response_model=None)
@@ -547,6 +521,16 @@ def _pick(session: Session, model: Any, value: str, what: str) -> Any:
 @on_desk
 def take_next(request: Request, form: Form) -> Response:
     """'Take next': the fair queue's next case in the agent's team becomes theirs."""
+
+    def work(session: Session, agent: Agent) -> str:
+        case = service.take_next(session, agent.actor, tier_cap_minutes=request.app.state.settings.tier_cap_minutes)
+        return f"/desk/cases/{case.id}" if case else "/desk/queue/team?nobody=1"
+
+    return _staff_action(request, form, work)
+
+
+def _staff_action(request: Request, form: dict[str, str], work: Any) -> Response:
+    """A desk form that is not about one case: check who and the CSRF token, do it, go where it says."""
     db = database(request)
     with db.unit_of_work(write=False) as session:
         try:
@@ -557,10 +541,7 @@ def take_next(request: Request, form: Form) -> Response:
         return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
     try:
         with db.unit_of_work() as session:
-            case = service.take_next(session, agent.actor, tier_cap_minutes=request.app.state.settings.tier_cap_minutes)
-            number = case.id if case else None
+            then = work(session, agent)
     except DomainError as error:
         return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-    if number is None:
-        return RedirectResponse("/desk/queue/team?nobody=1", status_code=303)
-    return RedirectResponse(f"/desk/cases/{number}", status_code=303)
+    return RedirectResponse(then, status_code=303)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -51,3 +53,19 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
         },
         status_code=status_code,
     )
+
+
+def form_reader(limit: int, max_fields: int) -> Callable[[Request], Awaitable[dict[str, str]]]:
+    """A dependency that reads a posted form; oversized or over-stuffed forms come back as `_too_large`."""
+
+    async def read(request: Request) -> dict[str, str]:
+        raw = await request.body()
+        if len(raw) > limit:
+            return {"_too_large": "1"}
+        try:
+            parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=max_fields, keep_blank_values=True)
+        except ValueError:  # more fields than any of our forms has
+            return {"_too_large": "1"}
+        return {k: v[0] for k, v in parsed.items()}
+
+    return read

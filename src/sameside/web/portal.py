@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,7 +32,7 @@ from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
-from sameside.web.pages import page
+from sameside.web.pages import form_reader, page
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -55,15 +55,7 @@ def _customer(request: Request, session: Session) -> tuple[CustomerActor, str]:
     return resolved.actor, resolved.csrf_token
 
 
-async def _form(request: Request) -> dict[str, str]:
-    raw = await request.body()
-    if len(raw) > _FORM_LIMIT:
-        return {"_too_large": "1"}
-    parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10, keep_blank_values=True)
-    return {k: v[0] for k, v in parsed.items()}
-
-
-Form = Annotated[dict[str, str], Depends(_form)]
+Form = Annotated[dict[str, str], Depends(form_reader(_FORM_LIMIT, max_fields=10))]
 
 
 @router.get("", response_model=None)
@@ -199,10 +191,10 @@ def new_request(request: Request, form: Form) -> Response:
 
 
 def _form_problem(form: dict[str, str], csrf: str) -> tuple[int, str] | None:
-    if not same(form.get("csrf", ""), csrf):
-        return 403, "This form has expired; please try again."
     if form.get("_too_large"):
         return 413, "That is too long to send here; you can also reply by email."
+    if not same(form.get("csrf", ""), csrf):
+        return 403, "This form has expired; please try again."
     return None
 
 

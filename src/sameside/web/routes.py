@@ -31,7 +31,10 @@ async def _form(request: Request) -> dict[str, str]:
     raw = await request.body()
     if len(raw) > _FORM_LIMIT:
         return {}
-    parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
+    try:
+        parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:  # more fields than the form has: treat it as an empty form, never a 500
+        return {}
     return {k: v[0] for k, v in parsed.items()}
 
 
