@@ -11,7 +11,7 @@ from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus
 from sameside.customers.models import Customer
 from sameside.db.engine import Database
-from sameside.kit.actors import SystemActor
+from sameside.kit.actors import Role, SystemActor
 from sameside.mail.models import OutboundMail
 from tests.factories import Factory
 from tests.web.test_desk import signed_in as staff_signed_in
@@ -140,3 +140,30 @@ def test_a_form_stuffed_with_fields_is_refused_clearly_not_a_500(client: TestCli
 
     assert portal.status_code == 413
     assert front.status_code < 500
+
+
+def test_a_customer_says_how_to_reach_them_and_agents_see_it(client: TestClient, make: Factory, db: Database) -> None:
+    ana = make.customer("ana@example.com", name="Ana")
+    number = make.case(ana).id
+    csrf = sign_in(client, make, ana)
+
+    saved = client.post(
+        "/portal/preferences",
+        data={
+            "csrf": csrf,
+            "form_of_address": "Dr. Silva",
+            "preferred_channel": "phone",
+            "language": "pt-BR",
+            "timezone": "America/Sao_Paulo",
+            "contact_window_start": "09:00",
+            "contact_window_end": "18:00",
+            "accessibility_notes": "Please write short sentences.",
+        },
+    )
+    assert saved.status_code == 200 and "Saved." in saved.text
+    wrong = client.post("/portal/preferences", data={"csrf": csrf, "contact_window_start": "9 o'clock"})
+    assert wrong.status_code == 422
+
+    staff_signed_in(client, db, make.staff(Role.SUPERVISOR, password=None))
+    panel = client.get(f"/desk/cases/{number}").text
+    assert "Dr. Silva" in panel and "pt-BR" in panel and "Please write short sentences." in panel

@@ -21,8 +21,10 @@ from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import Callback, CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
+from sameside.customers import service as customer_service
 from sameside.customers.models import Channel
 from sameside.customers.queries import customer_for
+from sameside.customers.service import PreferenceChanges
 from sameside.edge.deps import SESSION_COOKIE, AppSettings, database
 from sameside.edge.desk import on_desk
 from sameside.edge.limits import doorman
@@ -297,3 +299,63 @@ def _slot(value: str) -> datetime:
     if parsed.tzinfo is None:
         raise Invalid("Pick a time from the list.")
     return parsed.astimezone(UTC)
+
+
+@router.get("/preferences", response_model=None)
+@on_desk
+def preferences_form(request: Request) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            actor, _ = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+        customer = customer_for(session, actor, actor.customer_id)
+        return page(request, "portal_preferences.html", me=customer, channels=list(Channel), here="preferences")
+
+
+@router.post("/preferences", response_model=None)
+@on_desk
+def save_preferences(request: Request, form: Form) -> Response:
+    """How the customer wants to be reached and addressed (P14): every message we send honours it."""
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            actor, csrf = _customer(request, session)
+        except NotCustomer as refused:
+            return refused.response
+    problem = _form_problem(form, csrf)
+    if problem is None:
+        try:
+            channel = form.get("preferred_channel") or None
+            changes = PreferenceChanges(
+                preferred_channel=Channel(channel) if channel else None,
+                language=form.get("language") or None,
+                form_of_address=form.get("form_of_address") or None,
+                timezone=form.get("timezone") or None,
+                contact_window_start=form.get("contact_window_start") or None,
+                contact_window_end=form.get("contact_window_end") or None,
+                accessibility_notes=form.get("accessibility_notes") or None,
+            )
+            with db.unit_of_work() as session:
+                customer_service.update_customer(
+                    session, actor, customer_for(session, actor, actor.customer_id), changes
+                )
+        except ValueError:
+            problem = (422, "Choose a channel from the list.")
+        except DomainError as error:
+            problem = (error.status, error.detail)
+    with db.unit_of_work(write=False) as session:
+        customer = customer_for(session, actor, actor.customer_id)
+        if problem is not None:
+            return page(
+                request,
+                "portal_preferences.html",
+                status_code=problem[0],
+                error=problem[1],
+                me=customer,
+                channels=list(Channel),
+                here="preferences",
+            )
+        return page(
+            request, "portal_preferences.html", me=customer, channels=list(Channel), here="preferences", saved=True
+        )
