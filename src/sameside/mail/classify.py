@@ -15,14 +15,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sameside.mail.parse import (
-    ACTIONS,
-    DeliveryReport,
-    ParsedMail,
-    decode_bytes_guessing,
-    delivery_report,
-    parse_fields,
-)
+from sameside.mail.charsets import decode_bytes_guessing
+from sameside.mail.message import DeliveryReport, ParsedMail
+from sameside.mail.parse import ACTIONS, delivery_report, parse_fields
 
 
 class MailKind(StrEnum):

@@ -8,22 +8,22 @@ problem is written down in `ParsedMail.defects` and parsing carries on.
 
 Speed matters (intake aims at 1,000 messages a second, database included), so
 this uses the stdlib's `compat32` parser, roughly ten times faster than
-`email.policy.default`, and decodes headers and charsets itself.
+`email.policy.default`, and decodes headers and charsets itself (`charsets`),
+reads addresses, Message-IDs and dates forgivingly (`fields`), and hands back
+the plain data of `message`. This module walks the MIME tree and reads
+delivery reports.
 """
 
 from __future__ import annotations
 
 import binascii
-import codecs
 import email
 import email.errors
 import email.utils
-import functools
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.message import Message
 from email.parser import BytesParser
@@ -32,6 +32,29 @@ from typing import TypeVar
 from urllib.parse import unquote
 
 from sameside.mail import htmltext
+from sameside.mail.charsets import (
+    base64_lenient,
+    charset_hint,
+    decode_bytes,
+    decode_bytes_guessing,
+    decode_header_value,
+    one_line,
+    unfold,
+)
+from sameside.mail.fields import ADDR_SPEC, addresses, first_address, first_message_id, message_ids, parse_date
+from sameside.mail.message import Address, Attachment, DeliveryReport, MalformedMail, ParsedMail
+
+__all__ = [
+    "Address",
+    "Attachment",
+    "DeliveryReport",
+    "MalformedMail",
+    "ParsedMail",
+    "decode_bytes",
+    "decode_header_value",
+    "one_line",
+    "parse",
+]
 
 _T = TypeVar("_T")
 
@@ -40,54 +63,6 @@ MAX_DEPTH = 20  # multipart levels we descend; real mail rarely passes 6
 MAX_PARTS = 256  # MIME parts we look at in one message
 MAX_BOUNDARIES = 100  # more multipart containers than this is an attack on the parser, not mail
 MAX_SUBJECT_IN_FILENAME = 100
-
-
-@dataclass(slots=True)
-class Address:
-    name: str  # display name, decoded, on one line; "" if none
-    address: str  # addr-spec, lower-cased; "" if it could not be parsed
-
-
-@dataclass(slots=True)
-class Attachment:
-    filename: str  # a bare, safe file name: no directories, no control characters
-    content_type: str  # lower-case "type/subtype"
-    data: bytes
-    content_id: str | None  # without <>
-    inline: bool  # Content-Disposition: inline, or referenced by cid: from the HTML
-
-
-@dataclass(slots=True)
-class DeliveryReport:
-    action: str  # "failed" | "delayed" | "delivered" | "relayed" | "expanded" | ""
-    status: str  # "5.1.1", or "" if unknown
-    recipients: list[str]
-    original_message_id: str | None
-    diagnostic: str
-
-
-@dataclass(slots=True)
-class ParsedMail:
-    message_id: str | None
-    in_reply_to: list[str]
-    references: list[str]
-    sender: Address | None
-    reply_to: Address | None
-    to: list[Address]
-    cc: list[Address]
-    subject: str
-    date: datetime | None
-    text: str
-    html: str | None
-    attachments: list[Attachment]
-    headers: dict[str, str]
-    report_type: str | None
-    report: DeliveryReport | None
-    defects: list[str] = field(default_factory=list)
-
-
-class MalformedMail(ValueError):
-    """The bytes are not usable as an email at all; str(exc) says why."""
 
 
 # Headers kept verbatim (decoded) in ParsedMail.headers, for classification and threading.
@@ -132,7 +107,7 @@ def parse(raw: bytes, *, max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTE
 def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedMail:
     defects: list[str] = []
     msg, whole = _read_message(raw, defects)
-    hint = _charset_hint(raw) if not raw[:65536].isascii() else None
+    hint = charset_hint(raw) if not raw[:65536].isascii() else None
     headers = _header_values(msg, hint)
     if not headers and not msg.keys():
         first_line = raw.lstrip()[:40].split(b"\n", 1)[0]
@@ -143,7 +118,7 @@ def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedMail:
         body.keep_whole(raw)
     else:
         body.walk(msg)
-    sender = _first_address(headers, "from") or _first_address(headers, "sender")
+    sender = first_address(headers, "from") or first_address(headers, "sender")
     if sender is None and not body.has_content():
         raise MalformedMail("no From header and no body: there is nothing to read")
 
@@ -153,15 +128,15 @@ def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedMail:
         text = htmltext.to_text(html)
     report_type, report = _report(msg, defects)
     return ParsedMail(
-        message_id=_first_message_id(headers.get("message-id")),
-        in_reply_to=_message_ids(headers.get("in-reply-to")),
-        references=_message_ids(headers.get("references")),
+        message_id=first_message_id(headers.get("message-id")),
+        in_reply_to=message_ids(headers.get("in-reply-to")),
+        references=message_ids(headers.get("references")),
         sender=sender,
-        reply_to=_first_address(headers, "reply-to"),
-        to=_addresses(headers, "to"),
-        cc=_addresses(headers, "cc"),
+        reply_to=first_address(headers, "reply-to"),
+        to=addresses(headers, "to"),
+        cc=addresses(headers, "cc"),
         subject=one_line(decode_header_value(headers["subject"][0])) if "subject" in headers else "",
-        date=_date(headers.get("date"), defects),
+        date=parse_date(headers.get("date"), defects),
         text=text,
         html=htmltext.sanitize(html) if html is not None else None,
         attachments=body.finish(html or ""),
@@ -197,273 +172,9 @@ def _header_values(msg: Message, hint: str | None) -> dict[str, list[str]]:
     for name, value in msg.raw_items():
         key = name.strip().lower()
         if key in _WANTED_HEADERS:
-            found.setdefault(key, []).append(_unfold(str(value), hint))
+            found.setdefault(key, []).append(unfold(str(value), hint))
     return found
 
-
-_DECLARED_CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.IGNORECASE)
-
-
-def _charset_hint(raw: bytes) -> str | None:
-    """The first charset the message declares other than ASCII or UTF-8: the best guess for raw 8-bit headers.
-
-    Mailers that put raw bytes in headers mostly use the charset of the body.
-    """
-    for match in _DECLARED_CHARSET.finditer(raw, 0, 65536):
-        label = match.group(1).decode("ascii").lower()
-        if label not in {"us-ascii", "ascii", "utf-8", "utf8"}:
-            return label
-    return None
-
-
-# -- header decoding --------------------------------------------------------------------------
-
-_FOLD = re.compile(r"\r?\n(?=[ \t])|\r(?=[ \t])")
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?]*)\?=")
-_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-
-
-def _unfold(value: str, hint: str | None = None) -> str:
-    """Header value with folding removed and raw 8-bit bytes decoded (UTF-8, the hinted charset, Windows-1252)."""
-    if not value.isascii():
-        value = decode_bytes_guessing(value.encode("utf-8", "surrogateescape"), hint)
-    return _FOLD.sub("", value)
-
-
-def decode_header_value(value: str) -> str:
-    """RFC 2047 encoded-words decoded; whitespace between adjacent encoded words dropped."""
-    if "=?" not in value:
-        return value
-    out: list[str] = []
-    pending = bytearray()
-    pending_charset = ""
-    position = 0
-    after_word = False
-    for match in _ENCODED_WORD.finditer(value):
-        gap = value[position : match.start()]
-        if gap and not (after_word and gap.isspace()):
-            out.append(decode_bytes(bytes(pending), pending_charset)[0] if pending else "")
-            pending.clear()
-            out.append(gap)
-        charset = match.group(1).split("*", 1)[0].lower()
-        data = _decode_word(match.group(2), match.group(3))
-        if pending and charset != pending_charset:
-            out.append(decode_bytes(bytes(pending), pending_charset)[0])
-            pending.clear()
-        pending += data
-        pending_charset = charset
-        position = match.end()
-        after_word = True
-    if pending:
-        out.append(decode_bytes(bytes(pending), pending_charset)[0])
-    out.append(value[position:])
-    return "".join(out)
-
-
-def _decode_word(encoding: str, text: str) -> bytes:
-    data = text.encode("utf-8", "surrogateescape")
-    if encoding in "Qq":
-        return binascii.a2b_qp(data, header=True)
-    return _base64(data)
-
-
-def _base64(data: bytes) -> bytes:
-    """Base64 decoded leniently: stray characters skipped, missing padding supplied."""
-    try:
-        return binascii.a2b_base64(data)
-    except binascii.Error:
-        cleaned = _NOT_BASE64.sub(b"", data.split(b"=", 1)[0])
-        cleaned = cleaned[: len(cleaned) - 1] if len(cleaned) % 4 == 1 else cleaned
-        try:
-            return binascii.a2b_base64(cleaned + b"=" * (-len(cleaned) % 4))
-        except binascii.Error:
-            return b""
-
-
-def one_line(value: str) -> str:
-    """A single line: CR/LF/TAB and other controls become spaces, runs collapsed, NUL gone.
-
-    What we store as a subject or display name must never be able to start a
-    new header line when it is written into an outgoing message.
-    """
-    if value.isascii() and value.isprintable() and "  " not in value:
-        return value.strip()
-    return " ".join(_CONTROL.sub(" ", value.replace("\x00", "")).split())
-
-
-# -- charsets ---------------------------------------------------------------------------------
-
-_CHARSET_ALIASES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("", "x-unknown", "unknown", "unknown-8bit", "x-user-defined", "default", "8bit"), ()),
-    **dict.fromkeys(
-        ("us-ascii", "ascii", "ansi_x3.4-1968", "us", "iso646-us", "cp367"), ("utf-8", "cp1252", "latin-1")
-    ),
-    **dict.fromkeys(("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819"), ("cp1252", "latin-1")),
-    **dict.fromkeys(("windows-1252", "cp1252", "x-cp1252"), ("cp1252", "latin-1")),
-    **dict.fromkeys(("unicode-1-1-utf-7", "utf7", "x-utf-7"), ("utf-7",)),
-    **dict.fromkeys(("utf8", "x-utf8", "unicode-1-1-utf-8", "utf-8"), ("utf-8",)),
-    **dict.fromkeys(("iso-8859-8-i", "iso-8859-8-e", "iso_8859-8-i", "csiso88598i"), ("iso8859-8",)),
-    **dict.fromkeys(("iso-8859-6-i", "iso-8859-6-e"), ("iso8859-6",)),
-    **dict.fromkeys(("gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "csgb2312", "gb_2312-80", "chinese"), ("gb18030",)),
-    **dict.fromkeys(
-        ("ks_c_5601-1987", "ks_c_5601", "ks_c_5601-1989", "ksc5601", "euc-kr", "korean", "windows-949"), ("cp949",)
-    ),
-    **dict.fromkeys(
-        ("iso-2022-jp", "csiso2022jp", "iso-2022-jp-1", "iso-2022-jp-2", "iso-2022-jp-3", "iso-2022-jp-ms"),
-        ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004"),
-    ),
-    **dict.fromkeys(
-        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932"),
-        ("cp932", "shift_jis_2004"),
-    ),
-    **dict.fromkeys(("euc-jp", "x-euc-jp", "eucjp"), ("euc_jp", "euc_jis_2004")),
-    **dict.fromkeys(("big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5"), ("big5hkscs", "cp950")),
-    **dict.fromkeys(("windows-874", "x-windows-874", "tis-620", "iso-8859-11"), ("cp874",)),
-    **dict.fromkeys(("x-mac-roman", "macintosh", "mac"), ("mac_roman",)),
-    **dict.fromkeys(("x-mac-cyrillic",), ("mac_cyrillic",)),
-}
-
-
-@functools.lru_cache(maxsize=256)
-def _codecs_for(label: str) -> tuple[tuple[str, ...], bool]:
-    """Python codecs to try for a MIME charset label, and whether the label was understood."""
-    name = label.strip().strip("\"'").lower()
-    if name in _CHARSET_ALIASES:
-        return _CHARSET_ALIASES[name], True
-    for candidate in (name, name.removeprefix("x-"), name.replace("_", "-")):
-        try:
-            info = codecs.lookup(candidate)
-        except LookupError:
-            continue
-        if getattr(info, "_is_text_encoding", True):  # never zlib_codec, base64_codec and friends
-            return (info.name,), True
-    return (), False
-
-
-def decode_bytes_guessing(data: bytes, hint: str | None = None) -> str:
-    """Text of unlabelled bytes: UTF-8 if valid, else the hinted charset, else Windows-1252, else Latin-1.
-
-    UTF-8 cut off in the middle of a character (a truncated file name) still counts as UTF-8.
-    """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and exc.start > 0:
-            return data.decode("utf-8", errors="replace")
-    for codec in _codecs_for(hint)[0] if hint else ():
-        try:
-            return data.decode(codec)
-        except UnicodeError:
-            continue
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
-    """Text of `data` in the declared charset, with fallbacks, and a defect if it was not clean."""
-    candidates, known = _codecs_for(charset or "")
-    for codec in candidates:
-        try:
-            return data.decode(codec), None
-        except UnicodeError:
-            continue
-    if not candidates:
-        text = decode_bytes_guessing(data)
-        return text, None if known else f"unknown charset {charset!r}, decoded as UTF-8/Windows-1252"
-    if candidates[0] != "utf-8":
-        try:
-            return data.decode("utf-8"), f"bytes are not valid {charset}, decoded as UTF-8"
-        except UnicodeDecodeError:
-            pass
-    return data.decode(candidates[0], errors="replace"), f"bytes are not valid {charset}, undecodable ones replaced"
-
-
-# -- addresses, ids, dates --------------------------------------------------------------------
-
-_ADDR_SPEC = re.compile(r"[^\s@<>(),;:\"\[\]\\]{1,64}@[^\s@<>(),;:\"\[\]\\]{1,255}")
-_MSG_ID = re.compile(r"<([^<>]*)>")
-_PLACEHOLDER = re.compile(r"qqew(\d+)wq")
-# One plain address, "Name <addr>", or '"Name" <addr>': most headers, parsed without email.utils.
-_SIMPLE_ADDRESS = re.compile(
-    r'\s*(?:(?:"([^"\\]*)"|([^"\\,<>()@:;=]*?))\s*<([^<>\s,;:"()\\]+@[^<>\s,;:"()\\]+)>'
-    r'|([^<>\s,;:"()\\]+@[^<>\s,;:"()\\]+))\s*'
-)
-
-
-def _addresses(headers: dict[str, list[str]], name: str) -> list[Address]:
-    """Addresses of a header, display names decoded only after parsing.
-
-    Encoded words are swapped for plain placeholders while the address list is
-    parsed, so a decoded comma, colon or "<x@y>" inside a name can never become
-    an address (and an encoded word holding "@" or ":" cannot confuse the parser).
-    """
-    words: list[str] = []
-
-    def hide(match: re.Match[str]) -> str:
-        words.append(match.group(0))
-        return f"qqew{len(words) - 1}wq"
-
-    raw_values = headers.get(name, [])
-    if len(raw_values) == 1 and (simple := _SIMPLE_ADDRESS.fullmatch(raw_values[0])):
-        item = _address(simple.group(1) or simple.group(2) or "", simple.group(3) or simple.group(4))
-        return [item] if item.name or item.address else []
-    values = [_ENCODED_WORD.sub(hide, value) if "=?" in value else value for value in raw_values]
-    found: list[Address] = []
-    for hidden, address in email.utils.getaddresses(values):
-        display = _PLACEHOLDER.sub(lambda m: words[int(m.group(1))], hidden) if words else hidden
-        item = _address(display, address)
-        if item.name or item.address:
-            found.append(item)
-    return found
-
-
-def _first_address(headers: dict[str, list[str]], name: str) -> Address | None:
-    if name not in headers:
-        return None
-    addresses = _addresses({name: headers[name][:1]}, name)
-    return addresses[0] if addresses else None
-
-
-def _address(display: str, address: str) -> Address:
-    address = address.strip().strip("<>").strip().lower()
-    if not _ADDR_SPEC.fullmatch(address):
-        address = ""
-    return Address(name=one_line(decode_header_value(display)).strip("\"' "), address=address)
-
-
-def _message_ids(values: list[str] | None) -> list[str]:
-    ids: list[str] = []
-    for value in values or ():
-        found = _MSG_ID.findall(value) or value.replace(",", " ").split()
-        for candidate in found:
-            cleaned = "".join(candidate.split()).strip("<>")
-            if cleaned and cleaned not in ids and cleaned.isprintable():
-                ids.append(cleaned)
-    return ids
-
-
-def _first_message_id(values: list[str] | None) -> str | None:
-    ids = _message_ids(values[:1] if values else None)
-    return ids[0] if ids else None
-
-
-def _date(values: list[str] | None, defects: list[str]) -> datetime | None:
-    if not values or not values[0].strip():
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(values[0])
-    except (TypeError, ValueError, IndexError, OverflowError):
-        defects.append(f"unreadable Date header {one_line(values[0])[:80]!r}")
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)  # "-0000": the zone is unknown, UTC is the honest guess
-    return parsed.astimezone(UTC)
-
-
-# -- MIME body --------------------------------------------------------------------------------
 
 _SKIPPED_IN_REPORTS = frozenset(
     {
@@ -652,7 +363,7 @@ def _filename(part: Message, hint: str | None = None) -> str:
     if any(not str(v).isascii() for _, v in raw_values):
         decoded = Message()  # compat32 would turn raw 8-bit parameters into U+FFFD; decode them first
         for key, value in raw_values:
-            decoded[key] = _unfold(str(value), hint)
+            decoded[key] = unfold(str(value), hint)
         part = decoded
     name = _safe(part.get_filename)
     return _sanitize_filename(decode_header_value(name)) if name else ""
@@ -672,7 +383,7 @@ def _raw_header(part: Message, name: str, hint: str | None = None) -> str:
     """The first raw value of a header, unfolded and 8-bit decoded; "" if absent."""
     for key, value in part.raw_items():
         if key.lower() == name:
-            return _unfold(str(value), hint)
+            return unfold(str(value), hint)
     return ""
 
 
@@ -706,7 +417,7 @@ def _payload_bytes(part: Message, defects: list[str]) -> bytes:
     encoding = _transfer_encoding(part)
     if encoding != str(part.get("content-transfer-encoding", "")).lower():  # "base64 " or "quoted-printable;"
         if encoding == "base64":  # compat32 did not recognise it and returned the raw text
-            return _base64(payload)
+            return base64_lenient(payload)
         if encoding == "quoted-printable":
             return binascii.a2b_qp(payload)
     if encoding not in _KNOWN_ENCODINGS:
@@ -759,7 +470,7 @@ def _report_fields(part: Message, defects: list[str]) -> list[dict[str, str]]:
     payload = part.get_payload()
     if isinstance(payload, list):  # compat32 parsed each block as a header-only message
         blocks = [
-            {k.strip().lower(): _unfold(str(v)) for k, v in block.raw_items()}
+            {k.strip().lower(): unfold(str(v)) for k, v in block.raw_items()}
             for block in payload
             if isinstance(block, Message)
         ]
@@ -772,7 +483,7 @@ def _report_fields(part: Message, defects: list[str]) -> list[dict[str, str]]:
         )
         encoded = text.encode("utf-8", "surrogateescape")
         if _transfer_encoding(part) == "base64":
-            encoded = _base64(encoded)
+            encoded = base64_lenient(encoded)
         elif _transfer_encoding(part) == "quoted-printable":
             encoded = binascii.a2b_qp(encoded)
         return parse_fields(decode_bytes_guessing(encoded))
@@ -806,7 +517,7 @@ def delivery_report(blocks: list[dict[str, str]], original_id: str | None) -> De
     for block in recipients_blocks:
         for value in (block.get("original-recipient", ""), block.get("final-recipient", "")):
             address = value.rpartition(";")[2].strip().strip("<>").strip().lower()
-            if _ADDR_SPEC.fullmatch(address) and address not in recipients:
+            if ADDR_SPEC.fullmatch(address) and address not in recipients:
                 recipients.append(address)
     chosen: dict[str, str] = {}
     for wanted in ("failed", "delayed", None):
@@ -833,9 +544,9 @@ def original_message_id(parts: list[Message], defects: list[str]) -> str | None:
         if ctype in {"message/rfc822", "message/global"} and isinstance(payload, list) and payload:
             inner = payload[0]
             if isinstance(inner, Message) and inner.get("message-id") is not None:
-                return _first_message_id([_unfold(str(inner.get("message-id")))])
+                return first_message_id([unfold(str(inner.get("message-id")))])
         elif ctype.endswith(("rfc822-headers", "global-headers", "rfc822")):
             text = decode_bytes_guessing(_payload_bytes(part, defects))
             if found := _REPORT_MESSAGE_ID.search(text):
-                return _first_message_id([found.group(1)])
+                return first_message_id([found.group(1)])
     return None
