@@ -121,26 +121,15 @@ def _case(
 @router.post("/cases/{number}/reply", response_model=None)
 @on_desk
 def reply(request: Request, number: CaseNumber, form: Form) -> Response:
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            actor, csrf = _customer(request, session)
-        except NotCustomer as refused:
-            return refused.response
-    problem = _form_problem(form, csrf)
-    if problem is None:
-        try:
-            with db.unit_of_work() as session:
-                case = case_for(session, actor, number, for_update=True)
-                service.reply(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
-        except DomainError as error:
-            problem = (error.status, error.detail)
-    if problem is not None:
-        with db.unit_of_work(write=False) as session:
-            return _case(
-                request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body")
-            )
-    return RedirectResponse(f"/portal/cases/{number}#latest", status_code=303)
+    def work(session: Session, actor: CustomerActor) -> Response:
+        case = case_for(session, actor, number, for_update=True)
+        service.reply(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
+        return RedirectResponse(f"/portal/cases/{number}#latest", status_code=303)
+
+    def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
+        return _case(request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body"))
+
+    return _act(request, form, work, refused)
 
 
 @router.get("/new", response_model=None)
@@ -157,29 +146,18 @@ def new_request_form(request: Request) -> Response:
 @router.post("/new", response_model=None)
 @on_desk
 def new_request(request: Request, form: Form) -> Response:
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            actor, csrf = _customer(request, session)
-        except NotCustomer as refused:
-            return refused.response
-    problem = _form_problem(form, csrf)
-    if problem is None:
-        try:
-            with db.unit_of_work() as session:
-                customer = customer_for(session, actor, actor.customer_id)
-                case = service.open_case(
-                    session,
-                    actor,
-                    customer=customer,
-                    subject=form.get("subject", ""),
-                    body=form.get("body", ""),
-                    channel=Channel.PORTAL,
-                )
-                number = case.id
-        except DomainError as error:
-            problem = (error.status, error.detail)
-    if problem is not None:
+    def work(session: Session, actor: CustomerActor) -> Response:
+        case = service.open_case(
+            session,
+            actor,
+            customer=customer_for(session, actor, actor.customer_id),
+            subject=form.get("subject", ""),
+            body=form.get("body", ""),
+            channel=Channel.PORTAL,
+        )
+        return RedirectResponse(f"/portal/cases/{case.id}", status_code=303)
+
+    def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
         return page(
             request,
             "portal_new.html",
@@ -189,7 +167,32 @@ def new_request(request: Request, form: Form) -> Response:
             subject=form.get("subject", ""),
             draft=form.get("body", ""),
         )
-    return RedirectResponse(f"/portal/cases/{number}", status_code=303)
+
+    return _act(request, form, work, refused)
+
+
+Problem = tuple[int, str]
+
+
+def _act(request: Request, form: dict[str, str], work: Any, refused: Any) -> Response:
+    """Who is asking, the form's own checks, the change in its transaction; a refusal draws the page again."""
+    db = database(request)
+    with db.unit_of_work(write=False) as session:
+        try:
+            actor, csrf = _customer(request, session)
+        except NotCustomer as not_customer:
+            return not_customer.response
+    problem = _form_problem(form, csrf)
+    if problem is None:
+        try:
+            with db.unit_of_work() as session:
+                done: Response = work(session, actor)
+            return done
+        except DomainError as error:
+            problem = (error.status, error.detail)
+    with db.unit_of_work(write=False) as session:
+        again: Response = refused(session, actor, problem)
+        return again
 
 
 def _form_problem(form: dict[str, str], csrf: str) -> tuple[int, str] | None:
@@ -255,40 +258,21 @@ def _callback_page(
 @router.post("/cases/{number}/callback", response_model=None)
 @on_desk
 def book_callback(request: Request, number: CaseNumber, form: Form) -> Response:
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
+    def work(session: Session, actor: CustomerActor) -> Response:
+        starts_at = _slot(form.get("slot", ""))
+        case = case_for(session, actor, number, for_update=True)
+        policy = request.app.state.callback_policy
+        callbacks.book(session, actor, case, policy, starts_at=starts_at, phone=form.get("phone", ""))
+        return RedirectResponse(f"/portal/cases/{number}#callbacks", status_code=303)
+
+    def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
         try:
-            actor, csrf = _customer(request, session)
-        except NotCustomer as refused:
-            return refused.response
-    problem = _form_problem(form, csrf)
-    if problem is None:
-        try:
-            starts_at = _slot(form.get("slot", ""))
-            with db.unit_of_work() as session:
-                case = case_for(session, actor, number, for_update=True)
-                callbacks.book(
-                    session,
-                    actor,
-                    case,
-                    request.app.state.callback_policy,
-                    starts_at=starts_at,
-                    phone=form.get("phone", ""),
-                )
+            case = case_for(session, actor, number)
         except DomainError as error:
-            problem = (error.status, error.detail)
-    if problem is not None:
-        with db.unit_of_work(write=False) as session:
-            try:
-                case = case_for(session, actor, number)
-            except DomainError as error:
-                return page(
-                    request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here=""
-                )
-            return _callback_page(
-                request, session, case, status_code=problem[0], error=problem[1], phone=form.get("phone")
-            )
-    return RedirectResponse(f"/portal/cases/{number}#callbacks", status_code=303)
+            return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="")
+        return _callback_page(request, session, case, status_code=problem[0], error=problem[1], phone=form.get("phone"))
+
+    return _act(request, form, work, refused)
 
 
 def _slot(value: str) -> datetime:
@@ -309,53 +293,45 @@ def preferences_form(request: Request) -> Response:
             actor, _ = _customer(request, session)
         except NotCustomer as refused:
             return refused.response
-        customer = customer_for(session, actor, actor.customer_id)
-        return page(request, "portal_preferences.html", me=customer, channels=list(Channel), here="preferences")
+        return _preferences_page(request, customer_for(session, actor, actor.customer_id))
 
 
 @router.post("/preferences", response_model=None)
 @on_desk
 def save_preferences(request: Request, form: Form) -> Response:
     """How the customer wants to be reached and addressed (P14): every message we send honours it."""
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            actor, csrf = _customer(request, session)
-        except NotCustomer as refused:
-            return refused.response
-    problem = _form_problem(form, csrf)
-    if problem is None:
-        try:
-            channel = form.get("preferred_channel") or None
-            changes = PreferenceChanges(
-                preferred_channel=Channel(channel) if channel else None,
-                language=form.get("language") or None,
-                form_of_address=form.get("form_of_address") or None,
-                timezone=form.get("timezone") or None,
-                contact_window_start=form.get("contact_window_start") or None,
-                contact_window_end=form.get("contact_window_end") or None,
-                accessibility_notes=form.get("accessibility_notes") or None,
-            )
-            with db.unit_of_work() as session:
-                customer_service.update_customer(
-                    session, actor, customer_for(session, actor, actor.customer_id), changes
-                )
-        except ValueError:
-            problem = (422, "Choose a channel from the list.")
-        except DomainError as error:
-            problem = (error.status, error.detail)
-    with db.unit_of_work(write=False) as session:
-        customer = customer_for(session, actor, actor.customer_id)
-        if problem is not None:
-            return page(
-                request,
-                "portal_preferences.html",
-                status_code=problem[0],
-                error=problem[1],
-                me=customer,
-                channels=list(Channel),
-                here="preferences",
-            )
-        return page(
-            request, "portal_preferences.html", me=customer, channels=list(Channel), here="preferences", saved=True
+
+    def work(session: Session, actor: CustomerActor) -> Response:
+        channel = form.get("preferred_channel") or None
+        if channel is not None and channel not in {c.value for c in Channel}:
+            raise Invalid("Choose a channel from the list.")
+        changes = PreferenceChanges(
+            preferred_channel=Channel(channel) if channel else None,
+            language=form.get("language") or None,
+            form_of_address=form.get("form_of_address") or None,
+            timezone=form.get("timezone") or None,
+            contact_window_start=form.get("contact_window_start") or None,
+            contact_window_end=form.get("contact_window_end") or None,
+            accessibility_notes=form.get("accessibility_notes") or None,
         )
+        customer = customer_for(session, actor, actor.customer_id)
+        customer_service.update_customer(session, actor, customer, changes)
+        return _preferences_page(request, customer, saved=True)
+
+    def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
+        customer = customer_for(session, actor, actor.customer_id)
+        return _preferences_page(request, customer, status_code=problem[0], error=problem[1])
+
+    return _act(request, form, work, refused)
+
+
+def _preferences_page(request: Request, customer: Any, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return page(
+        request,
+        "portal_preferences.html",
+        status_code=status_code,
+        me=customer,
+        channels=list(Channel),
+        here="preferences",
+        **context,
+    )
