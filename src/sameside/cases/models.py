@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
@@ -31,6 +31,12 @@ class Case(Base):
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     customer_tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
     """The customer's tier when the case opened, kept here so the fair queue is one index away."""
+    language: Mapped[str | None] = mapped_column(String(16))
+    """The language to answer in and route by (P14): the customer's preference, else what they wrote in."""
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    """Tone of the customer's latest message, -1 (angry) … 1 (glad); VADER's compound score."""
+    upset: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The latest message reads as clearly unhappy: the fair queue gives it a bounded lift (P9)."""
     thread_key: Mapped[str | None] = mapped_column(String(16))
     """The secret half of the case's subject token `[#1234-k3x9mq]`: a number alone can be guessed."""
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
@@ -58,8 +64,17 @@ class Case(Base):
         Index("ix_cases_owner_status_id", "owner_id", "status", "id"),
         Index("ix_cases_status_id", "status", "id"),
         Index("ix_cases_customer_id", "customer_id", "id"),
-        # "Take next": per team, the longest-waiting new case of each priority and tier is one seek away.
-        Index("ix_cases_take_next", "team_id", "status", "priority", "customer_tier", "last_customer_message_at", "id"),
+        # "Take next": per team, the longest-waiting new case of each priority, tier and mood is one seek away.
+        Index(
+            "ix_cases_take_next",
+            "team_id",
+            "status",
+            "priority",
+            "customer_tier",
+            "upset",
+            "last_customer_message_at",
+            "id",
+        ),
     )
 
     @property

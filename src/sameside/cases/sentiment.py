@@ -11,6 +11,9 @@ from functools import cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
 
+UPSET_AT = -0.5
+"""A message scoring at or below this reads as clearly unhappy (VADER's own "negative" band starts at -0.05)."""
+
 
 @cache
 def _analyzer() -> SentimentIntensityAnalyzer:
@@ -40,3 +43,7 @@ def describe(score: float) -> str:
     else:
         words = "Pleased"
     return f"{words} (tone of their messages {score:+.2f}, automatic — please check)"
+
+
+def is_upset(score: float) -> bool:
+    return score <= UPSET_AT

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import fairness, queries, rules
+from sameside.cases import escalations, fairness, language, queries, routing, rules, sentiment
 from sameside.cases.access import scope_of
 from sameside.cases.mailing import send_reply
 from sameside.cases.models import Case, CaseTag, TimelineEntry
@@ -81,6 +81,8 @@ def open_case_with_message(
         last_customer_message_at=now,
     )
     case.tags = [CaseTag(tag=t) for t in rules.clean_tags(tags or [])]
+    case.language = language.primary(customer.language) or language.detect(f"{subject}\n{body}")
+    _hear(case, body)
     data: dict[str, Any] = dict(message_data or {})
     if isinstance(actor, StaffActor):
         data["recorded_by"] = actor.staff_id
@@ -104,6 +106,8 @@ def open_case_with_message(
     _event(session, case, actor, EventType.CREATED, created, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
+    escalations.notice_in_message(session, actor, case, first)
+    routing.route(session, actor, case, reason="new case")
     return case, first
 
 
@@ -147,6 +151,9 @@ def reply(
         if not automatic:
             new_status = rules.status_after_customer_message(case.status)
             case.last_customer_message_at = now
+            _hear(case, body)
+            if case.language is None:
+                case.language = language.detect(body)
             if case.status is CaseStatus.RESOLVED:
                 _reopen(session, actor, case, now)
             else:
@@ -187,6 +194,7 @@ def reply(
     session.flush()
     if isinstance(actor, CustomerActor) and not automatic:
         _note_restatement(session, actor, case, entry, now)
+        escalations.notice_in_message(session, actor, case, entry)
     if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
         send_reply(session, case, entry, address=mail_to)
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
@@ -272,6 +280,8 @@ def transfer(
         at=now,
     )
     publish(session.info, "case.assigned", case_id=case.id, owner_id=case.owner_id)
+    if case.owner_id is None:
+        routing.route(session, actor, case, reason="transferred")
     return case
 
 
@@ -375,6 +385,13 @@ def update_details(
 
 
 # ---------------------------------------------------------------- internals
+
+
+def _hear(case: Case, body: str) -> None:
+    """Keep the tone of the customer's latest message on the case, for the fair queue (P9)."""
+    score = sentiment.tone([body])
+    case.sentiment = score
+    case.upset = sentiment.is_upset(score)
 
 
 def _note_restatement(session: Session, actor: Actor, case: Case, entry: TimelineEntry, now: Any) -> None:

@@ -1,13 +1,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
 from sameside.kit.actors import Role
+
+
+class Routing(StrEnum):
+    """How a team's new cases find their owner (P9)."""
+
+    TAKE_NEXT = "take_next"
+    """Nobody is assigned: agents take the next case the fair queue offers."""
+    ROUND_ROBIN = "round_robin"
+    LEAST_LOADED = "least_loaded"
+    SKILL = "skill"
+    """Agents who speak the case's language (and know its product), least loaded first."""
 
 
 class Team(Base):
@@ -19,6 +32,9 @@ class Team(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    routing: Mapped[Routing] = mapped_column(str_enum(Routing), default=Routing.TAKE_NEXT)
+    last_routed_staff_id: Mapped[int | None] = mapped_column(Integer)
+    """Round robin's place in the circle: the last agent given a case."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
@@ -46,7 +62,28 @@ class Staff(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Languages this person answers in (BCP 47 primary tags: `en`, `de`): skill routing."""
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Products they know; matched against a case's tags by skill routing."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     team: Mapped[Team | None] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="raise")
+
+
+class Notification(Base):
+    """Something a person on staff should see: an escalation, a consult answered, a call missed."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_notifications_staff_read_id", "staff_id", "read_at", "id"),)
