@@ -32,8 +32,11 @@ from sameside.web.chat import STARTS_PER_HOUR
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
 from sameside.web.live import router as live_router
+from sameside.web.notices import router as notices_router
 from sameside.web.portal import router as portal_router
+from sameside.web.reports import router as reports_router
 from sameside.web.routes import router as web_router
+from sameside.web.team import router as team_router
 
 API_DESCRIPTION = """
 The case desk of Sameside. Staff authenticate with an API token
@@ -85,6 +88,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     app.include_router(web_router)
     app.include_router(desk_router)
+    app.include_router(notices_router)
+    app.include_router(team_router)
+    app.include_router(reports_router)
     app.include_router(portal_router)
     app.include_router(live_router)
     app.include_router(chat_router)

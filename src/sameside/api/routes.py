@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sameside.api import admin, auth, cases, consults, customers, mail
+from sameside.api import admin, auth, cases, consults, customers, escalations, mail, notifications, reports
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -13,3 +13,6 @@ router.include_router(customers.router)
 router.include_router(admin.router)
 router.include_router(mail.router)
 router.include_router(consults.router)
+router.include_router(escalations.router)
+router.include_router(notifications.router)
+router.include_router(reports.router)

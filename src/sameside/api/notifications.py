@@ -1,0 +1,7 @@
+"""API: notifications. Being written."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""API: reports. Being written."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
