@@ -1,7 +1,52 @@
-"""API: reports. Being written."""
+"""API: reports on how fairly customers are served (P9)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import timedelta
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Query
+
+from sameside.cases import fairness, reports
+from sameside.cases.report_schemas import ParityOut, TierWaitsOut
+from sameside.edge.deps import AppSettings, ReadSession, StaffUser
+from sameside.edge.desk import on_desk
+from sameside.kit import clock
+from sameside.kit.errors import NotFound
+from sameside.kit.ids import MAX_ID
+from sameside.staff.models import Team
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.get("/wait-parity", response_model=ParityOut)
+@on_desk
+def wait_parity(
+    _: StaffUser,
+    session: ReadSession,
+    settings: AppSettings,
+    days: Annotated[int, Query(ge=1, le=365)] = 30,
+    team_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> ParityOut:
+    """How long each customer tier waited for a first human reply, beside the standard tier.
+
+    Open to all staff: whether the queue is fair is everyone's business. Cases
+    still waiting count with their wait so far.
+    """
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise NotFound("There is no such team.")
+    now = clock.now()
+    since = now - timedelta(days=days)
+    report = fairness.parity(
+        reports.waits_since(session, since=since, now=now, team_id=team_id),
+        tier_cap_minutes=settings.tier_cap_minutes,
+    )
+    return ParityOut(
+        since=since,
+        until=now,
+        team_id=team_id,
+        tier_cap_minutes=settings.tier_cap_minutes,
+        tiers=[TierWaitsOut.model_validate(row, from_attributes=True) for row in report.tiers],
+        widest_gap_minutes=report.widest_gap_minutes,
+        within_bound=report.within_bound,
+    )

@@ -1,7 +1,64 @@
-"""Desk pages: reports. Being written."""
+"""Desk page: is the queue fair? Each customer tier's wait for a first human reply (P9)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from sameside.cases import fairness, reports
+from sameside.edge.deps import database
+from sameside.edge.desk import on_desk
+from sameside.kit import clock
+from sameside.kit.ids import MAX_ID
+from sameside.staff.models import Team
+from sameside.web.desk import VIEWS, NotStaff, _agent
+from sameside.web.pages import page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
+
+PERIODS = (7, 30, 90)
+
+
+@router.get("/reports/fairness", response_model=None)
+@on_desk
+def fairness_report(
+    request: Request,
+    days: Annotated[int, Query(ge=1, le=365)] = 30,
+    team: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        teams = session.scalars(select(Team).order_by(Team.name)).all()
+        chosen = next((t for t in teams if t.id == team), None)
+        now = clock.now()
+        cap = request.app.state.settings.tier_cap_minutes
+        report = fairness.parity(
+            reports.waits_since(
+                session, since=now - timedelta(days=days), now=now, team_id=chosen.id if chosen else None
+            ),
+            tier_cap_minutes=cap,
+        )
+        return page(
+            request,
+            "desk_fairness.html",
+            agent=agent,
+            views=VIEWS,
+            current=None,
+            reports_page=True,
+            report=report,
+            days=days,
+            periods=PERIODS,
+            teams=teams,
+            team=chosen,
+            cap=cap,
+            upset_minutes=fairness.UPSET_MINUTES,
+            tier_minutes=fairness.TIER_MINUTES,
+            urgency_minutes=fairness.URGENCY_MINUTES,
+        )
