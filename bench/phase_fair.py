@@ -1,11 +1,11 @@
 """Phase `fair`: "take next" with 100,000 open cases waiting in one team's queue (P9).
 
-100,000 new, unowned cases (random priority and customer tier, waiting from
-minutes to days) are bulk-inserted into one team on SQLite; then agents of
+100,000 new, unowned cases (random priority and customer tier, one in ten
+upset, waiting from minutes to days) are bulk-inserted into one team on SQLite; then agents of
 that team press "take next" 500 times in a row, in-process (the service call
 inside its own write transaction, commit included). Each take reads the
-longest-waiting case of each priority and tier (one index seek each), scores
-them, and claims the winner with a conditional update. Aim: p95 ≤ 10 ms.
+longest-waiting case of each priority, tier and mood (24 index seeks in one
+UNION ALL statement), scores them, and claims the winner with a conditional update. Aim: p95 ≤ 10 ms.
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
                 stamp,
                 stamp,
                 rng.choice(TIERS),
+                rng.random() < 0.1,
             )
         )
     conn.executemany(
         "INSERT INTO cases (id, subject, status, priority, channel, customer_id, team_id, shared_with_organization, "
-        "reopen_count, created_at, updated_at, last_customer_message_at, customer_tier) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reopen_count, created_at, updated_at, last_customer_message_at, customer_tier, upset) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     conn.commit()
