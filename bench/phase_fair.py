@@ -4,7 +4,7 @@
 upset, waiting from minutes to days) are bulk-inserted into one team on SQLite; then agents of
 that team press "take next" 500 times in a row, in-process (the service call
 inside its own write transaction, commit included). Each take reads the
-longest-waiting case of each priority, tier and mood (24 index seeks in one
+longest-waiting unowned case of each status (new, open), priority, tier and mood (48 index seeks in one
 UNION ALL statement), scores them, and claims the winner with a conditional update. Aim: p95 ≤ 10 ms.
 """
 

@@ -40,9 +40,7 @@ def test_an_upset_customer_is_taken_before_a_calm_one_who_wrote_a_little_earlier
     assert [first.id, second.id] == [upset.id, calm.id]
 
 
-def test_the_candidates_are_one_per_priority_tier_and_mood_and_only_new_unowned_ones(
-    db: Database, make: Factory
-) -> None:
+def test_the_candidates_are_one_per_priority_tier_and_mood_and_only_unowned_ones(db: Database, make: Factory) -> None:
     team = make.team()
     agent = make.staff(team=team)
     premium = make.customer()

@@ -192,10 +192,14 @@ def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
     return entry
 
 
-def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candidate]:
-    """The longest-waiting new, unowned case of each priority, tier and mood in a team.
+TAKEABLE = (CaseStatus.NEW, CaseStatus.OPEN)
+"""Cases "take next" serves: new ones, and open ones nobody owns (handed to the team by a transfer)."""
 
-    Twenty-four index seeks (`ix_cases_take_next`), sent as one UNION ALL so
+
+def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candidate]:
+    """The longest-waiting unowned case of each status, priority, tier and mood in a team.
+
+    Forty-eight index seeks (`ix_cases_take_next`), sent as one UNION ALL so
     the database does them in one round trip; the fair queue then scores
     those few heads in Python.
     """
@@ -220,7 +224,7 @@ def _take_next_statement() -> Select[Any]:
         )
         .where(
             Case.team_id == bindparam("team_id"),
-            Case.status == CaseStatus.NEW,
+            Case.status == status,
             Case.priority == priority,
             Case.customer_tier == tier,
             Case.upset.is_(upset),
@@ -229,6 +233,7 @@ def _take_next_statement() -> Select[Any]:
         .order_by(Case.last_customer_message_at, Case.id)
         .limit(1)
         .subquery()
+        for status in TAKEABLE
         for priority in Priority
         for tier in Tier
         for upset in (False, True)

@@ -311,7 +311,7 @@ def take_next(session: Session, actor: StaffActor, *, tier_cap_minutes: int) -> 
     ):
         claimed = session.execute(
             update(Case)
-            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status == CaseStatus.NEW)
+            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(queries.TAKEABLE))
             .values(owner_id=actor.staff_id, updated_at=now)
             .execution_options(synchronize_session=False)
         )
