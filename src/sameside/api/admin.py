@@ -1,4 +1,9 @@
-"""Staff, teams and departments. Anyone on staff may read them (to pick an owner); admins change them."""
+"""Staff, teams and departments. Anyone on staff may read them (to pick an owner); admins change them.
+
+Supervisors may also set their own team's routing and their team members'
+languages and products (`PATCH` with those fields alone): the services decide
+who may change what, so these two routes admit any staff member.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ def add_staff(body: StaffCreate, actor: Admin, write: Write) -> StaffOut:
             team_id=body.team_id,
             department_id=body.department_id,
             password=body.password,
+            languages=body.languages,
+            products=body.products,
         )
         return StaffOut.model_validate(staff)
 
@@ -65,7 +72,7 @@ def read_staff(staff_id: Id, _: StaffUser, session: ReadSession) -> StaffOut:
 
 @router.patch("/staff/{staff_id}", response_model=StaffOut)
 @on_desk
-def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, write: Write) -> StaffOut:
+def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write) -> StaffOut:
     with write() as session:
         staff = queries.get_staff(session, staff_id)
         given = body.model_fields_set
@@ -78,6 +85,8 @@ def update_staff(staff_id: Id, body: StaffUpdate, actor: Admin, write: Write) ->
             is_active=body.is_active,
             team_id=body.team_id if "team_id" in given else UNSET,
             department_id=body.department_id if "department_id" in given else UNSET,
+            languages=body.languages,
+            products=body.products,
         )
         if body.password is not None:
             service.set_password(session, actor, staff, body.password)
@@ -95,16 +104,18 @@ def list_teams(_: StaffUser, session: ReadSession) -> list[TeamOut]:
 def create_team(body: TeamCreate, actor: Admin, write: Write) -> TeamOut:
     with write() as session:
         return TeamOut.model_validate(
-            service.create_team(session, actor, slug=body.slug, name=body.name, email=body.email)
+            service.create_team(session, actor, slug=body.slug, name=body.name, email=body.email, routing=body.routing)
         )
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
 @on_desk
-def update_team(team_id: Id, body: TeamUpdate, actor: Admin, write: Write) -> TeamOut:
+def update_team(team_id: Id, body: TeamUpdate, actor: StaffUser, write: Write) -> TeamOut:
     with write() as session:
         team = queries.get_team(session, team_id)
-        return TeamOut.model_validate(service.update_team(session, actor, team, name=body.name, email=body.email))
+        return TeamOut.model_validate(
+            service.update_team(session, actor, team, name=body.name, email=body.email, routing=body.routing)
+        )
 
 
 @router.get("/departments", response_model=list[DepartmentOut])

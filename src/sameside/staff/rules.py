@@ -1,4 +1,4 @@
-"""Who may manage staff, teams and departments; what a password must be."""
+"""Who may manage staff, teams and departments; what a password, a language or a product must be."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from sameside.staff.errors import WeakPassword
 from sameside.staff.passwords import MIN_LENGTH
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+SKILLS_MAX = 20
+"""Languages or products per person: enough for anyone, small enough to show on the team page."""
+PRODUCT_MAX = 64
+"""A product is matched against a case tag, which is at most this long."""
 
 
 def require_admin(actor: Actor) -> None:
@@ -18,6 +23,18 @@ def require_admin(actor: Actor) -> None:
         return
     if not (isinstance(actor, StaffActor) and actor.role is Role.ADMIN):
         raise Forbidden("Only an admin may do this.")
+
+
+def require_team_lead(actor: Actor, team_id: int | None) -> None:
+    """Admins, and supervisors of this team: how a team's cases are routed (P9) and who speaks or knows what
+    (P14) is the team's own business, day to day. Who exists, their role and their team stay an admin's."""
+    if isinstance(actor, SystemActor):
+        return
+    if isinstance(actor, StaffActor) and (
+        actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and team_id is not None and actor.team_id == team_id)
+    ):
+        return
+    raise Forbidden("Only an admin or a supervisor of this team may do this.")
 
 
 def require_staff(actor: Actor) -> StaffActor:
@@ -37,3 +54,40 @@ def check_slug(slug: str) -> str:
     if not _SLUG.match(slug):
         raise Invalid(f"{slug!r} is not a valid slug: use lower-case letters, digits and dashes.")
     return slug
+
+
+def clean_languages(values: list[str]) -> list[str]:
+    """Language tags as routing compares them: `pt-BR` → `pt`, `DE` → `de`, each once, in the order given.
+
+    Routing matches the language, not the region: a customer writing Swiss
+    German is well served by anyone who speaks German.
+    """
+    cleaned: list[str] = []
+    for value in values:
+        tag = value.strip()
+        if not _LANGUAGE.fullmatch(tag) or len(tag) > 35:
+            raise Invalid(f"{value!r} is not a language tag such as 'de' or 'pt-BR'.")
+        primary = tag.split("-", 1)[0].lower()
+        if primary not in cleaned:
+            cleaned.append(primary)
+    if len(cleaned) > SKILLS_MAX:
+        raise Invalid(f"A person may list at most {SKILLS_MAX} languages.")
+    return cleaned
+
+
+def clean_products(values: list[str]) -> list[str]:
+    """Product names as entered (trimmed, inner spaces single), each once whatever its case.
+
+    Routing matches them to case tags in lower case with dashes for spaces,
+    so `Router X2` serves cases tagged `router-x2`.
+    """
+    cleaned: list[str] = []
+    for value in values:
+        name = " ".join(value.split())
+        if not name or len(name) > PRODUCT_MAX or not name.isprintable():
+            raise Invalid(f"{value!r} is not a product name: 1 to {PRODUCT_MAX} characters.")
+        if name.lower() not in (c.lower() for c in cleaned):
+            cleaned.append(name)
+    if len(cleaned) > SKILLS_MAX:
+        raise Invalid(f"A person may list at most {SKILLS_MAX} products.")
+    return cleaned

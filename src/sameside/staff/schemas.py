@@ -1,12 +1,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
 from sameside.kit.actors import Role
 from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
+from sameside.staff.models import Routing
+
+# Shapes only; `staff.rules` checks the tags and names themselves, for every caller.
+Languages = Annotated[
+    list[Annotated[str, Field(max_length=35)]],
+    Field(max_length=20, description="Language tags such as `de` or `pt-BR`; kept as primary tags (`pt`)."),
+]
+Products = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=64)]],
+    Field(max_length=20, description="Products this person knows; a case tagged `router-x2` is about `Router X2`."),
+]
+RoutingMode = Annotated[
+    Routing,
+    Field(
+        description="How new cases find an owner: take_next, round_robin, least_loaded or skill (language, product)."
+    ),
+]
 
 
 class TeamOut(Output):
@@ -14,17 +32,22 @@ class TeamOut(Output):
     slug: str
     name: str
     email: str | None
+    routing: Routing
 
 
 class TeamCreate(Input):
     slug: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
+    routing: RoutingMode = Routing.TAKE_NEXT
 
 
 class TeamUpdate(Input):
+    """Admins change anything; a supervisor of the team may send `routing` alone."""
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
+    routing: RoutingMode | None = None
 
 
 class DepartmentOut(Output):
@@ -53,6 +76,8 @@ class StaffOut(Output):
     team_id: int | None
     department_id: int | None
     is_active: bool
+    languages: list[str]
+    products: list[str]
     created_at: datetime
 
 
@@ -70,12 +95,18 @@ class StaffCreate(Input):
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     password: str | None = Field(default=None, max_length=1024)
+    languages: Languages = Field(default_factory=list)
+    products: Products = Field(default_factory=list)
 
 
 class StaffUpdate(Input):
+    """Admins change anything; a supervisor of the person's team may send `languages` and `products` alone."""
+
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     is_active: bool | None = None
     password: str | None = Field(default=None, max_length=1024)
+    languages: Languages | None = None
+    products: Products | None = None

@@ -15,7 +15,7 @@ from sameside.staff.errors import (
     DuplicateStaff,
     TeamNotFound,
 )
-from sameside.staff.models import Department, Staff, Team
+from sameside.staff.models import Department, Routing, Staff, Team
 from sameside.staff.passwords import hash_password
 
 
@@ -29,6 +29,8 @@ def add_staff(
     team_id: int | None = None,
     department_id: int | None = None,
     password: str | None = None,
+    languages: list[str] | None = None,
+    products: list[str] | None = None,
 ) -> Staff:
     rules.require_admin(actor)
     address = normalize_email(email)
@@ -42,6 +44,8 @@ def add_staff(
         role=role,
         team_id=team_id,
         department_id=department_id,
+        languages=rules.clean_languages(languages or []),
+        products=rules.clean_products(products or []),
     )
     if password is not None:
         rules.check_password(password)
@@ -61,9 +65,18 @@ def update_staff(
     team_id: int | Unset | None = UNSET,
     department_id: int | Unset | None = UNSET,
     is_active: bool | None = None,
+    languages: list[str] | None = None,
+    products: list[str] | None = None,
 ) -> Staff:
-    """Change what is given; UNSET leaves the nullable links as they are."""
-    rules.require_admin(actor)
+    """Change what is given; UNSET leaves the nullable links as they are.
+
+    Skills alone are a supervisor's to change for their team (`set_skills`);
+    anything else, or nothing at all, is an admin's.
+    """
+    skills = languages is not None or products is not None
+    structure = (name, role, is_active) != (None, None, None) or (team_id, department_id) != (UNSET, UNSET)
+    if structure or not skills:
+        rules.require_admin(actor)
     if name is not None:
         staff.name = name.strip() or staff.name
     if role is not None:
@@ -76,6 +89,30 @@ def update_staff(
         staff.department_id = department_id
     if is_active is not None:
         staff.is_active = is_active
+    if skills:
+        set_skills(session, actor, staff, languages=languages, products=products)
+    session.flush()
+    return staff
+
+
+def set_skills(
+    session: Session,
+    actor: Actor,
+    staff: Staff,
+    *,
+    languages: list[str] | None = None,
+    products: list[str] | None = None,
+) -> Staff:
+    """Say which languages someone answers in and which products they know: what skill routing matches (P14).
+
+    An admin, or a supervisor of the person's team. Languages are kept as
+    primary tags (`pt-BR` → `pt`); products as names, matched to case tags.
+    """
+    rules.require_team_lead(actor, staff.team_id)
+    if languages is not None:
+        staff.languages = rules.clean_languages(languages)
+    if products is not None:
+        staff.products = rules.clean_products(products)
     session.flush()
     return staff
 
@@ -86,25 +123,55 @@ def set_password(session: Session, actor: Actor, staff: Staff, password: str) ->
     staff.password_hash = hash_password(password)
 
 
-def create_team(session: Session, actor: Actor, *, slug: str, name: str, email: str | None = None) -> Team:
+def create_team(
+    session: Session,
+    actor: Actor,
+    *,
+    slug: str,
+    name: str,
+    email: str | None = None,
+    routing: Routing = Routing.TAKE_NEXT,
+) -> Team:
     rules.require_admin(actor)
     rules.check_slug(slug)
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise DuplicateSlug(f"A team with the slug {slug!r} already exists.")
-    team = Team(slug=slug, name=name.strip() or slug, email=normalize_email(email) if email else None)
+    team = Team(slug=slug, name=name.strip() or slug, email=normalize_email(email) if email else None, routing=routing)
     session.add(team)
     session.flush()
     return team
 
 
 def update_team(
-    session: Session, actor: Actor, team: Team, *, name: str | None = None, email: str | None = None
+    session: Session,
+    actor: Actor,
+    team: Team,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    routing: Routing | None = None,
 ) -> Team:
-    rules.require_admin(actor)
+    """Change what is given. The routing alone is a supervisor's to change for their team (`set_routing`)."""
+    if name is not None or email is not None or routing is None:
+        rules.require_admin(actor)
     if name is not None:
         team.name = name.strip() or team.name
     if email is not None:
         team.email = normalize_email(email) if email else None
+    if routing is not None:
+        set_routing(session, actor, team, routing)
+    session.flush()
+    return team
+
+
+def set_routing(session: Session, actor: Actor, team: Team, routing: Routing) -> Team:
+    """How the team's new cases find an owner from now on (P9); cases already waiting stay as they are.
+
+    An admin, or a supervisor of this team. The round-robin position is kept,
+    so switching back and forth never starts the circle over at one person.
+    """
+    rules.require_team_lead(actor, team.id)
+    team.routing = routing
     session.flush()
     return team
 
