@@ -19,6 +19,7 @@ from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
 from sameside.kit.errors import Conflict, Forbidden, NotFound
 from sameside.kit.events import publish
+from sameside.staff import notices
 from sameside.staff.models import Staff
 
 NOTICE = timedelta(minutes=30)
@@ -132,8 +133,26 @@ def flag_missed(session: Session, *, now: datetime | None = None) -> int:
                 EventType.CALLBACK_MISSED,
                 {"starts_at": callback.starts_at.isoformat(), "phone": callback.phone, "notify": "supervisor"},
             )
+            _tell_of_missed(session, callback)
             publish(session.info, "case.status", case_id=callback.case_id)
     return len(late)
+
+
+def _tell_of_missed(session: Session, callback: Callback) -> None:
+    """A customer waited by the phone for nothing (P1): the owner and their supervisors hear of it at once."""
+    case = session.execute(select(Case.owner_id, Case.team_id).where(Case.id == callback.case_id)).one_or_none()
+    if case is None:
+        return
+    supervisors = notices.supervisors_of(session, staff_id=case.owner_id, team_id=case.team_id)
+    when = callback.starts_at.strftime("%a %d %b %H:%M")
+    notices.notify(
+        session,
+        [case.owner_id, *(s.id for s in supervisors)],
+        kind="callback_missed",
+        text=f"#{callback.case_id}: nobody called {callback.phone} at {when} UTC, the time the customer booked.",
+        case_id=callback.case_id,
+        data={"callback_id": callback.id},
+    )
 
 
 def _event(session: Session, case_id: int, actor: Actor | None, event: EventType, data: dict[str, object]) -> None:

@@ -4,7 +4,8 @@ The owner asks inside the case; the case waits on internal, and the customer
 is told plainly who we are checking with and by when. The department answers
 in its queue; the answer lands on the case as an internal note for the owner,
 who keeps the case (P3) and tells the customer. A consult past its due time
-is overdue, on the department's page and the case's.
+is overdue, on the department's page and the case's, and the owner and the
+department are notified once (`flag_overdue_consults`, run by the worker).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from sameside.cases import rules as case_rules
@@ -26,6 +27,7 @@ from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from sameside.kit.events import publish
 from sameside.kit.hours import Hours, add_business_hours
+from sameside.staff import notices
 from sameside.staff.models import Department
 
 QUESTION_MAX = 10_000
@@ -128,8 +130,79 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
     if case is not None and not still_open and case.status is CaseStatus.WAITING_ON_INTERNAL:
         case.status = CaseStatus.OPEN  # the ball is back with the owner
         case.updated_at = now
+    # The owner keeps the case (P3), so the answer is theirs to act on; the asker's if nobody owns it.
+    keeper = (case.owner_id if case else None) or consult.asked_by
+    if keeper is not None and keeper != actor.staff_id:
+        late = " (late)" if now > consult.due_at else ""
+        notices.notify(
+            session,
+            [keeper],
+            kind="consult_answered",
+            text=f"#{consult.case_id}: {name} answered{late} “{consult.question[:120]}”",
+            case_id=consult.case_id,
+            data={"consult_id": consult.id},
+        )
     publish(session.info, "case.note", case_id=consult.case_id)  # the owner hears of it at once
     return consult
+
+
+def flag_overdue_consults(session: Session, now: datetime | None = None, *, batch: int = 200) -> int:
+    """Tell the case's owner and the department, once, about each consult past its due time; returns how many.
+
+    There is no column to mark a consult as flagged: the `consult_overdue`
+    notifications are the record. The overdue consults are walked in batches
+    (so old ones already flagged never crowd out new ones), locked with SKIP
+    LOCKED on PostgreSQL, so two workers never flag the same consult twice
+    (SQLite has one writer at a time anyway).
+    """
+    now = now or clock.now()
+    flagged = 0
+    after: tuple[datetime, int] | None = None
+    while True:
+        query = select(Consult).where(Consult.answered_at.is_(None), Consult.due_at < now)
+        if after is not None:
+            query = query.where(or_(Consult.due_at > after[0], and_(Consult.due_at == after[0], Consult.id > after[1])))
+        overdue = session.scalars(
+            query.order_by(Consult.due_at, Consult.id).limit(batch).with_for_update(skip_locked=True)
+        ).all()
+        flagged += _flag(session, overdue)
+        if len(overdue) < batch:
+            return flagged
+        after = (overdue[-1].due_at, overdue[-1].id)
+
+
+def _flag(session: Session, overdue: Sequence[Consult]) -> int:
+    if not overdue:
+        return 0
+    keepers = dict(
+        session.execute(select(Case.id, Case.owner_id).where(Case.id.in_({c.case_id for c in overdue}))).all()
+    )
+    members = {d: notices.department_members(session, d) for d in {c.department_id for c in overdue}}
+    names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(members.keys()))).all())
+    recipients = {c.id: [keepers.get(c.case_id) or c.asked_by, *members[c.department_id]] for c in overdue}
+    sent = notices.already_sent(
+        session,
+        "consult_overdue",
+        staff_ids=[i for people in recipients.values() for i in people if i is not None],
+        case_ids=[c.case_id for c in overdue],
+        key="consult_id",
+    )
+    flagged = 0
+    for consult in overdue:
+        if consult.id in sent:
+            continue
+        due = consult.due_at.strftime("%d %b %H:%M")
+        made = notices.notify(
+            session,
+            recipients[consult.id],
+            kind="consult_overdue",
+            text=f"#{consult.case_id}: {names.get(consult.department_id, 'The department')} has not answered "
+            f"“{consult.question[:120]}”, due {due} UTC",
+            case_id=consult.case_id,
+            data={"consult_id": consult.id},
+        )
+        flagged += bool(made)
+    return flagged
 
 
 def queue(session: Session, department_id: int) -> Sequence[Consult]:

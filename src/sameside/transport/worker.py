@@ -1,4 +1,4 @@
-"""`sameside worker`: deliver queued mail and file stored mail, until told to stop.
+"""`sameside worker`: deliver queued mail, file stored mail and flag what is late, until told to stop.
 
 Any number of workers may run, on one machine or several: a job is claimed
 before it runs (see `jobs.service`), so no message is sent twice by two
@@ -14,6 +14,7 @@ from types import FrameType
 
 from sameside.callbacks.service import flag_missed
 from sameside.config import Settings
+from sameside.consults.service import flag_overdue_consults
 from sameside.db.engine import Database
 from sameside.intake.pipeline import Intake
 from sameside.transport.delivery import Deliverer
@@ -38,13 +39,17 @@ class Worker:
         log.info("worker stopped")
 
     def run_once(self) -> bool:
-        """One round: a delivery and a batch of filing. Returns whether there was anything to do."""
+        """One round: a delivery, a batch of filing, and flagging late calls and consults.
+
+        Returns whether there was anything to do.
+        """
         busy = False
         try:
             busy = self.deliverer.deliver_next()
             busy = bool(self.intake.process_pending(limit=50)) or busy
             with self.intake.db.unit_of_work() as session:
                 flag_missed(session)  # calls nobody made: on the case, for the owner and supervisors
+                flag_overdue_consults(session)  # consults past due: the owner and the department, once
         except Exception:
             log.exception("worker round failed; carrying on")
         return busy
