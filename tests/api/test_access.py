@@ -34,6 +34,7 @@ from sameside.kit import signing
 from sameside.kit.actors import Role
 from sameside.kit.hours import parse_hours
 from sameside.mail.models import Attachment, InboundMail, InboundState
+from sameside.staff import notices as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
 
@@ -149,6 +150,12 @@ class World:
                 parse_hours("Mon-Sun 00:00-23:59", "UTC"),
             )
             return consult.id
+
+    def team_agent_notification_id(self) -> int:
+        """A notification for the team agent: only they may mark it read."""
+        with self.make.db.unit_of_work() as s:
+            [row] = notice_service.notify(s, [self.staff["team_agent"].id], kind="test", text="Look at this")
+            return row.id
 
     def team_agent_token_id(self) -> int:
         with self.make.db.unit_of_work() as s:
@@ -327,6 +334,21 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/consults/{consult_id}/answer"): (
         lambda w, r: Call(f"/api/v1/consults/{w.consult_id()}/answer", {"answer": "It shipped today."}),
         (401, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    # --- escalation (P3): whoever sees the case may ask for someone senior; it stays with its owner
+    ("POST", "/api/v1/cases/{number}/escalation"): (
+        _on_case("/escalation", lambda w, r: {"reason": "The customer wants someone senior to look."}),
+        (401, 201, 404, 201, 404, 404, 201, 201),
+    ),
+    # --- notifications: staff, their own only (someone else's looks missing)
+    ("GET", "/api/v1/notifications"): (_fixed("/api/v1/notifications"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/notifications/read-all"): (
+        _fixed("/api/v1/notifications/read-all"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): (
+        lambda w, r: Call(f"/api/v1/notifications/{w.team_agent_notification_id()}/read"),
+        (401, 403, 403, 200, 404, 404, 404, 404),
     ),
     # --- customers: `me` is for customers; a customer by id is for staff or that customer
     ("GET", "/api/v1/customers/me"): (_fixed("/api/v1/customers/me"), (401, 200, 200, 403, 403, 403, 403, 403)),
@@ -521,6 +543,11 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
             },
         ),
         (403, 200, 200, 403),
+    ),
+    # Asking for someone senior is not changing the case: a teammate may flag it too.
+    ("POST", "/api/v1/cases/{number}/escalation"): (
+        _on_owned_case("/escalation", lambda w, r: {"reason": "Needs a senior look."}),
+        (201, 201, 201, 201),
     ),
     ("POST", "/api/v1/cases/{number}/consults"): (
         _on_owned_case("/consults", lambda w, r: {"department_id": w.department.id, "question": "Has it shipped?"}),

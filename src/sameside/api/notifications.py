@@ -1,7 +1,64 @@
-"""API: notifications. Being written."""
+"""Notifications for staff: what needs your attention — an escalation, a consult answered, a call missed."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Path, Query
+
+from sameside.edge.deps import ReadSession, StaffUser, Write
+from sameside.edge.desk import on_desk
+from sameside.kit.ids import MAX_ID
+from sameside.staff import notices
+from sameside.staff.models import Notification
+from sameside.staff.notice_schemas import NotificationOut, NotificationPage, ReadAllOut
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def notification_out(row: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=row.id,
+        kind=row.kind,
+        text=row.text,
+        case_number=row.case_id,
+        data=row.data,
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )
+
+
+@router.get("", response_model=NotificationPage)
+@on_desk
+def list_notifications(
+    actor: StaffUser,
+    session: ReadSession,
+    unread: Annotated[bool, Query(description="Only the ones you have not read")] = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> NotificationPage:
+    """Your notifications, newest first, paged by cursor."""
+    page = notices.list_for(session, actor.staff_id, unread_only=unread, limit=limit, cursor=cursor)
+    return NotificationPage(
+        items=[notification_out(n) for n in page.items],
+        next_cursor=page.next_cursor,
+        unread=notices.unread_count(session, actor.staff_id),
+    )
+
+
+@router.post("/read-all", response_model=ReadAllOut)
+@on_desk
+def read_all(actor: StaffUser, write: Write) -> ReadAllOut:
+    """Mark all your notifications read."""
+    with write() as session:
+        return ReadAllOut(marked=notices.mark_all_read(session, actor))
+
+
+@router.post("/{notification_id}/read", response_model=NotificationOut)
+@on_desk
+def read_one(notification_id: Id, actor: StaffUser, write: Write) -> NotificationOut:
+    """Mark one of your notifications read; someone else's is a 404, like a missing one."""
+    with write() as session:
+        return notification_out(notices.mark_read(session, actor, notification_id))
