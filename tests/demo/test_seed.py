@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sameside.auth.errors import BadCredentials
 from sameside.auth.service import check_staff_password, customer_actor
 from sameside.cases import queries
 from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import CaseStatus, EntryKind
-from sameside.customers.models import Channel, Customer, Organization
+from sameside.cases.rules import CaseStatus, EntryKind, EventType
+from sameside.consults.models import Consult
+from sameside.customers.models import Channel, Customer, Organization, Tier
 from sameside.customers.queries import customer_by_email
 from sameside.db.engine import Database
 from sameside.demo import seed, stories
+from sameside.demo.cast import ROUTING
 from sameside.demo.plan import plan_demo
 from sameside.jobs.models import Job
 from sameside.jobs.service import enqueue
@@ -33,6 +37,7 @@ from sameside.staff.models import Department, Staff, Team
 
 CASES = 200
 SEED = 7
+BRIEF_PARTS = ("problem", "tried", "promised", "feeling")
 
 
 def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
@@ -50,7 +55,8 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
             entries[entry.case_id].append(entry)
 
         # Enough of everything to look like a working desk.
-        assert len(cases) == CASES
+        plan = plan_demo(cases=CASES, seed=SEED)
+        assert len(cases) == CASES + len(plan.arrivals)
         assert {c.status for c in cases} == set(CaseStatus)
         assert {c.channel for c in cases} == set(Channel)
         by_status = {s: sum(c.status is s for c in cases) for s in CaseStatus}
@@ -133,9 +139,11 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
             for entry in human_replies:
                 assert "inconvenience" not in (entry.body or "").lower()
 
+        _shows_the_customers_side(session, cases, entries)
+
         # The same seed gives the same demo: what was seeded is what the plan says.
-        plan = plan_demo(cases=CASES, seed=SEED)
-        assert [(c.subject, c.status) for c in cases] == [(p.subject, p.status) for p in plan.cases]
+        planned = [*plan.cases, *plan.arrivals]
+        assert [(c.subject, c.status) for c in cases] == [(p.subject, p.status) for p in planned]
 
     # The demo's replies happened long ago, to made-up addresses: none of them waits to be emailed.
     with db.unit_of_work(write=False) as session:
@@ -150,7 +158,49 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
         again = seed.seed_demo(session, cases=CASES, seed=SEED)
     assert "already" in again
     with db.unit_of_work(write=False) as session:
-        assert session.scalar(select(func.count()).select_from(Case)) == CASES
+        assert session.scalar(select(func.count()).select_from(Case)) == CASES + len(plan.arrivals)
+
+
+def _shows_the_customers_side(session: Session, cases: Sequence[Case], entries: dict[int, list[TimelineEntry]]) -> None:
+    """What sets Sameside apart is there to see: briefs, consults, escalations, routing, a fair queue (issue 5)."""
+    events = [e for timeline in entries.values() for e in timeline if e.kind is EntryKind.EVENT]
+
+    def of(kind: EventType) -> list[TimelineEntry]:
+        return [e for e in events if e.event is kind]
+
+    # Cases handed on with a whole brief; one customer made to repeat themselves anyway, and it is on record.
+    transfers = of(EventType.TRANSFERRED)
+    assert len(transfers) >= 3
+    for t in transfers:
+        assert t.data is not None and all(t.data["brief"][part].strip() for part in BRIEF_PARTS)
+    assert of(EventType.RESTATEMENT_DETECTED)
+    # Consults: answered in the department's queue (mostly on time, some late) and some still open.
+    answered = of(EventType.CONSULT_ANSWERED)
+    assert len(answered) >= 10
+    lateness = {bool(e.data and e.data["late"]) for e in answered}
+    assert lateness == {True, False}
+    still_open = session.scalars(select(Consult).where(Consult.answered_at.is_(None))).all()
+    assert still_open and all(
+        next(c for c in cases if c.id == consult.case_id).status is CaseStatus.WAITING_ON_INTERNAL
+        for consult in still_open
+    )
+    # A customer asked for a manager: it went back to the case's owner, not into another queue.
+    escalations = of(EventType.ESCALATION_REQUESTED)
+    assert escalations
+    for e in escalations:
+        case = next(c for c in cases if c.id == e.case_id)
+        assert case.owner_id is not None
+    # Routing: each team says how it routes; today's arrivals found an owner by it, by language where it matters.
+    teams = {t.slug: t for t in session.scalars(select(Team))}
+    assert {slug: t.routing for slug, t in teams.items()} == dict(ROUTING)
+    staff = {s.id: s for s in session.scalars(select(Staff))}
+    technical = [c for c in cases if c.team_id == teams["technical"].id and c.status is CaseStatus.NEW]
+    routed = [c for c in technical if c.owner_id is not None]
+    assert routed
+    assert any(c.language in ("de", "fr") and c.language in staff[c.owner_id].languages for c in routed if c.owner_id)
+    # The fair queue has something to weigh: unhappy customers waiting, and tiers to compare.
+    assert any(c.upset for c in cases if c.status is CaseStatus.NEW)
+    assert {c.customer_tier for c in cases} >= {Tier.STANDARD, Tier.PREMIUM}
 
 
 def test_seeding_settles_only_the_demos_own_mail(db: Database) -> None:

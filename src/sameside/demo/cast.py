@@ -9,6 +9,7 @@ from __future__ import annotations
 from sameside.cases.rules import CaseStatus
 from sameside.customers.models import Channel, Tier
 from sameside.demo.plan_types import DepartmentPlan, OrganizationPlan, TeamPlan
+from sameside.staff.models import Routing
 
 # The accounts a visitor signs in with (`seed` publishes them with the password).
 DEMO_ADMIN_EMAIL = "admin@sameside.example"
@@ -39,6 +40,14 @@ ORGANIZATIONS = (
 # Agents per team (the demo agent and the supervisors come on top).
 AGENTS_PER_TEAM = {"support": 3, "billing": 3, "technical": 2}
 BACK_OFFICE_PER_DEPARTMENT = 2
+# Skill routing matches these against a case's tags (technical agents know one or two).
+SKILLED_PRODUCTS: dict[str, tuple[str, ...]] = {"technical": ("app", "sync", "crash")}
+# How each team routes new cases once the demo's history has been played (P9).
+ROUTING: tuple[tuple[str, Routing], ...] = (
+    ("support", Routing.TAKE_NEXT),
+    ("billing", Routing.LEAST_LOADED),
+    ("technical", Routing.SKILL),
+)
 CUSTOMER_COUNT = 120
 
 # locale: weight, language tag, time zones, phone prefix, (Ms, Mr) forms of address

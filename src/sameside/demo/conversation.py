@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
-from sameside.cases import rules
+from sameside.cases import rules, sentiment
 from sameside.cases.rules import CaseStatus, Priority
 from sameside.customers.models import Channel, Tier
 from sameside.demo.plan_types import CUSTOMER, SYSTEM_KEY, StaffPlan, Step, StepKind
@@ -23,12 +23,17 @@ from sameside.demo.stories import (
     AGAIN_REPLIES,
     AGENT_NOTES,
     ASSIGN_NOTES,
+    BRIEF_PROMISED,
+    BRIEF_TRIED,
     CHASERS,
     CONFIRM,
+    ESCALATIONS,
     FOLLOW_UPS,
+    HANDOFF_REPLIES,
     HOLDING,
     REOPEN_NOTES,
     RESOLVE_NOTES,
+    RESTATEMENT_LEADS,
     RESUMING,
     THANKS,
     TRIAGE_TAGS,
@@ -71,6 +76,7 @@ class Script:
     used: set[object] = field(default_factory=set)
     greeting: str = ""
     closing: str = ""
+    open_consults: int = 0
 
     def __post_init__(self) -> None:
         # Each agent writes in one style for the whole conversation.
@@ -148,6 +154,47 @@ class Script:
         self.wait("quick")
         self._add("note", by or self.owner, body=fill(text, {**self.context, **(context or {})}))
 
+    def hand_on(self, first: StaffPlan, team: str, opening: str, *, repeat: bool) -> None:
+        """A first agent answers, then hands the case to its owner in `team` with a brief (P2).
+
+        With `repeat`, the customer is made to tell their story again anyway — which the desk records.
+        """
+        self.wait("staff")
+        letter = f"{self.greeting}\n\n{fill(self.fresh(HANDOFF_REPLIES), self.context)}\n\n{first.name.split()[0]}"
+        self._add("reply", first.email, body=letter, channel=None)
+        self.status = rules.status_after_staff_reply(self.status, None)
+        self.replied = True
+        self.wait("quick")
+        brief = (
+            opening[:500],
+            fill(self.fresh(BRIEF_TRIED), self.context),
+            fill(self.fresh(BRIEF_PROMISED), self.context),
+            sentiment.describe(sentiment.tone([opening])),
+        )
+        self._add("transfer", first.email, team=team, owner=self.owner, brief=brief)
+        self.owned = True
+        if repeat:
+            self.customer(f"{self.fresh(RESTATEMENT_LEADS)} {opening}")
+
+    def consult(self, department: str, question: str) -> None:
+        """The owner asks a department inside the case (P4); the case waits on internal."""
+        self.wait("quick")
+        self._add("consult", self.owner, body=fill(question, self.context), department=department)
+        if (
+            self.status is not CaseStatus.WAITING_ON_INTERNAL
+            and CaseStatus.WAITING_ON_INTERNAL in rules.TRANSITIONS.get(self.status, frozenset())
+        ):
+            self.status = CaseStatus.WAITING_ON_INTERNAL
+        self.open_consults += 1
+
+    def answer(self, by: str, text: str) -> None:
+        """The department answers the open consult; with none left open, the ball is back with the owner."""
+        self.wait("internal")
+        self._add("answer", by, body=fill(text, self.context))
+        self.open_consults -= 1
+        if not self.open_consults and self.status is CaseStatus.WAITING_ON_INTERNAL:
+            self.status = CaseStatus.OPEN
+
     def assign(self, by: str, text: str, context: dict[str, str]) -> None:
         self.wait("staff")
         self._add("assign", by, owner=self.owner)
@@ -205,12 +252,11 @@ def converse(
     assign_notes = ASSIGN_NOTES if tier is not Tier.STANDARD else tuple(n for n in ASSIGN_NOTES if "{tier}" not in n)
 
     def internal_round() -> None:
-        """The owner asks the back office, which answers with a note some hours later."""
-        s.note(pick(lines.internal))
+        """The owner asks the back office a question inside the case (a consult)."""
+        s.consult(topic.department, pick(lines.internal))
 
     def back_office_answers() -> None:
-        s.wait("internal")
-        s.note(pick(lines.backoffice), by=pick(back_office).email)
+        s.answer(pick(back_office).email, pick(lines.backoffice))
 
     def maybe_details() -> None:
         if rng.random() < 0.3:
@@ -286,10 +332,11 @@ def converse(
                     s.note(pick(AGENT_NOTES))
                 if s.channel is not Channel.CHAT and rng.random() < 0.4:
                     s.customer(pick(CHASERS))
+                    if rng.random() < 0.25:
+                        s.customer(pick(ESCALATIONS))  # goes back to the owner and their supervisor (P3)
             else:
                 s.reply(pick(lines.looking))
                 through_back_office()
-                s.change_status(s.owner, CaseStatus.OPEN, wait="staff")
                 if rng.random() < 0.5:
                     s.reply(pick(RESUMING))
             maybe_details()
@@ -311,6 +358,8 @@ def converse(
             s.reply(pick(lines.handoffs), status=CaseStatus.WAITING_ON_INTERNAL)
             if s.channel is not Channel.CHAT and rng.random() < 0.35:
                 s.customer(pick(CHASERS))
+                if rng.random() < 0.3:
+                    s.customer(pick(ESCALATIONS))
                 s.reply(pick(HOLDING))
         case CaseStatus.RESOLVED | CaseStatus.CLOSED:
             solve()

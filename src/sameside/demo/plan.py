@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -34,6 +34,8 @@ from sameside.demo.cast import (
     PERSONAL_DOMAINS,
     PRICES,
     PRODUCTS,
+    ROUTING,
+    SKILLED_PRODUCTS,
     STATUS_WEIGHTS,
     TEAMS,
     VAT_PREFIXES,
@@ -70,8 +72,52 @@ def plan_demo(*, cases: int = 240, seed: int = 7) -> DemoPlan:
     staff = _plan_staff(rng, fakers)
     drafts = _plan_customers(rng, fakers)
     case_plans = _plan_cases(rng, fakers, staff, drafts, cases)
+    arrivals = _plan_arrivals(rng, fakers, drafts, case_plans) if cases else ()
     customers = _finish_customers(rng, drafts, case_plans)
-    return DemoPlan(TEAMS, DEPARTMENTS, tuple(staff), ORGANIZATIONS, customers, case_plans)
+    return DemoPlan(TEAMS, DEPARTMENTS, tuple(staff), ORGANIZATIONS, customers, case_plans, ROUTING, arrivals)
+
+
+ARRIVALS = (("technical", "de"), ("technical", "fr"), ("technical", None), ("billing", None), ("billing", None))
+"""Cases arriving just now, after routing is on: (team, language of the customer) — to show who routing picks."""
+
+
+def _plan_arrivals(
+    rng: random.Random, fakers: dict[str, Any], drafts: list[_CustomerDraft], cases: tuple[CasePlan, ...]
+) -> tuple[CasePlan, ...]:
+    latest = min(c.ago for c in cases)
+    arrivals: list[CasePlan] = []
+    for n, (team, language) in enumerate(ARRIVALS):
+        speakers = [
+            i
+            for i, d in enumerate(drafts)
+            if i != 0
+            and ((d.preferences.language if d.preferences else None) or "en").split("-")[0] == (language or "en")
+        ]
+        index = rng.choice(speakers or list(range(1, len(drafts))))
+        topic = rng.choice([t for t in TOPICS if t.team == team])
+        lines = topic.lines(rng.choice(topic.stories))
+        department = next(d for d in DEPARTMENTS if d.slug == topic.department)
+        team_name = next(t.name for t in TEAMS if t.slug == team)
+        context = _context(rng, fakers, drafts[index], "", department, team_name)
+        subject = fill(rng.choice(lines.subjects), context)
+        arrivals.append(
+            CasePlan(
+                customer=index,
+                topic=topic.key,
+                subject=subject[0].upper() + subject[1:],
+                body=_customer_words(rng, fill(rng.choice(lines.openings), context), drafts[index], Channel.EMAIL),
+                channel=Channel.EMAIL,
+                team=team,
+                priority=Priority.NORMAL,
+                tags=topic.tags,
+                shared=False,
+                opened_by=SYSTEM_KEY,
+                ago=latest * (len(ARRIVALS) - n) / (len(ARRIVALS) + 1),
+                steps=(),
+                status=CaseStatus.NEW,
+            )
+        )
+    return tuple(arrivals)
 
 
 def _ascii(value: str) -> str:
@@ -82,21 +128,28 @@ def _ascii(value: str) -> str:
 def _plan_staff(rng: random.Random, fakers: dict[str, Any]) -> list[StaffPlan]:
     used: set[str] = set()
 
-    def person() -> tuple[str, str]:
-        fake = fakers[rng.choice(("en_GB", "en_GB", "en_US", "en_IE", "de_DE", "nl_NL", "fr_FR"))]
+    def person() -> tuple[str, str, tuple[str, ...]]:
+        locale = rng.choice(("en_GB", "en_GB", "en_US", "en_IE", "de_DE", "nl_NL", "fr_FR"))
+        fake = fakers[locale]
         while True:
             first = str(fake.first_name())
             last = str(fake.last_name())
             address = f"{_ascii(first)}.{_ascii(last)}@sameside.example"
             if address not in used:
                 used.add(address)
-                return f"{first} {last}", address
+                # Everyone answers in English; people from elsewhere in their own language too.
+                native = locale.split("_")[0]
+                return f"{first} {last}", address, ("en",) if native == "en" else ("en", native)
 
     def member(
         role: Role, *, email: str | None = None, team: str | None = None, department: str | None = None
     ) -> StaffPlan:
-        name, address = person()
-        return StaffPlan(email or address, name, role, team=team, department=department)
+        name, address, languages = person()
+        products = SKILLED_PRODUCTS.get(team or "", ())
+        known = tuple(sorted(rng.sample(products, k=min(len(products), rng.randint(1, 2))))) if products else ()
+        return StaffPlan(
+            email or address, name, role, team=team, department=department, languages=languages, products=known
+        )
 
     staff = [
         member(Role.ADMIN, email=DEMO_ADMIN_EMAIL),
@@ -106,6 +159,11 @@ def _plan_staff(rng: random.Random, fakers: dict[str, Any]) -> list[StaffPlan]:
     ]
     for team, count in AGENTS_PER_TEAM.items():
         staff.extend(member(Role.AGENT, team=team) for _ in range(count))
+    # Skill routing needs someone to find: technical support answers in German and French too.
+    technical = [i for i, s in enumerate(staff) if s.team == "technical" and s.role is Role.AGENT]
+    for i, extra in zip(technical, ("de", "fr"), strict=False):
+        if extra not in staff[i].languages:
+            staff[i] = replace(staff[i], languages=(*staff[i].languages, extra))
     for department in DEPARTMENTS:
         staff.extend(member(Role.AGENT, department=department.slug) for _ in range(BACK_OFFICE_PER_DEPARTMENT))
     return staff
@@ -290,7 +348,12 @@ def _money(value: float) -> str:
 
 
 def _context(
-    rng: random.Random, fakers: dict[str, Any], customer: _CustomerDraft, agent: str, department: DepartmentPlan
+    rng: random.Random,
+    fakers: dict[str, Any],
+    customer: _CustomerDraft,
+    agent: str,
+    department: DepartmentPlan,
+    team: str,
 ) -> dict[str, str]:
     carrier = rng.choice(list(CARRIERS))
     fake = fakers[customer.locale]
@@ -323,6 +386,7 @@ def _context(
         "email": customer.email,
         "refund_days": rng.choice(("3 to 5 working days", "2 to 3 working days", "a few days")),
         "dept": department.label,
+        "team": team,
     }
     assert context.keys() == PLACEHOLDERS
     return context
@@ -354,7 +418,8 @@ def _plan_case(
         owner = next(s for s in staff if s.email == DEMO_AGENT_EMAIL)
     back_office = [s for s in staff if s.department == topic.department]
     lines = topic.lines(rng.choice(topic.stories))
-    context = _context(rng, fakers, customer, owner.name.split()[0], department)
+    team_name = next(t.name for t in TEAMS if t.slug == topic.team)
+    context = _context(rng, fakers, customer, owner.name.split()[0], department, team_name)
 
     priority = rng.choices(list(Priority), topic.priority)[0]
     tier = customer.organization.tier if customer.organization else (customer.tier or Tier.STANDARD)
@@ -366,14 +431,27 @@ def _plan_case(
     tags = (*topic.tags, "business") if customer.organization is not None else topic.tags
     opened_by = {Channel.EMAIL: SYSTEM_KEY, Channel.PHONE: owner.email}.get(channel, CUSTOMER)
 
+    subject = fill(rng.choice(lines.subjects), context)
+    subject = subject[0].upper() + subject[1:]
+    body = _customer_words(rng, fill(rng.choice(lines.openings), context), customer, channel)
     script = Script(rng, channel, priority, context, owner.email, list(tags))
+    # Some cases reach the wrong team first and are handed on with a brief (P2).
+    handed_on = (
+        status is not CaseStatus.NEW
+        and team is not None
+        and team != "support"
+        and channel is Channel.EMAIL
+        and owner.role is Role.AGENT
+        and rng.random() < 0.2
+    )
+    if handed_on:
+        team = "support"
+        first_agent = rng.choice([s for s in staff if s.team == "support" and s.role is Role.AGENT])
+        script.hand_on(first_agent, topic.team, body, repeat=rng.random() < 0.25)
     converse(script, rng, status, topic, lines, owner, supervisor, back_office, tier, team is not None)
     assert script.status is status, (script.status, status)
 
     idle = _idle(rng, status, script.t)
-    subject = fill(rng.choice(lines.subjects), context)
-    subject = subject[0].upper() + subject[1:]
-    body = _customer_words(rng, fill(rng.choice(lines.openings), context), customer, channel)
     return CasePlan(
         customer=index,
         topic=topic.key,

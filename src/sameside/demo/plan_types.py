@@ -13,6 +13,7 @@ from typing import Literal
 from sameside.cases.rules import CaseStatus, Priority
 from sameside.customers.models import Channel, Tier
 from sameside.kit.actors import Role
+from sameside.staff.models import Routing
 
 # Who acts in a step, besides a staff member's email address.
 CUSTOMER = "customer"
@@ -47,6 +48,8 @@ class StaffPlan:
     role: Role
     team: str | None = None
     department: str | None = None
+    languages: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,9 @@ class CustomerPlan:
     """A tier of their own (customers of an organization take its tier)."""
 
 
-StepKind = Literal["customer", "reply", "note", "assign", "details", "status", "resolve", "reopen"]
+StepKind = Literal[
+    "customer", "reply", "note", "assign", "details", "status", "resolve", "reopen", "transfer", "consult", "answer"
+]
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,12 @@ class Step:
     owner: str | None = None
     priority: Priority | None = None
     tags: tuple[str, ...] | None = None
+    team: str | None = None
+    """transfer: the receiving team."""
+    brief: tuple[str, str, str, str] | None = None
+    """transfer: the problem in the customer's words, what was tried, what was promised, how they feel."""
+    department: str | None = None
+    """consult: the department asked."""
 
 
 @dataclass(frozen=True)
@@ -125,3 +136,7 @@ class DemoPlan:
     customers: tuple[CustomerPlan, ...]
     cases: tuple[CasePlan, ...]
     """In the order they were opened (oldest first), so case numbers rise with time."""
+    routing: tuple[tuple[str, Routing], ...] = ()
+    """How each team routes new cases, switched on after the history above (which predates it)."""
+    arrivals: tuple[CasePlan, ...] = ()
+    """New cases arriving in the last minutes, after routing is on: they show who routing picks."""

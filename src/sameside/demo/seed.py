@@ -18,7 +18,8 @@ planner), and this module (the public entry points and the playback).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +27,10 @@ from sqlalchemy.orm import Session
 from sameside.auth.service import customer_actor, staff_actor
 from sameside.cases import service as cases_service
 from sameside.cases.models import Case
-from sameside.cases.rules import CaseStatus
+from sameside.cases.rules import CaseStatus, HandoffBrief
+from sameside.config import Settings
+from sameside.consults import service as consults
+from sameside.consults.models import Consult
 from sameside.customers import service as customers_service
 from sameside.customers.models import Customer, IdentityKind, Organization
 from sameside.customers.service import PreferenceChanges
@@ -41,11 +45,13 @@ from sameside.demo.plan_types import (
     DemoPlan,
     DepartmentPlan,
     OrganizationPlan,
+    Step,
     TeamPlan,
 )
 from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Actor, SystemActor
+from sameside.kit.hours import Hours, parse_hours
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.mail.outbox import DELIVER
 from sameside.staff import service as staff_service
@@ -62,8 +68,11 @@ def already_seeded(session: Session) -> bool:
     return staff_by_email(session, DEMO_ADMIN_EMAIL) is not None
 
 
-def seed_demo(session: Session, *, cases: int = 240, seed: int = 7) -> str:
-    """Fill the database with the demo through the domain services; returns a summary. Never commits."""
+def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours | None = None) -> str:
+    """Fill the database with the demo through the domain services; returns a summary. Never commits.
+
+    `hours` are the business hours consults are due in (the default settings' when not given).
+    """
     if already_seeded(session):
         return f"Demo data is already there ({DEMO_ADMIN_EMAIL} exists); nothing was added."
     plan = plan_demo(cases=cases, seed=seed)
@@ -82,6 +91,8 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7) -> str:
                 team_id=teams[s.team].id if s.team else None,
                 department_id=departments[s.department].id if s.department else None,
                 password=DEMO_PASSWORD,
+                languages=list(s.languages),
+                products=list(s.products),
             )
             for s in plan.staff
         }
@@ -90,7 +101,13 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7) -> str:
     actors: dict[str, Actor] = {email: staff_actor(row) for email, row in staff.items()}
     actors[SYSTEM_KEY] = SYSTEM
     messages: set[int] = set()
-    opened = [_seed_case(session, c, now, teams, staff, customers, actors, messages) for c in plan.cases]
+    playback = _Playback(session, now, teams, departments, staff, customers, actors, messages, hours or _HOURS)
+    opened = [playback.case(c) for c in plan.cases]
+    # Routing is switched on after the history (which predates it); what arrives now shows who it picks.
+    with clock.frozen(now - min((c.ago for c in plan.arrivals), default=now - now) - _MINUTE):
+        for slug, routing in plan.routing:
+            staff_service.set_routing(session, SYSTEM, teams[slug], routing)
+    opened += [playback.case(c) for c in plan.arrivals]
     session.flush()
     _never_send(session, messages)
 
@@ -175,62 +192,99 @@ def _seed_customers(session: Session, plans: tuple[CustomerPlan, ...], now: date
     return rows
 
 
-def _seed_case(
-    session: Session,
-    plan: CasePlan,
-    now: datetime,
-    teams: dict[str, Team],
-    staff: dict[str, Staff],
-    customers: dict[int, Customer],
-    actors: dict[str, Actor],
-    messages: set[int],
-) -> Case:
-    """Open and play one case; adds the ids of the messages written on it to `messages`."""
-    customer = customers[plan.customer]
-    actors[CUSTOMER] = customer_actor(customer)
-    opened_at = now - plan.ago
-    with clock.frozen(opened_at):
-        case = cases_service.open_case(
-            session,
-            actors[plan.opened_by],
-            customer=customer,
-            subject=plan.subject,
-            body=plan.body,
-            channel=plan.channel,
-            team=teams[plan.team] if plan.team else None,
-            priority=plan.priority,
-            tags=list(plan.tags),
-            shared_with_organization=plan.shared,
-        )
-    for step in plan.steps:
-        actor = actors[step.by]
-        with clock.frozen(opened_at + step.after):
-            match step.kind:
-                case "customer" | "reply":
-                    entry = cases_service.reply(
-                        session, actor, case, step.body, channel=step.channel, status=step.status
-                    )
-                    messages.add(entry.id)
-                case "note":
-                    cases_service.add_note(session, actor, case, step.body)
-                case "assign":
-                    cases_service.assign(session, actor, case, staff[step.owner] if step.owner else None)
-                case "details":
-                    cases_service.update_details(
-                        session,
-                        actor,
-                        case,
-                        priority=step.priority,
-                        tags=list(step.tags) if step.tags is not None else None,
-                    )
-                case "status":
-                    assert step.status is not None
-                    cases_service.change_status(session, actor, case, step.status)
-                case "resolve":
-                    cases_service.resolve(session, actor, case, note=step.body or None)
-                case "reopen":
-                    cases_service.reopen(session, actor, case)
-    return case
+_HOURS = parse_hours(
+    Settings.model_fields["business_hours"].default, Settings.model_fields["business_timezone"].default
+)
+_MINUTE = timedelta(minutes=1)
+
+
+@dataclass
+class _Playback:
+    """Plays planned cases through the domain services, each step at its own frozen moment."""
+
+    session: Session
+    now: datetime
+    teams: dict[str, Team]
+    departments: dict[str, Department]
+    staff: dict[str, Staff]
+    customers: dict[int, Customer]
+    actors: dict[str, Actor]
+    messages: set[int]
+    """The ids of every message written, so their email is never sent."""
+    hours: Hours
+
+    def case(self, plan: CasePlan) -> Case:
+        """Open and play one case."""
+        session, actors = self.session, self.actors
+        customer = self.customers[plan.customer]
+        actors[CUSTOMER] = customer_actor(customer)
+        opened_at = self.now - plan.ago
+        with clock.frozen(opened_at):
+            case = cases_service.open_case(
+                session,
+                actors[plan.opened_by],
+                customer=customer,
+                subject=plan.subject,
+                body=plan.body,
+                channel=plan.channel,
+                team=self.teams[plan.team] if plan.team else None,
+                priority=plan.priority,
+                tags=list(plan.tags),
+                shared_with_organization=plan.shared,
+            )
+        for step in plan.steps:
+            with clock.frozen(opened_at + step.after):
+                self._step(case, step)
+        return case
+
+    def _step(self, case: Case, step: Step) -> None:
+        session, actor, staff = self.session, self.actors[step.by], self.staff
+        match step.kind:
+            case "customer" | "reply":
+                entry = cases_service.reply(session, actor, case, step.body, channel=step.channel, status=step.status)
+                self.messages.add(entry.id)
+            case "note":
+                cases_service.add_note(session, actor, case, step.body)
+            case "assign":
+                cases_service.assign(session, actor, case, staff[step.owner] if step.owner else None)
+            case "transfer":
+                assert step.brief is not None and step.team is not None
+                problem, tried, promised, feeling = step.brief
+                cases_service.transfer(
+                    session,
+                    actor,
+                    case,
+                    brief=HandoffBrief(problem=problem, tried=tried, promised=promised, feeling=feeling),
+                    team=self.teams[step.team],
+                    owner=staff[step.owner] if step.owner else None,
+                )
+            case "consult":
+                assert step.department is not None
+                consults.ask(session, actor, case, self.departments[step.department], step.body, self.hours)
+            case "answer":
+                waiting = session.scalar(
+                    select(Consult.id)
+                    .where(Consult.case_id == case.id, Consult.answered_at.is_(None))
+                    .order_by(Consult.id)
+                    .limit(1)
+                )
+                assert waiting is not None, f"case #{case.id}: an answer with no consult open"
+                consults.answer(session, actor, waiting, step.body)
+            case "details":
+                cases_service.update_details(
+                    session,
+                    actor,
+                    case,
+                    priority=step.priority,
+                    tags=list(step.tags) if step.tags is not None else None,
+                )
+            case "status":
+                assert step.status is not None
+                cases_service.change_status(session, actor, case, step.status)
+            case "resolve":
+                cases_service.resolve(session, actor, case, note=step.body or None)
+            case "reopen":
+                cases_service.reopen(session, actor, case)
 
 
 __all__ = [

@@ -20,13 +20,18 @@ from sameside.demo.stories.common import (
     AGAIN_REPLIES,
     AGENT_NOTES,
     ASSIGN_NOTES,
+    BRIEF_PROMISED,
+    BRIEF_TRIED,
     CHASERS,
     CONFIRM,
+    ESCALATIONS,
     FOLLOW_UPS,
+    HANDOFF_REPLIES,
     HOLDING,
     PLACEHOLDERS,
     REOPEN_NOTES,
     RESOLVE_NOTES,
+    RESTATEMENT_LEADS,
     RESUMING,
     THANKS,
     TRIAGE_TAGS,
@@ -91,6 +96,11 @@ def templates() -> list[str]:
         AGAIN_REPLIES,
         AGAIN_FIXES,
         FOLLOW_UPS,
+        HANDOFF_REPLIES,
+        BRIEF_TRIED,
+        BRIEF_PROMISED,
+        RESTATEMENT_LEADS,
+        ESCALATIONS,
     ):
         found.extend(pool)
     return found
@@ -101,7 +111,7 @@ def staff_templates() -> list[str]:
     found: list[str] = []
     for lines in all_lines():
         found.extend([*lines.looking, *lines.handoffs, *lines.fixes, *(ask for ask, _ in lines.exchanges)])
-    return [*found, *HOLDING, *RESUMING, *CONFIRM, *AGAIN_REPLIES, *AGAIN_FIXES, *FOLLOW_UPS]
+    return [*found, *HOLDING, *RESUMING, *CONFIRM, *AGAIN_REPLIES, *AGAIN_FIXES, *FOLLOW_UPS, *HANDOFF_REPLIES]
 
 
 __all__ = [
@@ -109,13 +119,18 @@ __all__ = [
     "AGAIN_REPLIES",
     "AGENT_NOTES",
     "ASSIGN_NOTES",
+    "BRIEF_PROMISED",
+    "BRIEF_TRIED",
     "CHASERS",
     "CONFIRM",
+    "ESCALATIONS",
     "FOLLOW_UPS",
+    "HANDOFF_REPLIES",
     "HOLDING",
     "PLACEHOLDERS",
     "REOPEN_NOTES",
     "RESOLVE_NOTES",
+    "RESTATEMENT_LEADS",
     "RESUMING",
     "THANKS",
     "TOPICS",

@@ -88,6 +88,33 @@ FOLLOW_UPS = (
     "I said I'd check back, so here I am: everything on our side now looks as it should. If anything on yours "
     "doesn't, just reply.",
 )
+# Handing a case on with a brief (P2): what the first agent tells the customer, and what goes in the brief.
+HANDOFF_REPLIES = (
+    "Thank you for explaining all this so clearly. It needs our {team} team, so I have passed your case to "
+    "{agent} there with everything you told me — you will not need to repeat any of it.",
+    "I have read everything and checked what I can from here. {agent} in {team} can actually fix this, so I have "
+    "handed your case over with a full summary. {agent} will write to you directly.",
+    "This is one for {team}, and I did not want you to start again with them: {agent} has your case and a summary "
+    "of what we know so far, and will be in touch.",
+)
+BRIEF_TRIED = (
+    "Checked order {order} and the account: nothing on the customer's side is wrong.",
+    "Confirmed the details against our records; the fix needs {team}'s tools.",
+    "Looked up the history: first contact about this; no earlier case to go on.",
+)
+BRIEF_PROMISED = (
+    "That {agent} in {team} writes to them directly, today.",
+    "An answer from {team} within one working day.",
+    "That they will not have to explain it again.",
+)
+RESTATEMENT_LEADS = ("As I explained at the start:", "I will say it again, since I have been passed on:")
+"""A customer made to repeat themselves after a transfer: the desk records it (P2)."""
+ESCALATIONS = (
+    "This has taken far too long now. I would like to speak to a manager, please.",
+    "I want to escalate this. Can your supervisor look at it?",
+    "Please pass this to someone senior — I have been waiting for days.",
+)
+
 TRIAGE_TAGS = ("follow-up", "escalated", "repeat-contact", "goodwill", "vip")
 
 PLACEHOLDERS = frozenset(
@@ -115,6 +142,7 @@ PLACEHOLDERS = frozenset(
         "email",
         "refund_days",
         "dept",
+        "team",
     }
 )
 """Every `{name}` a template may use."""
