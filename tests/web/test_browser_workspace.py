@@ -125,6 +125,7 @@ def test_every_other_page_of_the_workspace_and_portal_passes_axe(page: Page, mak
         ("/desk/queue/internal", "workspace: waiting on internal"),
         ("/desk/department", "department view"),
         ("/desk/callbacks", "callbacks due"),
+        ("/desk/reports/fairness", "fairness report"),
     ):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
