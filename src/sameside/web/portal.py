@@ -21,6 +21,7 @@ from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import Callback, CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
+from sameside.cases.escalations import open_escalation, request_escalation
 from sameside.customers import service as customer_service
 from sameside.customers.models import Channel
 from sameside.customers.queries import customer_for
@@ -105,6 +106,7 @@ def _case(
     ).all()
     zone = request.app.state.callback_policy.hours.zone
     calls = [c.starts_at.astimezone(zone).strftime("%a %d %b, %H:%M") + f" ({zone})" for c in booked]
+    asked = open_escalation(session, case)
     return page(
         request,
         "portal_case.html",
@@ -113,6 +115,9 @@ def _case(
         entries=entries,
         attachments=attachments,
         calls=calls,
+        # Only the customer's own request shows here; an agent asking their supervisor is internal.
+        asked=asked if asked and asked.asked_by.kind == "customer" else None,
+        owner_first_name=case.owner.name.split()[0] if case.owner and case.owner.name.split() else None,
         here="case",
         **context,
     )
@@ -128,6 +133,24 @@ def reply(request: Request, number: CaseNumber, form: Form) -> Response:
 
     def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
         return _case(request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body"))
+
+    return _act(request, form, work, refused)
+
+
+@router.post("/cases/{number}/escalation", response_model=None)
+@on_desk
+def ask_for_a_manager(request: Request, number: CaseNumber, form: Form) -> Response:
+    """Someone senior is asked to look; the case stays with the person who has it (P3)."""
+
+    def work(session: Session, actor: CustomerActor) -> Response:
+        case = case_for(session, actor, number, for_update=True)
+        request_escalation(session, actor, case, reason=form.get("reason", ""), source="portal")
+        return RedirectResponse(f"/portal/cases/{number}#escalation", status_code=303)
+
+    def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
+        return _case(
+            request, session, actor, number, status_code=problem[0], error=problem[1], reason=form.get("reason")
+        )
 
     return _act(request, form, work, refused)
 
