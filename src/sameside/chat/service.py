@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
+from sameside.cases.waits import expected_wait
 from sameside.chat.models import ChatSession
 from sameside.customers import service as customers
 from sameside.customers.models import Channel, Customer, IdentityKind
@@ -21,8 +20,6 @@ from sameside.kit.errors import Invalid
 from sameside.kit.secrets import digest, new_token
 
 NAME_MAX = 200
-SAMPLE = 20
-"""Recent chats whose first human answer sets the typical wait."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ class Wait:
     position: int
     """Chats waiting for a first answer ahead of this one, this one included."""
     typical_seconds: int | None
-    """How long a first human answer took lately (median); None when there is too little to say."""
+    """How long a first human answer took lately (median, `cases.waits`); None when there is too little to say."""
 
 
 def start(session: Session, *, name: str, email: str, message: str) -> Started:
@@ -131,13 +128,6 @@ def wait(session: Session, chat: ChatSession) -> Wait:
     if case.first_human_reply_at is not None or case.status is not CaseStatus.NEW:
         return Wait(position=0, typical_seconds=None)
     position = session.scalar(select(func.count()).select_from(Case).where(*waiting, Case.id <= case.id)) or 1
-    since = clock.now() - timedelta(days=7)
-    answered = session.execute(
-        select(Case.created_at, Case.first_human_reply_at)
-        .where(Case.channel == Channel.CHAT, Case.first_human_reply_at.is_not(None), Case.created_at >= since)
-        .order_by(Case.id.desc())
-        .limit(SAMPLE)
-    ).all()
-    samples = [(r.first_human_reply_at - r.created_at).total_seconds() for r in answered if r.first_human_reply_at]
-    typical = int(statistics.median(samples)) if len(samples) >= 3 else None
-    return Wait(position=int(position), typical_seconds=typical)
+    # The same honest figure the email acknowledgement states, over every team's chats.
+    typical = expected_wait(session, now=clock.now(), every_team=True, channel=Channel.CHAT).median
+    return Wait(position=int(position), typical_seconds=int(typical.total_seconds()) if typical else None)
