@@ -1,9 +1,10 @@
-"""Pure rules about customers: who may see or change them, valid preferences."""
+"""Pure rules about customers: who may see or change them, valid preferences, their contact window."""
 
 from __future__ import annotations
 
 import re
-from zoneinfo import available_timezones
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
@@ -46,3 +47,41 @@ def check_timezone(value: str) -> str:
     if value not in _ZONES:
         raise Invalid(f"{value!r} is not a known time zone such as 'Europe/Berlin'.")
     return value
+
+
+def next_contact_time(now: datetime, tz: str | None, start: str | None, end: str | None) -> datetime:
+    """The first moment from `now` (aware; UTC out) inside the customer's contact window (P14).
+
+    The window is local "HH:MM" to "HH:MM" in `tz`, and may cross midnight
+    (22:00-07:00 for a night worker). `now` itself when it is inside. A
+    window we cannot read — no or an unknown time zone, a missing or
+    malformed time, start equal to end — restricts nothing: holding a message
+    on a guess would be worse than sending it.
+    """
+    opens, closes, zone = _clock_time(start), _clock_time(end), zone_of(tz)
+    if opens is None or closes is None or zone is None or opens == closes:
+        return now
+    local = now.astimezone(zone)
+    at = local.time()
+    inside = opens <= at < closes if opens < closes else (at >= opens or at < closes)
+    if inside:
+        return now
+    day = local.date() if at < opens else local.date() + timedelta(days=1)
+    # In a spring-forward gap `combine` yields a time the wall clock skips; UTC settles it a little later.
+    return datetime.combine(day, opens, zone).astimezone(UTC)
+
+
+def _clock_time(value: str | None) -> time | None:
+    if value is None or not _HHMM.fullmatch(value):
+        return None
+    return time(int(value[:2]), int(value[3:]))
+
+
+def zone_of(name: str | None) -> ZoneInfo | None:
+    """The customer's time zone, or None when they gave none we know."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
