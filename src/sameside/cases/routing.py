@@ -13,6 +13,8 @@ the load cap (`routing_rules.MAX_OPEN`) keeps a pile from growing without end.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -109,3 +111,19 @@ def load_of(session: Session, staff_ids: list[int]) -> dict[int, int]:
         .group_by(Case.owner_id)
     ).all()
     return {owner: count for owner, count in rows if owner is not None}
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone in a team as its page shows them: their load, and whether routing gives them cases."""
+
+    staff: Staff
+    load: int
+    routed: bool
+
+
+def roster(session: Session, team_id: int) -> list[Member]:
+    """Everyone in the team by name, with their load; two queries whatever the team's size."""
+    people = session.scalars(select(Staff).where(Staff.team_id == team_id).order_by(Staff.name, Staff.id)).all()
+    loads = load_of(session, [p.id for p in people])
+    return [Member(staff=p, load=loads.get(p.id, 0), routed=p.is_active and p.role in ROUTED_ROLES) for p in people]

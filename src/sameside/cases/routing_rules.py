@@ -34,6 +34,13 @@ LEAST_LOADED = "least_loaded"
 SKILL = "skill"
 MODES = (TAKE_NEXT, ROUND_ROBIN, LEAST_LOADED, SKILL)
 
+LABELS = {
+    TAKE_NEXT: "Take next",
+    ROUND_ROBIN: "Round robin",
+    LEAST_LOADED: "Least loaded",
+    SKILL: "By skill (language, product)",
+}
+
 EXPLAIN = {
     TAKE_NEXT: "Nobody is assigned: each agent presses “Take next” and gets the case the fair queue puts first.",
     ROUND_ROBIN: "New cases go to each member in turn, skipping anyone with {max_open} or more open cases.",

@@ -25,16 +25,19 @@ def require_admin(actor: Actor) -> None:
         raise Forbidden("Only an admin may do this.")
 
 
-def require_team_lead(actor: Actor, team_id: int | None) -> None:
+def may_lead(actor: Actor, team_id: int | None) -> bool:
     """Admins, and supervisors of this team: how a team's cases are routed (P9) and who speaks or knows what
     (P14) is the team's own business, day to day. Who exists, their role and their team stay an admin's."""
     if isinstance(actor, SystemActor):
-        return
-    if isinstance(actor, StaffActor) and (
+        return True
+    return isinstance(actor, StaffActor) and (
         actor.role is Role.ADMIN or (actor.role is Role.SUPERVISOR and team_id is not None and actor.team_id == team_id)
-    ):
-        return
-    raise Forbidden("Only an admin or a supervisor of this team may do this.")
+    )
+
+
+def require_team_lead(actor: Actor, team_id: int | None) -> None:
+    if not may_lead(actor, team_id):
+        raise Forbidden("Only an admin or a supervisor of this team may do this.")
 
 
 def require_staff(actor: Actor) -> StaffActor:

@@ -1,7 +1,111 @@
-"""Desk pages: team. Being written."""
+"""The team page: how the team's new cases find an owner, and who is in it with what skills and load (P9, P14).
+
+Everyone on staff sees their own team; supervisors and admins may look at
+any team (`?team=<id>`). The team's supervisor, or an admin, changes the
+routing mode and members' languages and products here; the staff services
+decide who may, as they do for the API.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from sameside.cases import routing, routing_rules
+from sameside.edge.deps import database
+from sameside.edge.desk import on_desk
+from sameside.kit.actors import Role
+from sameside.kit.errors import DomainError, Invalid
+from sameside.kit.ids import MAX_ID
+from sameside.staff import queries as staff_queries
+from sameside.staff import rules as staff_rules
+from sameside.staff import service as staff_service
+from sameside.staff.models import Routing, Team
+from sameside.web.desk import VIEWS, Agent, Form, NotStaff, _agent, _staff_action
+from sameside.web.pages import page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
+
+TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+@router.get("/team", response_model=None)
+@on_desk
+def team_page(request: Request, team: TeamId = None) -> Response:
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        try:
+            shown = _team_for(session, agent, team)
+        except DomainError as error:
+            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+        sees_all = agent.actor.at_least(Role.SUPERVISOR)
+        members = routing.roster(session, shown.id) if shown else []
+        last = next((m.staff.name for m in members if shown and m.staff.id == shown.last_routed_staff_id), None)
+        return page(
+            request,
+            "desk_team.html",
+            agent=agent,
+            views=VIEWS,
+            current=None,
+            team=shown,
+            teams=staff_queries.list_teams(session) if sees_all else [],
+            members=members,
+            last_routed=last,
+            may_change=shown is not None and staff_rules.may_lead(agent.actor, shown.id),
+            modes=[(mode, routing_rules.LABELS[mode.value]) for mode in Routing],
+            label=routing_rules.LABELS,
+            explain=routing_rules.explain(shown.routing.value) if shown else "",
+            max_open=routing_rules.MAX_OPEN,
+        )
+
+
+def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None:
+    """The team asked for, if the viewer may look at it; else their own (None when they have none)."""
+    if wanted is not None and (wanted == agent.actor.team_id or agent.actor.at_least(Role.SUPERVISOR)):
+        return staff_queries.get_team(session, wanted)
+    if wanted is not None:
+        raise Invalid("You can see your own team's page; supervisors see every team's.")
+    return staff_queries.get_team(session, agent.actor.team_id) if agent.actor.team_id else None
+
+
+@router.post("/team/{team_id}/routing", response_model=None)
+@on_desk
+def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+    def work(session: Session, agent: Agent) -> str:
+        try:
+            mode = Routing(form.get("routing", ""))
+        except ValueError:
+            raise Invalid("Choose how new cases find an owner.") from None
+        staff_service.set_routing(session, agent.actor, staff_queries.get_team(session, team_id), mode)
+        return f"/desk/team?team={team_id}&saved=routing"
+
+    return _staff_action(request, form, work)
+
+
+@router.post("/team/members/{staff_id}/skills", response_model=None)
+@on_desk
+def change_skills(request: Request, staff_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+    def work(session: Session, agent: Agent) -> str:
+        person = staff_queries.get_staff(session, staff_id)
+        staff_service.set_skills(
+            session,
+            agent.actor,
+            person,
+            languages=_listed(form.get("languages", "")),
+            products=_listed(form.get("products", "")),
+        )
+        back = f"/desk/team?team={person.team_id}&" if person.team_id else "/desk/team?"
+        return f"{back}saved={staff_id}#member-{staff_id}"
+
+    return _staff_action(request, form, work)
+
+
+def _listed(text: str) -> list[str]:
+    """`de, en` → ["de", "en"]: what a person types into one field, as a list."""
+    return [part.strip() for part in text.split(",") if part.strip()]
