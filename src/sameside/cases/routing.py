@@ -52,8 +52,12 @@ def route(session: Session, actor: Actor, case: Case, *, reason: str) -> None:
     """
     if case.team_id is None or case.owner_id is not None or case.status not in ACTIVE:
         return
-    team = session.get(Team, case.team_id, with_for_update={"key_share": True}, populate_existing=True)
+    # Most teams take next: look before locking, so their cases never wait on each other.
+    team = session.get(Team, case.team_id)
     if team is None or team.routing is Routing.TAKE_NEXT:
+        return
+    team = session.get(Team, team.id, with_for_update={"key_share": True}, populate_existing=True)
+    if team is None or team.routing is Routing.TAKE_NEXT:  # changed while we waited for the lock
         return
     members = session.scalars(
         select(Staff).where(Staff.team_id == team.id, Staff.is_active.is_(True), Staff.role.in_(ROUTED_ROLES))
