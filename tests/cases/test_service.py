@@ -367,13 +367,16 @@ def test_no_email_is_enqueued_when_the_reply_rolls_back(db: Database, make: Fact
     assert fetch(db, number).first_human_reply_at is None
 
 
-def test_only_outbound_email_replies_become_email_jobs(db: Database, make: Factory) -> None:
+def test_notes_messages_from_the_customer_and_calls_written_down_send_no_email(db: Database, make: Factory) -> None:
+    # A portal reply is no longer silent: its customer gets a notice (tests/api/test_delivery_preferences.py).
     agent = make.staff(password=None)
     customer = make.customer()
-    portal = make.case(customer, channel=Channel.PORTAL).id
     email = make.case(customer, channel=Channel.EMAIL).id
     with db.unit_of_work() as s:
-        service.reply(s, staff_actor(agent), case_for(s, SYSTEM, portal), "Answer in the portal.")
+        call = service.reply(
+            s, staff_actor(agent), case_for(s, SYSTEM, email), "Called them: refund agreed.", channel=Channel.PHONE
+        )
+        assert call.channel is Channel.PHONE
         service.add_note(s, staff_actor(agent), case_for(s, SYSTEM, email), "Internal only.")
         service.reply(s, customer_actor(customer), case_for(s, SYSTEM, email), "The customer writes again.")
     assert jobs(db) == []

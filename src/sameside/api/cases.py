@@ -19,8 +19,10 @@ from sameside.cases.schemas import (
     CaseOut,
     CasePage,
     CaseUpdate,
+    DeliveryOut,
     NoteIn,
     ReplyIn,
+    ReplyOut,
     ResolveIn,
     StatusIn,
     TimelineEntryOut,
@@ -150,14 +152,41 @@ def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: W
         return _reload(session, actor, number)
 
 
-@router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
+@router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=ReplyOut)
 @on_desk
-def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write) -> TimelineEntryOut:
-    """Reply to the customer (staff), or add to the conversation (the customer)."""
+def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings: AppSettings) -> ReplyOut:
+    """Reply to the customer (staff), or add to the conversation (the customer).
+
+    A staff reply goes where the customer prefers unless `channel` says
+    otherwise, and its email waits for their contact window unless the case
+    is urgent, they wrote in the last 15 minutes, or `send_now`; `delivery`
+    says what happened.
+    """
+    if isinstance(actor, CustomerActor) and (body.channel is not None or body.send_now):
+        raise Forbidden("`channel` and `send_now` are for staff; leave them out.")
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
-        entry = service.reply(session, actor, case, body.body, status=body.status)
-        return _entry(session, actor, entry.id)
+        entry = service.reply(
+            session,
+            actor,
+            case,
+            body.body,
+            status=body.status,
+            channel=body.channel,
+            send_now=body.send_now,
+            portal=f"{settings.base_url.rstrip('/')}/portal",
+        )
+        out = _entry(session, actor, entry.id)
+        delivery = None
+        if isinstance(actor, StaffActor) and out.channel is not None:
+            data = out.data or {}
+            delivery = DeliveryOut(
+                channel=out.channel,
+                emailed=data.get("emailed"),
+                held_until=data.get("held_until"),
+                note=data.get("delivery_note"),
+            )
+        return ReplyOut(**out.model_dump(), delivery=delivery)
 
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)

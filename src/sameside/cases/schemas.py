@@ -96,6 +96,31 @@ class ReplyIn(Input):
     body: str = Field(min_length=1, max_length=100_000)
     status: CaseStatus | None = None
     """Staff only: where to leave the case after this reply (e.g. `waiting_on_customer`)."""
+    channel: Channel | None = None
+    """Staff only: where to answer. Left out, the customer's preferred channel decides: email is
+    emailed; portal stays on the portal and emails a link to it; chat answers in the chat while
+    it is open, else by email; phone is written down by email. `phone` chosen here records a
+    call you made: nothing is sent."""
+    send_now: bool = False
+    """Staff only: email it now even outside the customer's contact window (urgent news)."""
+
+
+class DeliveryOut(Output):
+    """Where a staff reply went."""
+
+    channel: Channel
+    """Where it is written: email, portal, chat, or phone (a call written down)."""
+    emailed: str | None
+    """`reply` (the reply itself), `notice` (a link to it on the portal), or null (nothing emailed)."""
+    held_until: datetime | None
+    """The email waits for the customer's contact window until then; null when it goes now."""
+    note: str | None
+    """Why it did not go where the customer prefers, when it did not."""
+
+
+class ReplyOut(TimelineEntryOut):
+    delivery: DeliveryOut | None = None
+    """Staff replies only."""
 
 
 class NoteIn(Input):

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import escalations, fairness, language, queries, routing, rules, sentiment
+from sameside.cases import escalations, fairness, language, mailing, queries, routing, rules, sentiment
 from sameside.cases.access import scope_of
-from sameside.cases.mailing import send_reply
 from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.outgoing import Email
 from sameside.cases.restatement import find_restatement
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.models import Channel, Customer
@@ -122,17 +122,26 @@ def reply(
     automatic: bool = False,
     data: dict[str, Any] | None = None,
     mail_to: str | None = None,
+    send_now: bool = False,
+    portal: str | None = None,
 ) -> TimelineEntry:
     """Add a message to the customer's conversation.
 
     From staff: an outbound reply; the first one by a person stamps the first
-    human reply and, on an unowned case, makes its author the owner (P3).
+    human reply and, on an unowned case, makes its author the owner (P3). It
+    goes where the customer prefers unless `channel` says otherwise, and its
+    email waits for their contact window unless it is urgent or `send_now`
+    (P14; the rules are `outgoing`'s). Its data says what happened:
+    `emailed` (`reply` or `notice`), `held_until` (UTC ISO) and a
+    `delivery_note` when it could not go where they prefer. `portal` is the
+    portal's address, for emails that link to a reply there.
     From the customer: an inbound message that hands the case back to us —
     unless it is automatic (an out-of-office), which is kept on the timeline
     but moves nothing.
     """
     body = _clean_text(body, "body", BODY_MAX)
     now = clock.now()
+    delivery: mailing.Delivery | None = None
     if isinstance(actor, CustomerActor):
         if status is not None:
             raise Forbidden("Customers cannot set a case's status.")
@@ -164,16 +173,28 @@ def reply(
         # stays new (in the queue) until a person has taken it up.
         new_status = rules.status_after_staff_reply(case.status, status) if not automatic or status else case.status
         staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
+        customer = session.get(Customer, case.customer_id)
+        assert customer is not None
+        delivery = mailing.deliver(
+            session,
+            case,
+            customer,
+            requested=channel,
+            send_now=send_now,
+            automatic=automatic,
+            portal=portal,
+            now=now,
+        )
         entry = TimelineEntry(
             case_id=case.id,
             kind=EntryKind.MESSAGE,
             is_public=True,
             direction="outbound",
-            channel=channel or case.channel,
+            channel=delivery.route.channel,
             author_staff_id=staff_id,
             is_automatic=automatic,
             body=body,
-            data=data,
+            data={**(data or {}), **_delivery_data(delivery)} or None,
             created_at=now,
         )
         if rules.is_first_human_reply(
@@ -195,8 +216,15 @@ def reply(
     if isinstance(actor, CustomerActor) and not automatic:
         _note_restatement(session, actor, case, entry, now)
         escalations.notice_in_message(session, actor, case, entry)
-    if entry.direction == "outbound" and entry.channel is Channel.EMAIL:
-        send_reply(session, case, entry, address=mail_to)
+    if delivery is not None and delivery.route.email is not None:
+        mailing.send_reply(
+            session,
+            case,
+            entry,
+            address=mail_to,
+            not_before=delivery.held_until,
+            portal=portal if delivery.route.email is Email.NOTICE else None,
+        )
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
     return entry
 
@@ -464,6 +492,18 @@ def _event(session: Session, case: Case, actor: Actor, event: EventType, data: d
             created_at=at,
         )
     )
+
+
+def _delivery_data(delivery: mailing.Delivery) -> dict[str, Any]:
+    """What the timeline keeps of where a reply went: the desk says it, the API returns it."""
+    data: dict[str, Any] = {}
+    if delivery.route.email is not None:
+        data["emailed"] = delivery.route.email.value
+    if delivery.held_until is not None:
+        data["held_until"] = delivery.held_until.isoformat()
+    if delivery.route.note:
+        data["delivery_note"] = delivery.route.note
+    return data
 
 
 def _clean_text(value: str, field: str, limit: int) -> str:

@@ -9,7 +9,7 @@ same whichever way an agent works.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session, joinedload
 from sameside.auth import service as auth
 from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import CallbackState
-from sameside.cases import queries, sentiment, service
+from sameside.cases import mailing, queries, sentiment, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
 from sameside.consults import service as consults
+from sameside.customers.models import Channel
 from sameside.edge.deps import SESSION_COOKIE, database
 from sameside.edge.desk import on_desk
 from sameside.edge.links import attachment_out
@@ -193,6 +194,10 @@ def _case_page(
     said = [e.body for e in entries if e.direction == "inbound" and e.body and not e.is_automatic]
     first_words = said[0] if said else ""
     feeling_guess = sentiment.describe(sentiment.tone(said)) if said else ""
+    now = clock.now()
+    choices = mailing.reply_choices(session, case, case.customer, now=now)
+    zone = choices.zone  # a reply is held only for a customer whose time zone we know
+    held = mailing.say_when(choices.held_until, zone, now) if choices.held_until and zone else ""
     return page(
         request,
         "desk_case.html",
@@ -221,8 +226,43 @@ def _case_page(
         ],
         names=names,
         EntryKind=EntryKind,
+        choices=choices,
+        channel_labels=CHANNEL_LABELS,
+        their_time=now.astimezone(zone).strftime("%H:%M") if zone else None,
+        held_text=held,
+        delivery_text={
+            e.id: text
+            for e in entries
+            if e.direction == "outbound" and (text := delivery_text(e.data or {}, choices, now))
+        },
         **context,
     )
+
+
+CHANNEL_LABELS = {
+    Channel.EMAIL: "email",
+    Channel.PORTAL: "the portal (they are emailed a link to it)",
+    Channel.CHAT: "the chat (open now)",
+    Channel.PHONE: "a call I made (written down here; nothing is sent)",
+}
+
+
+def delivery_text(data: dict[str, Any], choices: mailing.ReplyChoices, now: datetime) -> str:
+    """Where a reply went, in a line under it: held for their contact window, a portal notice, a detour."""
+    said = []
+    if data.get("held_until"):
+        held = datetime.fromisoformat(data["held_until"])
+        zone = choices.zone
+        when = f"{mailing.say_when(held, zone, now)} their time" if zone else held.strftime("%d %b %H:%M UTC")
+        if held > now:
+            said.append(f"Will be emailed {when} (their contact window).")
+        else:
+            said.append(f"Held for their contact window, then emailed {when}.")
+    elif data.get("emailed") == "notice":
+        said.append("Emailed them a link to it on the portal.")
+    if data.get("delivery_note"):
+        said.append(str(data["delivery_note"]))
+    return " ".join(said)
 
 
 def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
@@ -321,7 +361,16 @@ def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then
 def reply(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         status = _status(form.get("status") or None)
-        service.reply(session, agent.actor, case, form.get("body", ""), status=status)
+        service.reply(
+            session,
+            agent.actor,
+            case,
+            form.get("body", ""),
+            status=status,
+            channel=_channel(form.get("channel") or None),
+            send_now=form.get("send_now") == "1",
+            portal=f"{request.app.state.settings.base_url.rstrip('/')}/portal",
+        )
 
     return _act(request, number, form, work)
 
@@ -368,6 +417,15 @@ def assign(request: Request, number: CaseNumber, form: Form) -> Response:
         service.assign(session, agent.actor, case, owner)
 
     return _act(request, number, form, work)
+
+
+def _channel(value: str | None) -> Channel | None:
+    if value is None:
+        return None
+    try:
+        return Channel(value)
+    except ValueError:
+        raise Invalid(f"{value!r} is not a way to answer.") from None
 
 
 def _status(value: str | None) -> CaseStatus | None:
