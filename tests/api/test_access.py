@@ -340,6 +340,11 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _on_case("/escalation", lambda w, r: {"reason": "The customer wants someone senior to look."}),
         (401, 201, 404, 201, 404, 404, 201, 201),
     ),
+    # --- reports: whether the queue is fair is every staff member's business, never a customer's
+    ("GET", "/api/v1/reports/wait-parity"): (
+        _fixed("/api/v1/reports/wait-parity"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
     # --- notifications: staff, their own only (someone else's looks missing)
     ("GET", "/api/v1/notifications"): (_fixed("/api/v1/notifications"), (401, 403, 403, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/notifications/read-all"): (
