@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 _hub: Hub | None = None
 _subscribed = False
 # Domain events that change what a page shows, and who must hear of them.
-LIVE_EVENTS = ("case.created", "case.message", "case.note", "case.assigned", "case.status", "case.delivery_failed")
+LIVE_EVENTS = (
+    "case.created",
+    "case.message",
+    "case.note",
+    "case.assigned",
+    "case.status",
+    "case.delivery_failed",
+    "staff.notified",
+)
 
 
 def use_hub(hub: Hub | None) -> None:
@@ -34,6 +42,10 @@ def use_hub(hub: Hub | None) -> None:
 
 def _to_live(event: Event) -> None:
     hub = _hub
+    if hub is not None and event.name == "staff.notified":
+        # Only the person notified hears of it: their open page refreshes its unread count.
+        hub.publish(f"staff:{event.data['staff_id']}", {"type": event.name})
+        return
     case_id = event.data.get("case_id")
     if hub is None or case_id is None:
         return

@@ -101,3 +101,32 @@ def agent_name(db: Database, staff_id: int) -> str:
         staff = s.get(Staff, staff_id)
         assert staff is not None
         return staff.name
+
+
+def test_a_notification_reaches_only_the_person_notified(client: TestClient, make: Factory, db: Database) -> None:
+    team = make.team()
+    owner = make.staff(Role.AGENT, team=team, password=None)
+    colleague = make.staff(Role.AGENT, team=team, password=None)
+    customer = make.customer("ines@example.com")
+
+    def heard_by(person: object) -> list[dict[str, object]]:
+        """What `person`'s open page hears while a customer asks for someone senior on a new case of the owner's."""
+        number = make.case(customer, team=team, owner=owner).id
+        signed_in(client, db, person)  # type: ignore[arg-type]
+        with client.websocket_connect("/ws/live", headers=ORIGIN) as ws:
+            asked = client.post(
+                f"/api/v1/cases/{number}/escalation",
+                json={"reason": "Nobody has answered my question."},
+                headers=make.customer_session(customer),
+            )
+            assert asked.status_code == 201, asked.text
+            heard = [ws.receive_json()]
+            ws.send_json({"watch": f"case:{number}"})
+            while heard[-1]["type"] != "watching":
+                heard.append(ws.receive_json())
+            return heard
+
+    # A colleague hears the queue change, not that someone else was notified.
+    assert not [m for m in heard_by(colleague) if str(m.get("topic", "")).startswith("staff:")]
+    # The owner hears, on their own topic, that they were notified: their page refreshes its count.
+    assert {"topic": f"staff:{owner.id}", "type": "staff.notified"} in heard_by(owner)

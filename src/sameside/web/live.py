@@ -2,7 +2,8 @@
 
 The socket is opened by our own pages only (the Origin must be this site:
 no other site can open it with a visitor's cookies), with the page's session
-cookie. Staff hear the `desk` topic (queues); a page may watch a case it may
+cookie. Staff hear the `desk` topic (queues) and their own `staff:<id>` (their
+notifications); a page may watch a case it may
 see — the same `case_for` check as loading it. Staff watching a case are
 announced to its other viewers.
 """
@@ -46,7 +47,7 @@ async def live(ws: WebSocket) -> None:
         return
     actor, name = who
     await ws.accept()
-    subscription = hub.subscribe({"desk"} if isinstance(actor, StaffActor) else set())
+    subscription = hub.subscribe({"desk", f"staff:{actor.staff_id}"} if isinstance(actor, StaffActor) else set())
     watching: list[str] = []
     try:
         async with anyio.create_task_group() as tasks:
