@@ -72,6 +72,8 @@ class Settings(BaseSettings):
 
     support_phone: str | None = None
     """A number where customers reach a person; shown on every portal page (P1)."""
+    support_chat_url: str | None = None
+    """A page of your site that carries the live chat widget: acknowledgements offer it as a way to reach a person."""
 
     data_dir: Path = Path("var")
     """Where files live: attachments under `blobs/`, content-addressed."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
+from sameside.cases.mailing import Reach
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.edge.live import Hub
@@ -88,4 +89,14 @@ def blob_store(settings: Settings) -> BlobStore:
 def intake(db: Database, settings: Settings) -> Intake:
     from sameside.intake.pipeline import Intake  # only the processes that take mail load the parsers
 
-    return Intake(db, blob_store(settings), max_attachment_bytes=settings.mail_max_bytes)
+    return Intake(db, blob_store(settings), max_attachment_bytes=settings.mail_max_bytes, reach=reach(settings))
+
+
+def reach(settings: Settings) -> Reach:
+    """How a customer reaches a person now, as every acknowledgement tells them (P1)."""
+    return Reach(
+        portal=f"{settings.base_url.rstrip('/')}/portal",
+        phone=settings.support_phone,
+        hours=parse_hours(settings.business_hours, settings.business_timezone),
+        chat=settings.support_chat_url,
+    )

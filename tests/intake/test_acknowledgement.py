@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from sameside import wiring
 from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.mailing import Reach
+from sameside.config import Settings
 from sameside.customers import service as customers
 from sameside.customers.models import IdentityKind
 from sameside.customers.service import PreferenceChanges
@@ -184,3 +186,25 @@ def test_it_goes_at_once_even_at_night_in_the_customers_contact_window(
     with db.unit_of_work(write=False) as s:
         [job] = s.scalars(select(Job)).all()
         assert job.run_after == night.astimezone(UTC)  # they just wrote to us: they are awake
+
+
+def test_the_server_builds_its_intake_with_the_ways_to_reach_a_person_from_settings(
+    db: Database, tmp_path: Path, team: Team
+) -> None:
+    settings = Settings(
+        database_url=db.url.render_as_string(hide_password=False),
+        data_dir=tmp_path,
+        base_url="https://help.acme.example/",
+        support_phone="+49 30 1234 5678",
+        support_chat_url="https://acme.example/help",
+        business_hours="Mon-Fri 09:00-17:00",
+        business_timezone="Europe/Berlin",
+    )
+    with clock.frozen(WEDNESDAY_NOON):
+        take(wiring.intake(db, settings), message())
+
+    text = acknowledgement(db)
+    [case] = case_rows(db)
+    assert "Call us on +49 30 1234 5678 (Mon–Fri 09:00–17:00, Europe/Berlin)." in text
+    assert f"{PORTAL}/cases/{case.id}/callback" in text
+    assert "Chat with us live: https://acme.example/help" in text
