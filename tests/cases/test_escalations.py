@@ -20,7 +20,7 @@ from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
 from sameside.kit.errors import Invalid
 from sameside.kit.events import PENDING_KEY
-from sameside.staff.models import Notification, Staff, Team
+from sameside.staff.models import Notification, Routing, Staff, Team
 from tests.factories import Factory, Person
 
 SYSTEM = SystemActor("tests")
@@ -274,3 +274,15 @@ def test_a_message_recorded_by_staff_still_counts_as_the_customers_words(
         number = case.id
     [data] = escalation_events(db, number)
     assert data["by"]["kind"] == "customer" and data["by"]["name"] == "Cy"
+
+
+def test_a_first_message_asking_for_a_manager_reaches_the_owner_routing_just_chose(db: Database, make: Factory) -> None:
+    team = make.team()
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    with db.unit_of_work() as s:
+        row = s.get(Team, team.id)
+        assert row is not None
+        row.routing = Routing.LEAST_LOADED
+    case = make.case(team=team, body="Third time writing about this. I want to speak to a manager, please.")
+    assert case.owner_id == agent.id
+    assert (agent.id, "escalation", case.id) in notified(db)

@@ -122,7 +122,12 @@ def list_cases(
 def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut | Response:
     """Take the case the fair queue says is next in your team (P9): it becomes yours."""
     with write() as session:
-        case = service.take_next(session, actor, tier_cap_minutes=settings.tier_cap_minutes)
+        case = service.take_next(
+            session,
+            actor,
+            tier_cap_minutes=settings.tier_cap_minutes,
+            reply_target_minutes=settings.reply_target_hours * 60,
+        )
         if case is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)
         return _reload(session, actor, case.id)

@@ -106,8 +106,8 @@ def open_case_with_message(
     _event(session, case, actor, EventType.CREATED, created, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
-    escalations.notice_in_message(session, actor, case, first)
     routing.route(session, actor, case, reason="new case")
+    escalations.notice_in_message(session, actor, case, first)  # after routing: a routed owner hears of it too
     return case, first
 
 
@@ -326,7 +326,13 @@ def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
     return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
 
 
-def take_next(session: Session, actor: StaffActor, *, tier_cap_minutes: int) -> Case | None:
+def take_next(
+    session: Session,
+    actor: StaffActor,
+    *,
+    tier_cap_minutes: int,
+    reply_target_minutes: int = fairness.DEFAULT_REPLY_TARGET_MINUTES,
+) -> Case | None:
     """Give the agent the case the fair queue says is next in their team (P9); None when nobody waits.
 
     Claimed with a conditional update, so two agents pressing at once never get the same case.
@@ -335,7 +341,10 @@ def take_next(session: Session, actor: StaffActor, *, tier_cap_minutes: int) -> 
         raise Invalid("Take next serves a team's queue; you are not in a team.")
     now = clock.now()
     for candidate in fairness.order(
-        queries.take_next_candidates(session, actor.team_id), now=now, tier_cap_minutes=tier_cap_minutes
+        queries.take_next_candidates(session, actor.team_id),
+        now=now,
+        tier_cap_minutes=tier_cap_minutes,
+        reply_target_minutes=reply_target_minutes,
     ):
         claimed = session.execute(
             update(Case)
@@ -346,7 +355,12 @@ def take_next(session: Session, actor: StaffActor, *, tier_cap_minutes: int) -> 
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             case = session.get(Case, candidate.case_id, populate_existing=True)
             assert case is not None
-            score = round(fairness.score(candidate, now=now, tier_cap_minutes=tier_cap_minutes), 1)
+            score = round(
+                fairness.score(
+                    candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
+                ),
+                1,
+            )
             _event(
                 session,
                 case,

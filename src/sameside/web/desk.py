@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from sameside.auth import service as auth
 from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import CallbackState
-from sameside.cases import mailing, queries, sentiment, service
+from sameside.cases import escalation_rules, escalations, mailing, queries, sentiment, service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
@@ -196,6 +196,7 @@ def _case_page(
     feeling_guess = sentiment.describe(sentiment.tone(said)) if said else ""
     now = clock.now()
     choices = mailing.reply_choices(session, case, case.customer, now=now)
+    escalation = escalations.open_escalation(session, case)
     zone = choices.zone  # a reply is held only for a customer whose time zone we know
     held = mailing.say_when(choices.held_until, zone, now) if choices.held_until and zone else ""
     return page(
@@ -212,6 +213,12 @@ def _case_page(
         colleagues=colleagues,
         event_text={e.id: describe_event(e, names) for e in entries if e.kind is EntryKind.EVENT},
         brief=service.latest_brief(session, case),
+        escalation=escalation,
+        escalation_ago=escalation_rules.describe_minutes(int((now - escalation.requested_at).total_seconds() // 60))
+        if escalation
+        else "",
+        escalation_waited=escalation_rules.describe_minutes(escalation.waiting_minutes) if escalation else "",
+        escalation_told=", ".join(names.get(i, f"staff #{i}") for i in escalation.told) if escalation else "",
         teams=teams,
         first_words=first_words,
         feeling_guess=feeling_guess,
@@ -309,6 +316,16 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"Asked a department: “{str(data.get('question', ''))[:120]}” (due {due} UTC)"
         case EventType.CONSULT_ANSWERED:
             text = "The department answered" + (" (late)" if data.get("late") else " in time")
+        case EventType.ESCALATION_REQUESTED:
+            by = data.get("by")
+            asker: dict[str, Any] = by if isinstance(by, dict) else {}
+            text = "Someone senior was asked for" + (" by the customer" if asker.get("kind") == "customer" else "")
+            if data.get("words"):
+                text += f": “{data['words']}”"
+            told = [names.get(i, f"staff #{i}") for i in data.get("told", [])]
+            if told:
+                text += f" — told {', '.join(told)}; the case stays with its owner"
+            return text
         case EventType.DELIVERY_FAILED:
             kind = "bounced" if data.get("bounced") else "could not be delivered"
             text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
@@ -581,7 +598,12 @@ def take_next(request: Request, form: Form) -> Response:
     """'Take next': the fair queue's next case in the agent's team becomes theirs."""
 
     def work(session: Session, agent: Agent) -> str:
-        case = service.take_next(session, agent.actor, tier_cap_minutes=request.app.state.settings.tier_cap_minutes)
+        case = service.take_next(
+            session,
+            agent.actor,
+            tier_cap_minutes=request.app.state.settings.tier_cap_minutes,
+            reply_target_minutes=request.app.state.settings.reply_target_hours * 60,
+        )
         return f"/desk/cases/{case.id}" if case else "/desk/queue/team?nobody=1"
 
     return _staff_action(request, form, work)
