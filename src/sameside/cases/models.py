@@ -64,6 +64,7 @@ class Case(Base):
         Index("ix_cases_owner_status_id", "owner_id", "status", "id"),
         Index("ix_cases_status_id", "status", "id"),
         Index("ix_cases_customer_id", "customer_id", "id"),
+        Index("ix_cases_follow_up_of", "follow_up_of"),  # deleting a case clears its follow-ups' link
         # "Take next": per team, the longest-waiting new case of each priority, tier and mood is one seek away.
         Index(
             "ix_cases_take_next",

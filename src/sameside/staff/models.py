@@ -86,4 +86,7 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_notifications_staff_read_id", "staff_id", "read_at", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_staff_read_id", "staff_id", "read_at", "id"),
+        Index("ix_notifications_case_id", "case_id"),  # a deleted case takes its notifications with it
+    )
