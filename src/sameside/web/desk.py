@@ -8,6 +8,7 @@ same whichever way an agent works.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -94,6 +95,16 @@ def _agent(request: Request, session: Session) -> Agent:
 Form = Annotated[dict[str, str], Depends(form_reader(_FORM_LIMIT, max_fields=20))]
 
 
+def staff_page(request: Request, render: Callable[[Session, Agent], Response]) -> Response:
+    """A desk page: sign-in checked (strangers to the sign-in page, customers refused), then drawn read-only."""
+    with database(request).unit_of_work(write=False) as session:
+        try:
+            agent = _agent(request, session)
+        except NotStaff as refused:
+            return refused.response
+        return render(session, agent)
+
+
 # ---------------------------------------------------------------- queues
 
 
@@ -110,11 +121,7 @@ def queue(
     view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due)$")],
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+    def render(session: Session, agent: Agent) -> Response:
         actor = agent.actor
         current = next(v for v in VIEWS if v.key == view)
         if view == "due":
@@ -158,6 +165,8 @@ def queue(
             next_cursor=found.next_cursor,
         )
 
+    return staff_page(request, render)
+
 
 # ---------------------------------------------------------------- a case
 
@@ -165,12 +174,10 @@ def queue(
 @router.get("/cases/{number}", response_model=None)
 @on_desk
 def case_page(request: Request, number: CaseNumber) -> Response:
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+    def render(session: Session, agent: Agent) -> Response:
         return _case_page(request, session, agent, number)
+
+    return staff_page(request, render)
 
 
 def _case_page(
@@ -458,11 +465,8 @@ def _status(value: str | None) -> CaseStatus | None:
 @on_desk
 def department(request: Request) -> Response:
     """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first."""
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+
+    def render(session: Session, agent: Agent) -> Response:
         staff = get_staff(session, agent.actor.staff_id)
         dept = session.get(Department, staff.department_id) if staff.department_id else None
         waiting = consults.queue(session, dept.id) if dept else []
@@ -490,6 +494,8 @@ def department(request: Request) -> Response:
             consults=rows,
             zone=str(zone),
         )
+
+    return staff_page(request, render)
 
 
 @router.post("/consults/{consult_id}/answer", response_model=None)
@@ -520,11 +526,8 @@ def ask_department(request: Request, number: CaseNumber, form: Form) -> Response
 @on_desk
 def callbacks_due(request: Request) -> Response:
     """Calls to make: missed ones first (they need a person now), then the next 24 hours."""
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+
+    def render(session: Session, agent: Agent) -> Response:
         calls = callbacks.due(session)
         zone = request.app.state.callback_policy.hours.zone
         ids = {c.case_id for c in calls}
@@ -551,6 +554,8 @@ def callbacks_due(request: Request) -> Response:
             zone=str(zone),
             callbacks_page=True,
         )
+
+    return staff_page(request, render)
 
 
 @router.post("/callbacks/{callback_id}/done", response_model=None)

@@ -22,7 +22,7 @@ from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.staff import notices
-from sameside.web.desk import VIEWS, Agent, Form, NotStaff, _agent, _staff_action
+from sameside.web.desk import VIEWS, Agent, Form, _staff_action, staff_page
 from sameside.web.pages import page, templates
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -42,11 +42,7 @@ def notifications(
     unread: Annotated[bool, Query()] = False,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+    def render(session: Session, agent: Agent) -> Response:
         try:
             found = notices.list_for(session, agent.actor.staff_id, unread_only=unread, limit=50, cursor=cursor)
         except DomainError as error:
@@ -64,6 +60,8 @@ def notifications(
             unread=notices.unread_count(session, agent.actor.staff_id),
             kinds=KINDS,
         )
+
+    return staff_page(request, render)
 
 
 @router.get("/notifications/count", response_class=HTMLResponse)

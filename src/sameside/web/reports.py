@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sameside.cases import fairness, reports
-from sameside.edge.deps import database
 from sameside.edge.desk import on_desk
 from sameside.kit import clock
 from sameside.kit.ids import MAX_ID
 from sameside.staff.models import Team
-from sameside.web.desk import VIEWS, NotStaff, _agent
+from sameside.web.desk import VIEWS, Agent, staff_page
 from sameside.web.pages import page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -30,11 +30,7 @@ def fairness_report(
     days: Annotated[int, Query(ge=1, le=365)] = 30,
     team: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+    def render(session: Session, agent: Agent) -> Response:
         teams = session.scalars(select(Team).order_by(Team.name)).all()
         chosen = next((t for t in teams if t.id == team), None)
         now = clock.now()
@@ -62,3 +58,5 @@ def fairness_report(
             tier_minutes=fairness.TIER_MINUTES,
             urgency_minutes=fairness.URGENCY_MINUTES,
         )
+
+    return staff_page(request, render)

@@ -15,7 +15,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sameside.cases import routing, routing_rules
-from sameside.edge.deps import database
 from sameside.edge.desk import on_desk
 from sameside.kit.actors import Role
 from sameside.kit.errors import DomainError, Invalid
@@ -24,7 +23,7 @@ from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff import service as staff_service
 from sameside.staff.models import Routing, Team
-from sameside.web.desk import VIEWS, Agent, Form, NotStaff, _agent, _staff_action
+from sameside.web.desk import VIEWS, Agent, Form, _staff_action, staff_page
 from sameside.web.pages import page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
@@ -35,11 +34,7 @@ TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 @router.get("/team", response_model=None)
 @on_desk
 def team_page(request: Request, team: TeamId = None) -> Response:
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
+    def render(session: Session, agent: Agent) -> Response:
         try:
             shown = _team_for(session, agent, team)
         except DomainError as error:
@@ -63,6 +58,8 @@ def team_page(request: Request, team: TeamId = None) -> Response:
             explain=routing_rules.explain(shown.routing.value) if shown else "",
             max_open=routing_rules.MAX_OPEN,
         )
+
+    return staff_page(request, render)
 
 
 def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None:
