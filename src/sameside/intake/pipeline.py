@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sameside.cases import service as cases
@@ -119,19 +120,29 @@ class Intake:
         return outcomes
 
     def process_pending(self, limit: int = 100) -> list[Outcome]:
-        """File messages stored but not yet read, oldest first (after an SMTP 250, or a crash)."""
-        with self.db.unit_of_work() as session:
-            ids = session.scalars(
-                select(InboundMail.id)
-                .where(InboundMail.state == InboundState.RECEIVED)
-                .order_by(InboundMail.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
-            if not ids:
-                return []
-            teams = _team_addresses(session)
-            return [self._process_one(session, inbound_id, teams) for inbound_id in ids]
+        """File up to `limit` messages stored but not yet read, oldest first (after an SMTP 250, or a crash).
+
+        Each message in its own short transaction, claimed with SKIP LOCKED so
+        several workers share the backlog: a new case in a routed team holds
+        that team's routing lock only until its own message commits, so two
+        workers never wait on each other's batches, nor deadlock across teams.
+        """
+        outcomes: list[Outcome] = []
+        teams: dict[str, int] | None = None
+        for _ in range(limit):
+            with self.db.unit_of_work() as session:
+                inbound_id = session.scalar(
+                    select(InboundMail.id)
+                    .where(InboundMail.state == InboundState.RECEIVED)
+                    .order_by(InboundMail.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+                if inbound_id is None:
+                    break
+                teams = _team_addresses(session) if teams is None else teams
+                outcomes.append(self._process_one(session, inbound_id, teams))
+        return outcomes
 
     def reprocess(self, inbound_id: int) -> Outcome:
         """Try a quarantined (or ignored) message again, after a fix."""
@@ -153,6 +164,11 @@ class Intake:
             with session.begin_nested():
                 return _File(self, session, teams).run(inbound_id)
         except Exception as exc:
+            if isinstance(exc, OperationalError) and _transient(exc):
+                # A deadlock or serialisation failure says nothing about the message: it stays received, and
+                # is filed on a later round rather than quarantined for a person to retry.
+                log.warning("inbound mail %s: %s; will try again", inbound_id, type(exc.orig).__name__)
+                return Outcome(inbound_id, InboundState.RECEIVED, reason="busy; will try again")
             log.exception("inbound mail %s could not be filed", inbound_id)
             reason = f"Could not be filed ({type(exc).__name__}: {exc})"[:2000]
             _settle(session, inbound_id, InboundState.QUARANTINED, reason=reason)
@@ -520,3 +536,11 @@ def _deliverable_again(session: Session, address: str) -> None:
         )
         .values(undeliverable_since=None, undeliverable_reason=None)
     )
+
+
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+"""Serialisation failure, deadlock, lock not available: PostgreSQL's "try again" errors."""
+
+
+def _transient(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
