@@ -230,3 +230,53 @@ def test_the_desk_says_when_someone_prefers_a_call(client: TestClient, make: Fac
     assert 'Prefers a phone call: <a href="/desk/callbacks">calls booked</a>.' in page
     assert '<option value="email" selected>' in page
     assert "They prefer a phone call: this reply is written down by email." in page
+
+
+def test_a_caller_with_no_email_address_is_answered_on_the_case_and_nothing_is_sent(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.SUPERVISOR)
+    opened = client.post(
+        "/api/v1/cases",
+        json={
+            "customer": {"phone": "+49 30 1234567", "name": "Uta Vogel"},
+            "channel": "phone",
+            "subject": "Card declined",
+            "body": "My card was declined at checkout.",
+        },
+        headers=agent.headers,
+    )
+    assert opened.status_code == 201, opened.text
+
+    answered = reply(client, agent, opened.json()["number"])
+
+    assert answered["delivery"]["channel"] == "phone" and answered["delivery"]["emailed"] is None
+    assert "no email address" in answered["delivery"]["note"]
+    assert mails(db) == []
+    # Asking for email explicitly is still refused with the reason.
+    refused = client.post(
+        f"/api/v1/cases/{opened.json()['number']}/replies",
+        json={"body": "By mail?", "channel": "email"},
+        headers=agent.headers,
+    )
+    assert refused.status_code == 422 and "no email address" in refused.json()["detail"]
+
+
+def test_someone_chatting_now_is_answered_in_the_chat_even_if_they_prefer_email_for_later(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.SUPERVISOR)
+    with client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"start": {"name": "Bo Berg", "email": "bo@example.com", "message": "Is my order shipped?"}})
+        number = ws.receive_json()["case"]
+    with db.unit_of_work(write=False) as s:
+        customer_id = s.scalar(select(Customer.id).where(Customer.name == "Bo Berg"))
+    changed = client.patch(
+        f"/api/v1/customers/{customer_id}", json={"preferred_channel": "email"}, headers=agent.headers
+    )
+    assert changed.status_code == 200, changed.text
+
+    answered = reply(client, agent, number)
+
+    assert answered["delivery"] == {"channel": "chat", "emailed": None, "held_until": None, "note": None}
+    assert mails(db) == []

@@ -131,14 +131,14 @@ def deliver(
     now: datetime,
 ) -> Delivery:
     """Where a staff reply goes and when its email may go (the rules: `outgoing`)."""
-    basis = requested or customer.preferred_channel or case.channel
-    chat_open = basis is Channel.CHAT and chat_is_open(session, case.id, now=now)
+    chat_open = _may_chat(case, customer, requested) and chat_is_open(session, case.id, now=now)
     route = outgoing.route(
         requested,
         preferred=customer.preferred_channel,
         case_channel=case.channel,
         chat_open=chat_open,
         portal_link=portal is not None,
+        has_email=requested is not None or email_address_of(session, customer.id) is not None,
     )
     if route.email is None:
         return Delivery(route, None)
@@ -162,10 +162,21 @@ def deliver(
 def reply_choices(session: Session, case: Case, customer: Customer, *, now: datetime) -> ReplyChoices:
     """The channels an agent may answer on, the one preselected by the customer's preference, and any hold."""
     chat_open = chat_is_open(session, case.id, now=now)
+    has_email = email_address_of(session, customer.id) is not None
     route = outgoing.route(
-        None, preferred=customer.preferred_channel, case_channel=case.channel, chat_open=chat_open, portal_link=True
+        None,
+        preferred=customer.preferred_channel,
+        case_channel=case.channel,
+        chat_open=chat_open,
+        portal_link=True,
+        has_email=has_email,
     )
-    offered = [Channel.EMAIL, Channel.PORTAL, *([Channel.CHAT] if chat_open else []), Channel.PHONE]
+    offered = [
+        *([Channel.EMAIL] if has_email else []),
+        Channel.PORTAL,
+        *([Channel.CHAT] if chat_open else []),
+        Channel.PHONE,
+    ]
     held = outgoing.hold_until(
         now,
         urgent=outgoing.is_urgent(
@@ -180,6 +191,13 @@ def reply_choices(session: Session, case: Case, customer: Customer, *, now: date
         window_end=customer.contact_window_end,
     )
     return ReplyChoices(route.channel, tuple(offered), route.note, held, zone_of(customer.timezone))
+
+
+def _may_chat(case: Case, customer: Customer, requested: Channel | None) -> bool:
+    """Whether a chat could be where this reply goes (only then is the timeline asked)."""
+    if requested is not None:
+        return requested is Channel.CHAT
+    return Channel.CHAT in (case.channel, customer.preferred_channel)
 
 
 def chat_is_open(session: Session, case_id: int, *, now: datetime) -> bool:

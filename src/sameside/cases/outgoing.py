@@ -1,6 +1,8 @@
 """Where and when a reply reaches the customer (P14), as pure rules.
 
-Where — by the customer's preferred channel, else the channel the case came in on:
+Where — in an open chat when the customer is there now (they are waiting in it,
+whatever they prefer for later); otherwise by the customer's preferred channel,
+else the channel the case came in on:
 
 - email: the reply is emailed in full.
 - chat: answered in the chat while it is open — the customer wrote in it
@@ -16,6 +18,11 @@ Where — by the customer's preferred channel, else the channel the case came in
   made by choosing `phone` themselves: that is written on the case and sent nowhere.
 
 An agent (or API client) may choose another written channel; chat only while it is open.
+
+A customer we have no email address for (a phone caller, a chat visitor who
+left none) cannot be emailed: their reply is written on the case's own
+channel — a chat shows it when they come back, a phone case keeps it for the
+next call — and the agent is told nothing was sent.
 
 When — non-urgent email waits for the customer's contact window
 (`customers.rules.next_contact_time`). A message is urgent, and goes at once, when:
@@ -74,6 +81,7 @@ def route(
     case_channel: Channel,
     chat_open: bool,
     portal_link: bool,
+    has_email: bool = True,
 ) -> Route:
     """Where a staff reply goes: `requested` when an agent chose, else by preference (see the module docstring).
 
@@ -82,11 +90,19 @@ def route(
     """
     if requested is not None:
         return _chosen(requested, chat_open=chat_open, portal_link=portal_link)
+    if chat_open:
+        return Route(Channel.CHAT, None)
+    chosen = _by_preference(preferred, case_channel, portal_link)
+    if chosen.email is None or has_email:
+        return chosen
+    kept = case_channel if case_channel is not Channel.EMAIL else chosen.channel
+    return Route(kept, None, "We have no email address for them: nothing was sent; it is on the case for them to see.")
+
+
+def _by_preference(preferred: Channel | None, case_channel: Channel, portal_link: bool) -> Route:
     basis = preferred or case_channel
     said = "They prefer" if preferred else "The case came by"
     match basis:
-        case Channel.CHAT if chat_open:
-            return Route(Channel.CHAT, None)
         case Channel.CHAT:
             return Route(Channel.EMAIL, Email.REPLY, f"{said} chat, but they have no chat open: sent by email.")
         case Channel.PORTAL:
