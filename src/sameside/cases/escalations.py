@@ -32,11 +32,12 @@ from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Invalid
 from sameside.kit.events import publish
 from sameside.staff import notices
-from sameside.staff.models import Staff
+from sameside.staff.models import Notification, Staff
 
 REASON_MAX = 2000
 SOURCE_MAX = 32
 FROM_MESSAGE = "their message"
+NOTICE_KIND = "escalation"
 """The source of a request found in a customer's own words."""
 
 
@@ -82,6 +83,14 @@ def request_escalation(session: Session, actor: Actor, case: Case, *, reason: st
         raise Invalid(f"Please keep the reason under {REASON_MAX:,} characters.")
     if isinstance(actor, StaffActor) and not reason:
         raise Invalid("Say what you need your supervisor's help with.")
+    if isinstance(actor, CustomerActor):
+        waiting = open_escalation(session, case)
+        quiet = not escalation_rules.tells_people(_last_told_at(session, case), clock.now())
+        if waiting is not None and waiting.asked_by.kind == "customer" and quiet:
+            # Pressing the button again within the quiet period changes nothing: their request stands, unanswered.
+            existing = session.get(TimelineEntry, waiting.entry_id)
+            assert existing is not None
+            return existing
     return _record(session, actor, case, asker=_asker(session, actor), reason=reason, source=source, words=None)
 
 
@@ -205,7 +214,7 @@ def _record(
         notices.notify(
             session,
             told,
-            kind="escalation",
+            kind=NOTICE_KIND,
             text=_notice_text(case, asker, reason, words, waiting, owner),
             case_id=case.id,
             data={"entry_id": event.id, "source": source},
@@ -270,13 +279,11 @@ def _waiting_minutes(session: Session, case: Case, now: datetime) -> int:
 
 def _last_told_at(session: Session, case: Case) -> datetime | None:
     """When a request on this case last notified anyone (the quiet period runs from there)."""
-    recent = session.execute(
-        select(TimelineEntry.created_at, TimelineEntry.data)
-        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == EventType.ESCALATION_REQUESTED)
-        .order_by(TimelineEntry.id.desc())
-        .limit(20)
-    ).all()
-    return next((row.created_at for row in recent if (row.data or {}).get("told")), None)
+    return session.scalar(
+        select(func.max(Notification.created_at)).where(
+            Notification.case_id == case.id, Notification.kind == NOTICE_KIND
+        )
+    )
 
 
 def _event(
