@@ -61,6 +61,7 @@ def test_the_report_shows_each_tiers_median_wait_and_whether_the_head_start_held
         "ratio_to_standard": None,
     }
     assert body["widest_gap_minutes"] == 30 and body["within_bound"] is True and body["tier_cap_minutes"] == 60
+    assert body["p90_ratio"] == 1.6  # standard's p90 80 min over premium's 50
     assert all(row["cases"] == 0 for row in elsewhere["tiers"]) and elsewhere["within_bound"] is None
 
     # Cases opened before the period are not in it.

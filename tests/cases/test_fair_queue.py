@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sameside.cases import queries, service
+from sameside.cases.access import case_for
 from sameside.cases.models import Case
-from sameside.cases.rules import Priority
+from sameside.cases.rules import HandoffBrief, Priority
 from sameside.customers.models import Customer, Tier
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor
+from sameside.staff.models import Team
 from tests.factories import Factory
 
 T0 = datetime(2031, 6, 2, 10, 0, tzinfo=UTC)
@@ -62,3 +64,20 @@ def test_the_candidates_are_one_per_priority_tier_and_mood_and_only_unowned_ones
     assert by_id[upset.id].upset and by_id[premium_case.id].tier is Tier.PREMIUM
     assert by_id[urgent.id].priority is Priority.URGENT
     assert by_id[oldest_normal.id].waiting_since == T0
+
+
+def test_a_case_handed_on_after_an_answer_waits_from_that_answer_not_from_days_ago(db: Database, make: Factory) -> None:
+    team, billing = make.team(), make.team()
+    first = make.staff(team=team)
+    taker = make.staff(team=billing)
+    old = _case_at(make, db, 0, CALM, team=team)
+    with clock.frozen(T0 + timedelta(days=3)), db.unit_of_work() as s:
+        actor = StaffActor(first.id, Role.AGENT, team.id)
+        case = case_for(s, actor, old.id)
+        service.reply(s, actor, case, "Passing you to billing with everything you told me.")
+        brief = HandoffBrief(problem="Charged twice", tried="Checked", promised="Billing today", feeling="Calm")
+        service.transfer(s, actor, case, brief=brief, team=s.get(Team, billing.id))
+    waiting = _case_at(make, db, 3 * 24 * 60 - 120, CALM, team=billing)  # written two hours before the answer
+    with clock.frozen(T0 + timedelta(days=3, minutes=30)), db.unit_of_work() as s:
+        taken = service.take_next(s, StaffActor(taker.id, Role.AGENT, billing.id), tier_cap_minutes=60)
+    assert taken is not None and taken.id == waiting.id  # the customer still waiting on a first answer goes first

@@ -73,6 +73,7 @@ def test_parity_compares_each_tiers_median_wait_with_the_standard_tier() -> None
     # Two enterprise cases are too few to call a trend.
     assert rows[Tier.ENTERPRISE].cases == 2 and rows[Tier.ENTERPRISE].median_minutes is None
     assert report.widest_gap_minutes == 30 and report.within_bound is True
+    assert report.p90_ratio == round(80 / 50, 2)  # slowest tier's p90 over the fastest's
     assert (
         parity(waits(Tier.STANDARD, [200] * 5) + waits(Tier.PREMIUM, [10] * 5), tier_cap_minutes=60).within_bound
         is False
@@ -84,3 +85,10 @@ def test_customers_still_waiting_count_with_their_wait_so_far() -> None:
     standard = report.tiers[0]
     assert standard.still_waiting == 3 and standard.median_minutes == 500
     assert report.within_bound is None  # one tier alone cannot be compared
+
+
+def test_the_90th_percentile_is_the_nearest_rank_not_the_maximum() -> None:
+    ten = parity(waits(Tier.STANDARD, [float(m) for m in range(1, 11)]), tier_cap_minutes=60)
+    assert ten.tiers[0].p90_minutes == 9  # the 9th of 10, not the slowest
+    thirty = parity(waits(Tier.STANDARD, [float(m) for m in range(1, 31)]), tier_cap_minutes=60)
+    assert thirty.tiers[0].p90_minutes == 27

@@ -48,5 +48,6 @@ def wait_parity(
         tier_cap_minutes=settings.tier_cap_minutes,
         tiers=[TierWaitsOut.model_validate(row, from_attributes=True) for row in report.tiers],
         widest_gap_minutes=report.widest_gap_minutes,
+        p90_ratio=report.p90_ratio,
         within_bound=report.within_bound,
     )

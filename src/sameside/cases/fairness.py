@@ -14,6 +14,7 @@ reply beside the standard tier's.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,6 +101,8 @@ class Parity:
     """The largest difference between two tiers' medians; compare it with the configured head start."""
     within_bound: bool | None
     """True when no tier's median is shorter than standard's by more than the head start allows."""
+    p90_ratio: float | None = None
+    """The headline figure: the slowest tier's 90th percentile over the fastest tier's (1.0 is parity)."""
 
 
 MIN_SAMPLES = 5
@@ -141,10 +144,12 @@ def parity(waits: Iterable[Wait], *, tier_cap_minutes: int) -> Parity:
     within = None
     if base is not None and len(medians) >= 2:
         within = all(base - m <= max(0, tier_cap_minutes) + 1e-9 for m in medians.values())
-    return Parity(rows, gap, within)
+    p90s = [r.p90_minutes for r in rows if r.p90_minutes is not None]
+    ratio = round(max(p90s) / min(p90s), 2) if len(p90s) >= 2 and min(p90s) > 0 else None
+    return Parity(rows, gap, within, ratio)
 
 
 def _percentile(sorted_values: list[float], share: float) -> float:
     """Nearest-rank percentile of an already sorted list."""
-    rank = max(1, min(len(sorted_values), round(share * len(sorted_values) + 0.5)))
+    rank = max(1, min(len(sorted_values), math.ceil(share * len(sorted_values) - 1e-9)))
     return sorted_values[rank - 1]

@@ -206,7 +206,13 @@ def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candid
     rows = session.execute(_take_next_statement(), {"team_id": team_id}).all()
     return [
         fairness.Candidate(
-            row.id, Priority(row.priority), Tier(row.customer_tier), row.waiting_since, upset=bool(row.upset)
+            row.id,
+            Priority(row.priority),
+            Tier(row.customer_tier),
+            # Someone already answered (the case came on by transfer) has waited since that answer at least,
+            # not since their last message: the wait is not counted twice.
+            max(row.waiting_since, row.first_human_reply_at) if row.first_human_reply_at else row.waiting_since,
+            upset=bool(row.upset),
         )
         for row in rows
     ]
@@ -221,6 +227,7 @@ def _take_next_statement() -> Select[Any]:
             Case.customer_tier,
             Case.upset,
             func.coalesce(Case.last_customer_message_at, Case.created_at).label("waiting_since"),
+            Case.first_human_reply_at,
         )
         .where(
             Case.team_id == bindparam("team_id"),

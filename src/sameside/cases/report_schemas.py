@@ -25,6 +25,9 @@ class ParityOut(BaseModel):
     tier_cap_minutes: int = Field(description="The largest head start a tier may have in the queue.")
     tiers: list[TierWaitsOut]
     widest_gap_minutes: float | None
+    p90_ratio: float | None = Field(
+        description="Wait-time parity: the slowest tier's 90th percentile over the fastest tier's; 1.0 is parity."
+    )
     within_bound: bool | None = Field(
         description="No tier is served faster than standard by more than the head start allows; null if unknown."
     )

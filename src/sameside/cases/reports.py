@@ -1,4 +1,4 @@
-"""Reads for supervisors: is the queue fair across customer tiers (P9)?"""
+"""Reads for the fairness report, open to all staff: is the queue fair across customer tiers (P9)?"""
 
 from __future__ import annotations
 
