@@ -280,3 +280,21 @@ def test_someone_chatting_now_is_answered_in_the_chat_even_if_they_prefer_email_
 
     assert answered["delivery"] == {"channel": "chat", "emailed": None, "held_until": None, "note": None}
     assert mails(db) == []
+
+
+def test_a_contact_window_needs_a_time_zone_and_two_different_times(client: TestClient, make: Factory) -> None:
+    agent = make.staff(Role.SUPERVISOR)
+    customer = make.customer()
+    no_zone = client.patch(
+        f"/api/v1/customers/{customer.id}",
+        json={"contact_window_start": "18:00", "contact_window_end": "21:00"},
+        headers=agent.headers,
+    )
+    assert no_zone.status_code == 422 and "time zone" in no_zone.json()["detail"]
+    empty = client.patch(
+        f"/api/v1/customers/{customer.id}",
+        json={"timezone": "Europe/Paris", "contact_window_start": "18:00", "contact_window_end": "18:00"},
+        headers=agent.headers,
+    )
+    assert empty.status_code == 422 and "different from its start" in empty.json()["detail"]
+    prefer(client, agent, customer, timezone="Europe/Paris", contact_window_start="18:00", contact_window_end="21:00")

@@ -132,6 +132,11 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
         )
     if (customer.contact_window_start is None) != (customer.contact_window_end is None):
         raise Invalid("A contact window needs both a start and an end.")
+    if customer.contact_window_start is not None and customer.timezone is None:
+        # Without it "18:00" could mean any hour of their day, and the window would be ignored.
+        raise Invalid("A contact window needs a time zone, so we know when its hours are for them.")
+    if customer.contact_window_start is not None and customer.contact_window_start == customer.contact_window_end:
+        raise Invalid("A contact window needs an end different from its start.")
     if changes.accessibility_notes is not UNSET:
         customer.accessibility_notes = (changes.accessibility_notes or "").strip() or None
     if changes.tier is not UNSET:

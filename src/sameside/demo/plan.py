@@ -260,12 +260,16 @@ def _plan_customers(rng: random.Random, fakers: dict[str, Any]) -> list[_Custome
                 form = forms[0 if female else 1].format(last=last)
             elif roll < 0.7:
                 form = first
+            channel = rng.choice(list(Channel)) if rng.random() < 0.6 else None
+            spoken = language if rng.random() < 0.7 else None
+            zone = rng.choice(zones) if rng.random() < 0.6 else None
+            window = rng.choice(CONTACT_WINDOWS) if rng.random() < 0.45 else None
             preferences = Preferences(
-                preferred_channel=rng.choice(list(Channel)) if rng.random() < 0.6 else None,
-                language=language if rng.random() < 0.7 else None,
+                preferred_channel=channel,
+                language=spoken,
                 form_of_address=form,
-                timezone=rng.choice(zones) if rng.random() < 0.6 else None,
-                contact_window=rng.choice(CONTACT_WINDOWS) if rng.random() < 0.45 else None,
+                timezone=zone or (zones[0] if window else None),  # a window means hours in their own time
+                contact_window=window,
                 accessibility_notes=rng.choice(ACCESSIBILITY) if rng.random() < 0.07 else None,
             )
             address = form or first
