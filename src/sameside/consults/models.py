@@ -24,8 +24,12 @@ class Consult(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the owner and the department were told it is overdue (once)."""
 
     __table_args__ = (
         Index("ix_consults_department_open_due", "department_id", "answered_at", "due_at"),
         Index("ix_consults_case_id", "case_id"),
+        # The worker's "newly overdue?" check, every round: open, not yet flagged, by due time.
+        Index("ix_consults_overdue", "answered_at", "overdue_flagged_at", "due_at"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sameside.cases import rules as case_rules
@@ -149,29 +149,28 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
 def flag_overdue_consults(session: Session, now: datetime | None = None, *, batch: int = 200) -> int:
     """Tell the case's owner and the department, once, about each consult past its due time; returns how many.
 
-    There is no column to mark a consult as flagged: the `consult_overdue`
-    notifications are the record. The overdue consults are walked in batches
-    (so old ones already flagged never crowd out new ones), locked with SKIP
-    LOCKED on PostgreSQL, so two workers never flag the same consult twice
-    (SQLite has one writer at a time anyway).
+    Each consult is marked when flagged (`overdue_flagged_at`), so a round
+    reads only consults that have newly gone overdue — one index range,
+    usually empty — however many old ones were never answered. Locked with
+    SKIP LOCKED on PostgreSQL, so two workers never flag the same consult
+    twice (SQLite has one writer at a time anyway).
     """
     now = now or clock.now()
     flagged = 0
-    after: tuple[datetime, int] | None = None
     while True:
-        query = select(Consult).where(Consult.answered_at.is_(None), Consult.due_at < now)
-        if after is not None:
-            query = query.where(or_(Consult.due_at > after[0], and_(Consult.due_at == after[0], Consult.id > after[1])))
         overdue = session.scalars(
-            query.order_by(Consult.due_at, Consult.id).limit(batch).with_for_update(skip_locked=True)
+            select(Consult)
+            .where(Consult.answered_at.is_(None), Consult.overdue_flagged_at.is_(None), Consult.due_at < now)
+            .order_by(Consult.due_at, Consult.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
         ).all()
-        flagged += _flag(session, overdue)
+        flagged += _flag(session, overdue, now)
         if len(overdue) < batch:
             return flagged
-        after = (overdue[-1].due_at, overdue[-1].id)
 
 
-def _flag(session: Session, overdue: Sequence[Consult]) -> int:
+def _flag(session: Session, overdue: Sequence[Consult], now: datetime) -> int:
     if not overdue:
         return 0
     keepers = dict(
@@ -179,22 +178,13 @@ def _flag(session: Session, overdue: Sequence[Consult]) -> int:
     )
     members = {d: notices.department_members(session, d) for d in {c.department_id for c in overdue}}
     names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(members.keys()))).all())
-    recipients = {c.id: [keepers.get(c.case_id) or c.asked_by, *members[c.department_id]] for c in overdue}
-    sent = notices.already_sent(
-        session,
-        "consult_overdue",
-        staff_ids=[i for people in recipients.values() for i in people if i is not None],
-        case_ids=[c.case_id for c in overdue],
-        key="consult_id",
-    )
     flagged = 0
     for consult in overdue:
-        if consult.id in sent:
-            continue
+        consult.overdue_flagged_at = now
         due = consult.due_at.strftime("%d %b %H:%M")
         made = notices.notify(
             session,
-            recipients[consult.id],
+            [keepers.get(consult.case_id) or consult.asked_by, *members[consult.department_id]],
             kind="consult_overdue",
             text=f"#{consult.case_id}: {names.get(consult.department_id, 'The department')} has not answered "
             f"“{consult.question[:120]}”, due {due} UTC",
@@ -202,6 +192,7 @@ def _flag(session: Session, overdue: Sequence[Consult]) -> int:
             data={"consult_id": consult.id},
         )
         flagged += bool(made)
+    session.flush()
     return flagged
 
 

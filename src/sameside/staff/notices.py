@@ -166,24 +166,3 @@ def department_members(session: Session, department_id: int) -> list[int]:
             select(Staff.id).where(Staff.department_id == department_id, Staff.is_active.is_(True)).order_by(Staff.id)
         )
     )
-
-
-def already_sent(
-    session: Session, kind: str, *, staff_ids: Iterable[int], case_ids: Iterable[int], key: str
-) -> set[Any]:
-    """The values of `data[key]` in notifications of `kind` to these people on these cases: what was said.
-
-    For alerts that must go out once (a consult overdue) without a column of
-    their own to mark it: the notifications are the record. Asking by person
-    keeps it on the (staff, read, id) index instead of reading every
-    notification there is.
-    """
-    people, cases = sorted(set(staff_ids)), sorted(set(case_ids))
-    if not people or not cases:
-        return set()
-    rows = session.scalars(
-        select(Notification.data).where(
-            Notification.staff_id.in_(people), Notification.kind == kind, Notification.case_id.in_(cases)
-        )
-    ).all()
-    return {row[key] for row in rows if row and key in row}
