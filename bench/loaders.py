@@ -45,6 +45,7 @@ CASE_COLUMNS = (
     "resolved_at",
     "closed_at",
     "customer_tier",
+    "upset",
 )
 SUBJECTS = (
     "Cannot log in to my account",
@@ -126,10 +127,24 @@ def staff_rows(plan: Plan, stamp: Callable[[float], str], true: Any) -> Iterator
                 None,
                 true,
                 created,
+                "[]",
+                "[]",
             )
 
 
-STAFF_COLUMNS = ("id", "email", "name", "role", "team_id", "department_id", "password_hash", "is_active", "created_at")
+STAFF_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "role",
+    "team_id",
+    "department_id",
+    "password_hash",
+    "is_active",
+    "created_at",
+    "languages",
+    "products",
+)
 CUSTOMER_COLUMNS = ("id", "name", "organization_id", "tier", "created_at")
 IDENTITY_COLUMNS = ("id", "customer_id", "kind", "value", "created_at")
 
@@ -193,6 +208,7 @@ def case_rows(plan: Plan, stamp: Callable[[float], str], true: Any, false: Any) 
             resolved,
             resolved if status == "closed" else None,
             "standard",
+            false,
         )
 
 

@@ -260,14 +260,15 @@ def _fill(
                     done,
                     done if status == "closed" else None,
                     "standard",
+                    False,
                 )
             )
             entries.append((next_id + k, "message", 1, "inbound", "portal", customer_id, 0, r["body"], created))
         conn.executemany(
             "INSERT INTO cases (id, subject, status, priority, channel, customer_id, owner_id, team_id, "
             "shared_with_organization, reopen_count, created_at, updated_at, first_human_reply_at, "
-            "last_customer_message_at, resolved_at, closed_at, customer_tier) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "last_customer_message_at, resolved_at, closed_at, customer_tier, upset) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             cases,
         )
         conn.executemany(
