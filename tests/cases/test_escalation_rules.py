@@ -41,6 +41,8 @@ ASKS = [
     ("Páseme con un supervisor por favor", "Páseme con un supervisor"),
     ("Necesito hablar con el encargado", "hablar con el encargado"),
     ("Quiero hablar con su supervisor", "hablar con su supervisor"),
+    ("Why won't you let me speak to a manager?", "speak to a manager"),
+    ("Warum darf ich nicht mit Ihrem Vorgesetzten sprechen?", "Ihrem Vorgesetzten"),
 ]
 
 NOT_ASKS = [

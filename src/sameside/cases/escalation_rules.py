@@ -130,6 +130,7 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NEGATION_WORDS = 4
+_WHY = re.compile(r"\s*(?:why|how\s+come|warum|wieso|pourquoi|por\s*qu[eé])\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.,;:!?¡¿\n]")
 
 
@@ -150,8 +151,13 @@ def asks_for_escalation(text: str) -> Ask | None:
 
 
 def _negated(before: str) -> bool:
-    """Whether the few words before an ask, in the same clause, negate it."""
+    """Whether the few words before an ask, in the same clause, negate it.
+
+    A "why … not" question is a complaint, not a refusal: "Why won't you let me speak to a manager?" asks.
+    """
     clause = _CLAUSE_END.split(before)[-1]
+    if _WHY.match(clause):
+        return False
     words = clause.split()[-_NEGATION_WORDS:]
     return bool(_NEGATION.search(" ".join(words)))
 
