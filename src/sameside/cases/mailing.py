@@ -142,21 +142,7 @@ def deliver(
     )
     if route.email is None:
         return Delivery(route, None)
-    urgent = outgoing.is_urgent(
-        priority=case.priority,
-        send_now=send_now,
-        automatic=automatic,
-        customer_wrote_at=case.last_customer_message_at,
-        now=now,
-    )
-    held = outgoing.hold_until(
-        now,
-        urgent=urgent,
-        timezone=customer.timezone,
-        window_start=customer.contact_window_start,
-        window_end=customer.contact_window_end,
-    )
-    return Delivery(route, held)
+    return Delivery(route, _held_until(case, customer, send_now=send_now, automatic=automatic, now=now))
 
 
 def reply_choices(session: Session, case: Case, customer: Customer, *, now: datetime) -> ReplyChoices:
@@ -177,20 +163,26 @@ def reply_choices(session: Session, case: Case, customer: Customer, *, now: date
         *([Channel.CHAT] if chat_open else []),
         Channel.PHONE,
     ]
-    held = outgoing.hold_until(
+    held = _held_until(case, customer, send_now=False, automatic=False, now=now)
+    return ReplyChoices(route.channel, tuple(offered), route.note, held, zone_of(customer.timezone))
+
+
+def _held_until(case: Case, customer: Customer, *, send_now: bool, automatic: bool, now: datetime) -> datetime | None:
+    """When an email on this case may go by the customer's contact window; None when it goes now."""
+    urgent = outgoing.is_urgent(
+        priority=case.priority,
+        send_now=send_now,
+        automatic=automatic,
+        customer_wrote_at=case.last_customer_message_at,
+        now=now,
+    )
+    return outgoing.hold_until(
         now,
-        urgent=outgoing.is_urgent(
-            priority=case.priority,
-            send_now=False,
-            automatic=False,
-            customer_wrote_at=case.last_customer_message_at,
-            now=now,
-        ),
+        urgent=urgent,
         timezone=customer.timezone,
         window_start=customer.contact_window_start,
         window_end=customer.contact_window_end,
     )
-    return ReplyChoices(route.channel, tuple(offered), route.note, held, zone_of(customer.timezone))
 
 
 def _may_chat(case: Case, customer: Customer, requested: Channel | None) -> bool:
