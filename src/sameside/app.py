@@ -28,6 +28,7 @@ from sameside.edge.limits import Doorman
 from sameside.edge.live import Hub
 from sameside.edge.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
+from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import STARTS_PER_HOUR
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     app.include_router(web_router)
     app.include_router(desk_router)
+    app.include_router(back_office_router)
     app.include_router(notices_router)
     app.include_router(team_router)
     app.include_router(reports_router)

@@ -4,105 +4,46 @@ Plain HTML forms that work without JavaScript (post, then redirect back);
 htmx boosts them into in-place page swaps. Every form carries the session's
 CSRF token. The pages use the same services as the API, so the rules are the
 same whichever way an agent works.
+
+What every desk page shares is in `staff_pages`, the timeline in words in
+`timeline_text`, and the department's and callbacks' pages in `back_office`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
-from sameside.auth import service as auth
-from sameside.callbacks import service as callbacks
-from sameside.callbacks.models import CallbackState
 from sameside.cases import escalation_rules, escalations, mailing, queries, sentiment, service
 from sameside.cases.access import case_for
-from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, EventType, HandoffBrief
+from sameside.cases.models import Case
+from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, HandoffBrief
 from sameside.consults import service as consults
 from sameside.customers.models import Channel
-from sameside.edge.deps import SESSION_COOKIE, database
+from sameside.edge.deps import database
 from sameside.edge.desk import on_desk
 from sameside.edge.links import attachment_out
 from sameside.kit import clock
-from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
 from sameside.staff.models import Department, Staff, Team
-from sameside.staff.queries import get_staff
-from sameside.web.pages import form_reader, page
+from sameside.web.pages import page
+from sameside.web.staff_pages import VIEWS, Agent, Form, NotStaff, agent_of, staff_action, staff_page
+from sameside.web.timeline_text import CHANNEL_LABELS, delivery_text, describe_event
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
 CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.WAITING_ON_CUSTOMER)
-_FORM_LIMIT = 512 * 1024  # a long reply, pasted logs: well within the body limit
 DUE_WARNING = timedelta(hours=2)
 """'Due soon' starts this long before the reply target is reached."""
-
-
-@dataclass(frozen=True)
-class QueueView:
-    key: str
-    label: str
-    explain: str
-
-
-VIEWS = (
-    QueueView("mine", "Mine", "Cases you own that are not resolved."),
-    QueueView("team", "My team", "Your team's cases that need someone: new, open or waiting on us."),
-    QueueView("unowned", "Unowned", "New and open cases in your team that nobody has taken yet."),
-    QueueView("internal", "Waiting on internal", "Cases waiting on a colleague or department, yours or your team's."),
-    QueueView(
-        "due", "Due soon", "Customers waiting on us longest: at or near the time they should have heard from a person."
-    ),
-)
-
-
-@dataclass(frozen=True)
-class Agent:
-    actor: StaffActor
-    name: str
-    csrf: str
-
-
-class NotStaff(Exception):
-    """Raised by `_agent` to send the browser elsewhere."""
-
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-def _agent(request: Request, session: Session) -> Agent:
-    token = request.cookies.get(SESSION_COOKIE)
-    resolved = auth.resolve_session(session, token) if token else None
-    if resolved is None:
-        raise NotStaff(RedirectResponse(f"/?next={quote(request.url.path)}", status_code=303))
-    if not isinstance(resolved.actor, StaffActor):
-        raise NotStaff(page(request, "desk_refused.html", status_code=403))
-    return Agent(resolved.actor, get_staff(session, resolved.actor.staff_id).name, resolved.csrf_token)
-
-
-Form = Annotated[dict[str, str], Depends(form_reader(_FORM_LIMIT, max_fields=20))]
-
-
-def staff_page(request: Request, render: Callable[[Session, Agent], Response]) -> Response:
-    """A desk page: sign-in checked (strangers to the sign-in page, customers refused), then drawn read-only."""
-    with database(request).unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
-        return render(session, agent)
 
 
 # ---------------------------------------------------------------- queues
@@ -253,98 +194,6 @@ def _case_page(
     )
 
 
-CHANNEL_LABELS = {
-    Channel.EMAIL: "email",
-    Channel.PORTAL: "the portal (they are emailed a link to it)",
-    Channel.CHAT: "the chat (open now)",
-    Channel.PHONE: "a call I made (written down here; nothing is sent)",
-}
-
-
-def delivery_text(data: dict[str, Any], choices: mailing.ReplyChoices, now: datetime) -> str:
-    """Where a reply went, in a line under it: held for their contact window, a portal notice, a detour."""
-    said = []
-    if data.get("held_until"):
-        held = datetime.fromisoformat(data["held_until"])
-        zone = choices.zone
-        when = f"{mailing.say_when(held, zone, now)} their time" if zone else held.strftime("%d %b %H:%M UTC")
-        if held > now:
-            said.append(f"Will be emailed {when} (their contact window).")
-        else:
-            said.append(f"Held for their contact window, then emailed {when}.")
-    elif data.get("emailed") == "notice":
-        said.append("Emailed them a link to it on the portal.")
-    if data.get("delivery_note"):
-        said.append(str(data["delivery_note"]))
-    return " ".join(said)
-
-
-def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
-    """One line, in words, for something that happened on a case."""
-    data = entry.data or {}
-    who = entry.author_staff.name if entry.author_staff else (data.get("by") or "")
-
-    def label(value: object) -> str:
-        return str(value).replace("_", " ")
-
-    match entry.event:
-        case EventType.CREATED:
-            text = f"Case opened by {label(data.get('channel', ''))}"
-            if data.get("follow_up_of"):
-                text += f", following up case #{data['follow_up_of']}"
-        case EventType.STATUS_CHANGED:
-            text = f"Status: {label(data.get('from'))} → {label(data.get('to'))}"
-        case EventType.REOPENED:
-            text = "Reopened"
-        case EventType.ASSIGNED:
-            owner = data.get("owner_id")
-            owner_name = names.get(owner, f"staff #{owner}") if owner else "nobody"
-            if owner and owner == entry.author_staff_id:
-                return f"{owner_name} took the case" + (f" ({data['reason']})" if data.get("reason") else "")
-            text = f"Owner: {owner_name}"
-            if data.get("reason"):
-                text += f" ({data['reason']})"
-        case EventType.PRIORITY_CHANGED:
-            text = f"Priority: {data.get('from')} → {data.get('to')}"
-        case EventType.TAGGED:
-            text = "Tags: " + (", ".join(data.get("tags", [])) or "none")
-        case EventType.CALLBACK_BOOKED:
-            text = f"Call booked for {_when(data)} UTC, {data.get('phone')}"
-        case EventType.CALLBACK_MISSED:
-            text = f"Missed call: nobody called {data.get('phone')} at {_when(data)} UTC"
-        case EventType.TRANSFERRED:
-            to = data.get("to", {})
-            owner = to.get("owner_id")
-            text = "Transferred with a handoff brief" + (f" to {names.get(owner, f'staff #{owner}')}" if owner else "")
-        case EventType.RESTATEMENT_DETECTED:
-            text = f"The customer had to repeat themselves ({round(100 * float(data.get('score', 0)))}% the same)"
-        case EventType.CONSULT_OPENED:
-            due = str(data.get("due_at", ""))[:16].replace("T", " ")
-            text = f"Asked a department: “{str(data.get('question', ''))[:120]}” (due {due} UTC)"
-        case EventType.CONSULT_ANSWERED:
-            text = "The department answered" + (" (late)" if data.get("late") else " in time")
-        case EventType.ESCALATION_REQUESTED:
-            by = data.get("by")
-            asker: dict[str, Any] = by if isinstance(by, dict) else {}
-            text = "Someone senior was asked for" + (" by the customer" if asker.get("kind") == "customer" else "")
-            if data.get("words"):
-                text += f": “{data['words']}”"
-            told = [names.get(i, f"staff #{i}") for i in data.get("told", [])]
-            if told:
-                text += f" — told {', '.join(told)}; the case stays with its owner"
-            return text
-        case EventType.DELIVERY_FAILED:
-            kind = "bounced" if data.get("bounced") else "could not be delivered"
-            text = f"Our email to {data.get('recipient')} {kind}: {data.get('reason', '')}"
-        case _:
-            text = label(entry.event.value if entry.event else "event")
-    return f"{text} — {who}" if who and entry.event is not EventType.CREATED else text
-
-
-def _when(data: dict[str, Any]) -> str:
-    return str(data.get("starts_at", ""))[:16].replace("T", " ")
-
-
 def _next_statuses(case: Case) -> list[CaseStatus]:
     moves = sorted(TRANSITIONS.get(case.status, frozenset()), key=lambda s: list(CaseStatus).index(s))
     if case.status is CaseStatus.RESOLVED:
@@ -357,7 +206,7 @@ def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then
     db = database(request)
     with db.unit_of_work(write=False) as session:
         try:
-            agent = _agent(request, session)
+            agent = agent_of(request, session)
         except NotStaff as refused:
             return refused.response
     if form.get("_too_large"):
@@ -461,53 +310,6 @@ def _status(value: str | None) -> CaseStatus | None:
         raise Invalid(f"{value!r} is not a status.") from None
 
 
-@router.get("/department", response_model=None)
-@on_desk
-def department(request: Request) -> Response:
-    """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first."""
-
-    def render(session: Session, agent: Agent) -> Response:
-        staff = get_staff(session, agent.actor.staff_id)
-        dept = session.get(Department, staff.department_id) if staff.department_id else None
-        waiting = consults.queue(session, dept.id) if dept else []
-        ids = {c.case_id for c in waiting}
-        subjects = {
-            row.id: row.subject for row in session.execute(select(Case.id, Case.subject).where(Case.id.in_(ids)))
-        }
-        zone = request.app.state.callback_policy.hours.zone
-        rows = [
-            {
-                "c": c,
-                "subject": subjects.get(c.case_id, ""),
-                "due": c.due_at.astimezone(zone).strftime("%a %d %b %H:%M"),
-                "overdue": consults.is_overdue(c),
-            }
-            for c in waiting
-        ]
-        return page(
-            request,
-            "desk_department.html",
-            agent=agent,
-            views=VIEWS,
-            current=None,
-            department=dept,
-            consults=rows,
-            zone=str(zone),
-        )
-
-    return staff_page(request, render)
-
-
-@router.post("/consults/{consult_id}/answer", response_model=None)
-@on_desk
-def answer_consult(request: Request, consult_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
-        consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
-        return "/desk/department"
-
-    return _staff_action(request, form, work)
-
-
 @router.post("/cases/{number}/consults", response_model=None)
 @on_desk
 def ask_department(request: Request, number: CaseNumber, form: Form) -> Response:
@@ -520,52 +322,6 @@ def ask_department(request: Request, number: CaseNumber, form: Form) -> Response
         )
 
     return _act(request, number, form, work)
-
-
-@router.get("/callbacks", response_model=None)
-@on_desk
-def callbacks_due(request: Request) -> Response:
-    """Calls to make: missed ones first (they need a person now), then the next 24 hours."""
-
-    def render(session: Session, agent: Agent) -> Response:
-        calls = callbacks.due(session)
-        zone = request.app.state.callback_policy.hours.zone
-        ids = {c.case_id for c in calls}
-        by_id = {
-            c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.customer)))
-        }
-        rows = [
-            {
-                "id": c.id,
-                "case": by_id[c.case_id],
-                "phone": c.phone,
-                "when": c.starts_at.astimezone(zone).strftime("%a %d %b %H:%M"),
-                "missed": c.state is CallbackState.MISSED,
-            }
-            for c in sorted(calls, key=lambda c: (c.state is not CallbackState.MISSED, c.starts_at))
-        ]
-        return page(
-            request,
-            "desk_callbacks.html",
-            agent=agent,
-            views=VIEWS,
-            current=None,
-            calls=rows,
-            zone=str(zone),
-            callbacks_page=True,
-        )
-
-    return staff_page(request, render)
-
-
-@router.post("/callbacks/{callback_id}/done", response_model=None)
-@on_desk
-def callback_done(request: Request, callback_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
-        callbacks.mark_done(session, agent.actor, callback_id)
-        return "/desk/callbacks"
-
-    return _staff_action(request, form, work)
 
 
 @router.post("/cases/{number}/transfer", response_model=None)
@@ -611,22 +367,4 @@ def take_next(request: Request, form: Form) -> Response:
         )
         return f"/desk/cases/{case.id}" if case else "/desk/queue/team?nobody=1"
 
-    return _staff_action(request, form, work)
-
-
-def _staff_action(request: Request, form: dict[str, str], work: Any) -> Response:
-    """A desk form that is not about one case: check who and the CSRF token, do it, go where it says."""
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            agent = _agent(request, session)
-        except NotStaff as refused:
-            return refused.response
-    if not same(form.get("csrf", ""), agent.csrf):
-        return page(request, "desk_refused.html", status_code=403, error="This form has expired; please try again.")
-    try:
-        with db.unit_of_work() as session:
-            then = work(session, agent)
-    except DomainError as error:
-        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-    return RedirectResponse(then, status_code=303)
+    return staff_action(request, form, work)

@@ -22,8 +22,8 @@ from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.staff import notices
-from sameside.web.desk import VIEWS, Agent, Form, _staff_action, staff_page
 from sameside.web.pages import page, templates
+from sameside.web.staff_pages import VIEWS, Agent, Form, staff_action, staff_page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -86,7 +86,7 @@ def read_all(request: Request, form: Form) -> Response:
         notices.mark_all_read(session, agent.actor)
         return "/desk/notifications"
 
-    return _staff_action(request, form, work)
+    return staff_action(request, form, work)
 
 
 @router.post("/notifications/{notification_id}/read", response_model=None)
@@ -96,4 +96,4 @@ def read_one(request: Request, notification_id: Annotated[int, Path(ge=1, le=MAX
         notices.mark_read(session, agent.actor, notification_id)
         return "/desk/notifications"
 
-    return _staff_action(request, form, work)
+    return staff_action(request, form, work)

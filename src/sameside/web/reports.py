@@ -15,8 +15,8 @@ from sameside.edge.desk import on_desk
 from sameside.kit import clock
 from sameside.kit.ids import MAX_ID
 from sameside.staff.models import Team
-from sameside.web.desk import VIEWS, Agent, staff_page
 from sameside.web.pages import page
+from sameside.web.staff_pages import VIEWS, Agent, staff_page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 

@@ -23,8 +23,8 @@ from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff import service as staff_service
 from sameside.staff.models import Routing, Team
-from sameside.web.desk import VIEWS, Agent, Form, _staff_action, staff_page
 from sameside.web.pages import page
+from sameside.web.staff_pages import VIEWS, Agent, Form, staff_action, staff_page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -82,7 +82,7 @@ def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_I
         staff_service.set_routing(session, agent.actor, staff_queries.get_team(session, team_id), mode)
         return f"/desk/team?team={team_id}&saved=routing"
 
-    return _staff_action(request, form, work)
+    return staff_action(request, form, work)
 
 
 @router.post("/team/members/{staff_id}/skills", response_model=None)
@@ -100,7 +100,7 @@ def change_skills(request: Request, staff_id: Annotated[int, Path(ge=1, le=MAX_I
         back = f"/desk/team?team={person.team_id}&" if person.team_id else "/desk/team?"
         return f"{back}saved={staff_id}#member-{staff_id}"
 
-    return _staff_action(request, form, work)
+    return staff_action(request, form, work)
 
 
 def _listed(text: str) -> list[str]:
