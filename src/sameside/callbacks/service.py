@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from sameside.callbacks import rules
 from sameside.callbacks.models import Callback, CallbackState
-from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import EntryKind, EventType
+from sameside.cases import timeline
+from sameside.cases.models import Case
+from sameside.cases.rules import EventType
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
@@ -156,15 +157,4 @@ def _tell_of_missed(session: Session, callback: Callback) -> None:
 
 
 def _event(session: Session, case_id: int, actor: Actor | None, event: EventType, data: dict[str, object]) -> None:
-    session.add(
-        TimelineEntry(
-            case_id=case_id,
-            kind=EntryKind.EVENT,
-            event=event,
-            is_public=event is EventType.CALLBACK_BOOKED,
-            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
-            author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
-            data=data,
-            created_at=clock.now(),
-        )
-    )
+    timeline.add_event(session, case_id, actor, event, dict(data), at=clock.now())

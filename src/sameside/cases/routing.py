@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sameside.cases import routing_rules
-from sameside.cases.models import Case, CaseTag, TimelineEntry
-from sameside.cases.rules import ACTIVE, CaseStatus, EntryKind, EventType
+from sameside.cases import routing_rules, timeline
+from sameside.cases.models import Case, CaseTag
+from sameside.cases.rules import ACTIVE, CaseStatus, EventType
 from sameside.kit import clock
-from sameside.kit.actors import Actor, Role
+from sameside.kit.actors import Actor, Role, SystemActor
 from sameside.kit.events import publish
 from sameside.staff.models import Routing, Staff, Team
 
 LOAD = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL)
 """What counts as someone's load: cases waiting on them or a colleague, not ones waiting on the customer."""
 ROUTED_ROLES = (Role.AGENT, Role.SUPERVISOR)
+ROUTING = SystemActor("routing")
+"""Who routed a case, on its timeline: the software, by the team's rule."""
 
 
 def route(session: Session, actor: Actor, case: Case, *, reason: str) -> None:
@@ -91,15 +93,13 @@ def route(session: Session, actor: Actor, case: Case, *, reason: str) -> None:
     case.updated_at = now
     # Every mode moves the circle on: it is round robin's turn, and the others' tie-break.
     team.last_routed_staff_id = choice.staff_id
-    session.add(
-        TimelineEntry(
-            case=case,
-            kind=EntryKind.EVENT,
-            event=EventType.ASSIGNED,
-            is_public=False,
-            data={"owner_id": choice.staff_id, "reason": f"routed: {choice.why}", "by": "routing", "after": reason},
-            created_at=now,
-        )
+    timeline.add_event(
+        session,
+        case,
+        ROUTING,
+        EventType.ASSIGNED,
+        {"owner_id": choice.staff_id, "reason": f"routed: {choice.why}", "after": reason},
+        at=now,
     )
     session.flush()
     publish(session.info, "case.assigned", case_id=case.id, owner_id=choice.staff_id)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import escalations, fairness, language, mailing, queries, routing, rules, sentiment
+from sameside.cases import escalations, fairness, language, mailing, queries, routing, rules, sentiment, timeline
 from sameside.cases.access import scope_of
 from sameside.cases.models import Case, CaseTag, TimelineEntry
 from sameside.cases.outgoing import Email
@@ -20,7 +20,7 @@ from sameside.cases.restatement import find_restatement
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.models import Channel, Customer
 from sameside.kit import clock
-from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
+from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.events import publish
 from sameside.mail.threads import new_thread_key
@@ -493,19 +493,7 @@ def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
 
 
 def _event(session: Session, case: Case, actor: Actor, event: EventType, data: dict[str, Any], *, at: Any) -> None:
-    """Record an event on the timeline. Status moves are public (the customer sees them); the rest internal."""
-    session.add(
-        TimelineEntry(
-            case=case,
-            kind=EntryKind.EVENT,
-            event=event,
-            is_public=event in (EventType.STATUS_CHANGED, EventType.REOPENED, EventType.CREATED),
-            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
-            author_customer_id=actor.customer_id if isinstance(actor, CustomerActor) else None,
-            data={**data, **({"by": actor.name} if isinstance(actor, SystemActor) else {})},
-            created_at=at,
-        )
-    )
+    timeline.add_event(session, case, actor, event, data, at=at)
 
 
 def _delivery_data(delivery: mailing.Delivery) -> dict[str, Any]:
@@ -533,15 +521,12 @@ def record_delivery_failure(
     session: Session, case_id: int, *, recipient: str, reason: str, outbound_id: int, bounced: bool
 ) -> None:
     """Say on the case that a message did not reach the customer, so a person can try another way."""
-    now = clock.now()
-    session.add(
-        TimelineEntry(
-            case_id=case_id,
-            kind=EntryKind.EVENT,
-            event=EventType.DELIVERY_FAILED,
-            is_public=False,
-            data={"recipient": recipient, "reason": reason[:500], "outbound_id": outbound_id, "bounced": bounced},
-            created_at=now,
-        )
+    timeline.add_event(
+        session,
+        case_id,
+        None,
+        EventType.DELIVERY_FAILED,
+        {"recipient": recipient, "reason": reason[:500], "outbound_id": outbound_id, "bounced": bounced},
+        at=clock.now(),
     )
     publish(session.info, "case.delivery_failed", case_id=case_id, outbound_id=outbound_id)

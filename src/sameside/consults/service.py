@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
+from sameside.cases import timeline
 from sameside.cases.access import scope_of
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind, EventType
@@ -57,20 +58,17 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
         if local_due.date() == now.astimezone(hours.zone).date()
         else local_due.strftime("%A %H:%M")
     )
-    session.add(
-        TimelineEntry(
-            case_id=case.id,
-            kind=EntryKind.EVENT,
-            event=EventType.CONSULT_OPENED,
-            is_public=True,
-            is_automatic=True,
-            author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
-            # What the customer reads: who we are asking, and by when they will hear from us.
-            body=f"We are checking with our {department.name.lower()} team; "
-            f"you will hear from us by {when} ({hours.zone}).",
-            data={"department_id": department.id, "due_at": due.isoformat(), "question": question[:2000]},
-            created_at=now,
-        )
+    timeline.add_event(
+        session,
+        case,
+        actor,
+        EventType.CONSULT_OPENED,
+        {"department_id": department.id, "due_at": due.isoformat(), "question": question[:2000]},
+        at=now,
+        # What the customer reads: who we are asking, and by when they will hear from us.
+        body=f"We are checking with our {department.name.lower()} team; "
+        f"you will hear from us by {when} ({hours.zone}).",
+        automatic=True,
     )
     if (
         case.status is not CaseStatus.WAITING_ON_INTERNAL
@@ -109,16 +107,13 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
             created_at=now,
         )
     )
-    session.add(
-        TimelineEntry(
-            case_id=consult.case_id,
-            kind=EntryKind.EVENT,
-            event=EventType.CONSULT_ANSWERED,
-            is_public=False,
-            author_staff_id=actor.staff_id,
-            data={"consult_id": consult.id, "late": now > consult.due_at},
-            created_at=now,
-        )
+    timeline.add_event(
+        session,
+        consult.case_id,
+        actor,
+        EventType.CONSULT_ANSWERED,
+        {"consult_id": consult.id, "late": now > consult.due_at},
+        at=now,
     )
     session.flush()
     still_open = session.scalar(
