@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/mail_visible.py [--failures NAME]
 
-Reads ../shared/corpus/mail in place (see its SOURCES.md): the reply-body
+Reads ../shared/corpus/mail in place (or $SAMESIDE_CORPUS_DIR/mail; see its SOURCES.md): the reply-body
 folders with their `expected.jsonl` (`visible_text`) and mailgun-talon's own
 expectations (`.eml`: first text/plain part; `.html`: turned into text here,
 compared with all whitespace removed, as talon's tests do). Each folder's
@@ -21,6 +21,7 @@ import difflib
 import email
 import email.policy
 import json
+import os
 import re
 import statistics
 import sys
@@ -36,7 +37,9 @@ from mailparser_reply import EmailReplyParser as MailParserReply
 
 from sameside.mail.visible import ALL_LANGUAGES, visible_text
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "mail"
+# Where the shared corpus is: $SAMESIDE_CORPUS_DIR, as for the tests (tests/support.py), or ../shared/corpus.
+_CORPUS_DIR = os.environ.get("SAMESIDE_CORPUS_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = Path(_CORPUS_DIR).absolute() / "mail"
 OVERALL = "overall"
 
 
@@ -194,7 +197,7 @@ def main() -> None:
     parser.add_argument("--failures", choices=sorted(EXTRACTORS), help="also list the cases this one misses")
     args = parser.parse_args()
     if not CORPUS.is_dir():
-        sys.exit(f"no corpus at {CORPUS}")
+        sys.exit(f"no corpus at {CORPUS} (set SAMESIDE_CORPUS_DIR to the corpus folder)")
     cases = load_cases()
     results = {name: score(fn, cases) for name, fn in EXTRACTORS.items()}
     folders = [OVERALL, *sorted({c.folder for c in cases})]

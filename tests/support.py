@@ -1,8 +1,9 @@
 """What tests need from the machine, and an honest way to go without it.
 
-A test that needs something the machine lacks (PostgreSQL, Chromium, wrk…)
-calls `unavailable(reason)`: it skips with that reason under `make test`, and
-fails under CI, where SAMESIDE_REQUIRE_ALL=1 promises everything is there.
+A test that needs something the machine lacks (PostgreSQL, Chromium, wrk, the
+shared corpus…) calls `unavailable(reason)`: it skips with that reason under
+`make test`, and fails under CI, where SAMESIDE_REQUIRE_ALL=1 promises
+everything is there.
 """
 
 from __future__ import annotations
@@ -25,12 +26,28 @@ REQUIRE_ALL = os.environ.get("SAMESIDE_REQUIRE_ALL") == "1"
 POSTGRES_ADMIN_URL = os.environ.get(
     "SAMESIDE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+REPOSITORY = Path(__file__).resolve().parents[1]
+CORPUS_DIR_VARIABLE = "SAMESIDE_CORPUS_DIR"
+CORPUS_DIR = Path(os.environ.get(CORPUS_DIR_VARIABLE) or REPOSITORY.parent / "shared" / "corpus").absolute()
+"""The shared real-world corpus, read in place and never copied in: ../shared/corpus beside the repository,
+or wherever SAMESIDE_CORPUS_DIR says. Tests reach it through `corpus_dir()`."""
 
 
 def unavailable(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required but unavailable (SAMESIDE_REQUIRE_ALL=1): {reason}")
     pytest.skip(reason)
+
+
+def corpus_dir(part: str = "") -> Path:
+    """A folder of the shared corpus (`corpus_dir("mail")`), or `unavailable` saying where it was looked for."""
+    path = CORPUS_DIR / part
+    if not path.is_dir():
+        unavailable(
+            f"the shared corpus is not at {path} "
+            f"(set {CORPUS_DIR_VARIABLE} to the corpus folder; by default it is ../shared/corpus beside the repository)"
+        )
+    return path
 
 
 def _postgres_reachable() -> str | None:

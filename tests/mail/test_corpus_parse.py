@@ -1,21 +1,21 @@
 """Acceptance: the shared real-world corpus parses, and machines are told from people.
 
 The corpus lives outside the repository (licences stay with it); this test reads
-it in place and skips when it is absent.
+it in place, where SAMESIDE_CORPUS_DIR says (tests/support.py), and skips when it is absent.
 """
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from sameside.mail.classify import MailKind, classify
 from sameside.mail.parse import MalformedMail, ParsedMail, parse
+from tests.support import CORPUS_DIR, corpus_dir
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "mail"
+CORPUS = CORPUS_DIR / "mail"
 LOOP_MARKER = "helpdesk@sameside.example"
 
 # Raw messages that carry nothing to read at all (no From, no body): rejecting them is right.
@@ -41,9 +41,7 @@ HUMANS = {
 
 
 def _manifest() -> list[dict[str, str]]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared mail corpus is not at {CORPUS}")
-    with (CORPUS / "manifest.csv").open(newline="", encoding="utf-8") as handle:
+    with (corpus_dir("mail") / "manifest.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
+from tests.support import corpus_dir
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "mail"
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "mail_visible.py"
 
 
@@ -27,10 +26,9 @@ def _bench() -> ModuleType:
 
 
 def test_ours_scores_at_least_the_better_library() -> None:
-    if not (CORPUS / "reply-bodies").is_dir():
-        pytest.skip(f"the shared mail corpus is not at {CORPUS}")
+    corpus = corpus_dir("mail/reply-bodies").parent
     bench = _bench()
-    cases = bench.load_cases(CORPUS)
+    cases = bench.load_cases(corpus)
     assert cases, "the corpus has no expectations to score against"
     exact = {name: bench.score(fn, cases)[0][bench.OVERALL] for name, fn in bench.EXTRACTORS.items()}
     for name, s in exact.items():
