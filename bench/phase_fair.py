@@ -100,7 +100,7 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
 
 def _restatement(rng: random.Random) -> dict[str, Any]:
     """Restatement detection on a new message against 50 earlier customer messages (P2). Aim: p95 ≤ 5 ms."""
-    from sameside.cases.restatement import find_restatement
+    from sameside.cases.signals.restatement import find_restatement
 
     words = [
         "order",

@@ -88,7 +88,7 @@ def run(workload: Path, workdir: Path, *, tickets_limit: int | None = None) -> d
 def _open_tickets(database: Any, tickets: list[dict[str, Any]]) -> dict[int, str]:
     from sameside.cases import service as cases
     from sameside.customers import service as customers
-    from sameside.customers.models import Channel, IdentityKind
+    from sameside.customers.rules import Channel, IdentityKind
     from sameside.kit.actors import SystemActor
     from sameside.staff import service as staff
     from sameside.staff.models import Team

@@ -40,7 +40,7 @@ def _seed(url: str, *, sockets: int) -> dict[str, Any]:
     from sameside.cases import service as cases
     from sameside.cases.access import case_for
     from sameside.customers import service as customers
-    from sameside.customers.models import Channel, IdentityKind
+    from sameside.customers.rules import Channel, IdentityKind
     from sameside.db import migrate
     from sameside.db.engine import Database
     from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
@@ -68,7 +68,7 @@ def _seed(url: str, *, sockets: int) -> dict[str, Any]:
             elif n % 3 == 1:
                 cases.reply(s, actor, case, f"Reply {n}: thank you, we are looking into it.\n\n— Dana")
             else:
-                cases.reply(s, CustomerActor(customer.id), case, f"Message {n}: any news? " * 5)
+                cases.receive_message(s, CustomerActor(customer.id), case, f"Message {n}: any news? " * 5)
         watchers = []
         for i in range(sockets):
             person, _ = customers.find_or_create(s, kind=IdentityKind.EMAIL, value=f"c{i}@example.com", name=f"C {i}")

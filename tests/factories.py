@@ -10,7 +10,8 @@ from sameside.cases import service as cases
 from sameside.cases.models import Case
 from sameside.cases.rules import Priority
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer, IdentityKind, Organization, Tier
+from sameside.customers.models import Customer, Organization
+from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service

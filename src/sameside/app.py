@@ -23,17 +23,17 @@ from sameside.api.routes import router as api_router
 from sameside.auth import service as auth_service
 from sameside.config import Settings
 from sameside.db.engine import Database
-from sameside.edge import problems
-from sameside.edge.limits import Doorman
-from sameside.edge.live import Hub
-from sameside.edge.middleware import LimitBody, SecurityHeaders
+from sameside.http import problems
+from sameside.http.limits import Doorman
+from sameside.http.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
+from sameside.live.hub import Hub
+from sameside.live.socket import router as live_router
 from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import STARTS_PER_HOUR
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
-from sameside.web.live import router as live_router
-from sameside.web.notices import router as notices_router
+from sameside.web.notifications import router as notices_router
 from sameside.web.portal import router as portal_router
 from sameside.web.reports import router as reports_router
 from sameside.web.routes import router as web_router

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING
 
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
-from sameside.cases.mailing import Reach
+from sameside.cases.replies.mailing import Reach
 from sameside.config import Settings
 from sameside.db.engine import Database
-from sameside.edge.live import Hub
 from sameside.kit.events import Event, bus
+from sameside.live.hub import Hub
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 
 if TYPE_CHECKING:
-    from sameside.intake.pipeline import Intake
+    from sameside.mailboxes.filing import Intake
 
 
 _hub: Hub | None = None
@@ -87,7 +87,7 @@ def blob_store(settings: Settings) -> BlobStore:
 
 
 def intake(db: Database, settings: Settings) -> Intake:
-    from sameside.intake.pipeline import Intake  # only the processes that take mail load the parsers
+    from sameside.mailboxes.filing import Intake  # only the processes that take mail load the parsers
 
     return Intake(db, blob_store(settings), max_attachment_bytes=settings.mail_max_bytes, reach=reach(settings))
 

@@ -29,12 +29,12 @@ from sameside.cases import service as case_service
 from sameside.cases.access import case_for
 from sameside.consults import service as consult_service
 from sameside.customers.models import Customer
-from sameside.intake.store import receive
 from sameside.kit import signing
 from sameside.kit.actors import Role
 from sameside.kit.hours import parse_hours
 from sameside.mail.models import Attachment, InboundMail, InboundState
-from sameside.staff import notices as notice_service
+from sameside.mailboxes.store import receive
+from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
 

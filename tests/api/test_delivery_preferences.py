@@ -11,7 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sameside.customers.models import Channel, Customer
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.jobs.models import Job
 from sameside.kit import clock

@@ -15,7 +15,7 @@ import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from sameside.edge.middleware import MAX_BODY
+from sameside.http.middleware import MAX_BODY
 from sameside.kit.actors import Role
 from tests.factories import Factory, Person
 

@@ -12,11 +12,11 @@ from sameside.cases.models import Case
 from sameside.config import Settings
 from sameside.customers.models import Customer
 from sameside.db.engine import Database
-from sameside.intake.pipeline import Intake
 from sameside.kit import clock
 from sameside.kit.actors import Role
 from sameside.mail.blobs import BlobStore
 from sameside.mail.models import InboundState
+from sameside.mailboxes.filing import Intake
 from tests.factories import Factory
 
 

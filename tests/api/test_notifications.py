@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from tests.factories import Factory
 
 

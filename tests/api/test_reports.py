@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 from sameside.cases import service as cases
 from sameside.cases.access import case_for
-from sameside.customers.models import Customer, Tier
+from sameside.customers.models import Customer
+from sameside.customers.rules import Tier
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor

@@ -14,8 +14,8 @@ from sameside.cases.access import case_for
 from sameside.cases.queries import timeline
 from sameside.cases.rules import Priority
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer
-from sameside.customers.rules import next_contact_time
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel, next_contact_time
 from sameside.customers.service import PreferenceChanges
 from sameside.db.engine import Database
 from sameside.jobs.models import Job
@@ -164,7 +164,7 @@ def test_send_now_goes_at_once(db: Database, make: Factory, agent: StaffActor) -
 def test_someone_who_just_wrote_is_awake_and_answered_at_once(db: Database, make: Factory, agent: StaffActor) -> None:
     number = night_owl_case(db, make)
     with clock.frozen(NIGHT - timedelta(minutes=10)), db.unit_of_work() as s:
-        service.reply(s, CustomerActor(fetch_customer(db, number)), case_for(s, SYSTEM, number), "Any news?")
+        service.receive_message(s, CustomerActor(fetch_customer(db, number)), case_for(s, SYSTEM, number), "Any news?")
 
     sent = answer(db, agent, number, NIGHT)
 

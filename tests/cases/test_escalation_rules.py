@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sameside.cases.escalation_rules import (
+from sameside.cases.escalation.rules import (
     QUIET_PERIOD,
     asks_for_escalation,
     describe_minutes,

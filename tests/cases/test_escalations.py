@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.errors import CaseNotFound
-from sameside.cases.escalations import FROM_MESSAGE, open_escalation, request_escalation
+from sameside.cases.escalation.service import FROM_MESSAGE, open_escalation, request_escalation
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseClosed, CaseStatus, EventType, HandoffBrief, Priority
-from sameside.customers.models import Channel, Customer
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
@@ -204,11 +205,13 @@ def test_asking_for_a_manager_in_a_message_escalates_and_an_ordinary_mention_doe
     customer = make.customer(name="Ana Silva")
     number = make.case(customer, team=desk["team"], owner=desk["owner"]).id
     with db.unit_of_work() as s:
-        service.reply(s, as_customer(customer), case_for(s, SYSTEM, number), "My manager asked me to order these.")
+        service.receive_message(
+            s, as_customer(customer), case_for(s, SYSTEM, number), "My manager asked me to order these."
+        )
     assert escalation_events(db, number) == []
 
     with db.unit_of_work() as s:
-        service.reply(
+        service.receive_message(
             s, as_customer(customer), case_for(s, SYSTEM, number), "Still nothing. I want to speak to a manager."
         )
     [data] = escalation_events(db, number)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sameside.cases import queries, service
+from sameside.cases import service
 from sameside.cases.access import case_for
+from sameside.cases.fairness import queries as fair_queue
 from sameside.cases.models import Case
 from sameside.cases.rules import HandoffBrief, Priority
-from sameside.customers.models import Customer, Tier
+from sameside.customers.models import Customer
+from sameside.customers.rules import Tier
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor
@@ -58,7 +60,7 @@ def test_the_candidates_are_one_per_priority_tier_and_mood_and_only_unowned_ones
     _case_at(make, db, 1, CALM, team=team, owner=agent)  # owned: not in the queue
     _case_at(make, db, 1, CALM, team=make.team())  # another team
     with db.unit_of_work(write=False) as s:
-        heads = queries.take_next_candidates(s, team.id)
+        heads = fair_queue.take_next_candidates(s, team.id)
     assert sorted(c.case_id for c in heads) == sorted([oldest_normal.id, urgent.id, premium_case.id, upset.id])
     by_id = {c.case_id: c for c in heads}
     assert by_id[upset.id].upset and by_id[premium_case.id].tier is Tier.PREMIUM

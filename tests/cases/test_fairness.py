@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sameside.cases.fairness import Candidate, Wait, order, parity, score
+from sameside.cases.fairness.rules import Candidate, Wait, order, parity, score
 from sameside.cases.rules import Priority
-from sameside.customers.models import Tier
+from sameside.customers.rules import Tier
 
 NOW = datetime(2031, 3, 3, 12, 0, tzinfo=UTC)
 

@@ -14,7 +14,8 @@ from sameside.cases import queries, service
 from sameside.cases.queries import CaseFilter
 from sameside.cases.rules import CaseScope, CaseStatus, may_view
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer, IdentityKind
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel, IdentityKind
 from sameside.db.base import Base
 from sameside.db.engine import Database
 from sameside.kit import clock

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sameside.cases.restatement import find_restatement
-from sameside.cases.sentiment import describe, tone
+from sameside.cases.signals.restatement import find_restatement
+from sameside.cases.signals.sentiment import describe, tone
 
 FIRST = "I was charged twice for order 4411 and I want the second charge refunded please."
 

@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from sameside.cases import routing, routing_rules
 from sameside.cases import service as cases
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.routing import rules as routing_rules
+from sameside.cases.routing import service as routing
 from sameside.cases.rules import CaseStatus, EventType, HandoffBrief
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, StaffActor
 from sameside.kit.events import Event, bus

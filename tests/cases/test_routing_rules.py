@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sameside.cases.routing_rules import (
+from sameside.cases.routing.rules import (
     EXPLAIN,
     LEAST_LOADED,
     MAX_OPEN,

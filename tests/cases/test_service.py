@@ -15,7 +15,8 @@ from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.queries import timeline
 from sameside.cases.rules import CaseClosed, CaseStatus, EntryKind, EventType
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer, CustomerIdentity, IdentityKind, Tier
+from sameside.customers.models import Customer, CustomerIdentity
+from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.db.engine import Database
 from sameside.jobs.models import Job
 from sameside.kit import clock
@@ -189,9 +190,7 @@ def test_an_automatic_acknowledgement_is_not_a_human_reply(db: Database, make: F
     number = make.case().id
 
     with clock.frozen(T0), db.unit_of_work() as s:
-        ack = service.reply(
-            s, SystemActor("auto-ack"), case_for(s, SYSTEM, number), "We got your message.", automatic=True
-        )
+        ack = service.acknowledge(s, SystemActor("auto-ack"), case_for(s, SYSTEM, number), "We got your message.")
         assert ack.is_automatic
     acknowledged = fetch(db, number)
     assert acknowledged.first_human_reply_at is None
@@ -199,7 +198,7 @@ def test_an_automatic_acknowledgement_is_not_a_human_reply(db: Database, make: F
 
     # Even an auto-reply sent in a staff member's name does not count.
     with clock.frozen(T0 + timedelta(minutes=1)), db.unit_of_work() as s:
-        service.reply(s, staff_actor(agent), case_for(s, SYSTEM, number), "Out of office until Monday.", automatic=True)
+        service.acknowledge(s, staff_actor(agent), case_for(s, SYSTEM, number), "Out of office until Monday.")
     assert fetch(db, number).first_human_reply_at is None
 
     # Nor does an internal note.
@@ -228,7 +227,7 @@ def test_a_customer_reply_on_a_case_waiting_for_them_reopens_it(db: Database, ma
     _move_to(db, number, CaseStatus.WAITING_ON_CUSTOMER)
 
     with clock.frozen(T0), db.unit_of_work() as s:
-        entry = service.reply(s, customer_actor(customer), case_for(s, SYSTEM, number), "Here is the photo.")
+        entry = service.receive_message(s, customer_actor(customer), case_for(s, SYSTEM, number), "Here is the photo.")
         assert entry.direction == "inbound"
     case = fetch(db, number)
     assert case.status is CaseStatus.OPEN
@@ -243,7 +242,7 @@ def test_a_customer_reply_on_a_resolved_case_reopens_it_and_counts_the_reopening
     assert fetch(db, number).resolved_at is not None
 
     with db.unit_of_work() as s:
-        service.reply(s, customer_actor(customer), case_for(s, SYSTEM, number), "It broke again.")
+        service.receive_message(s, customer_actor(customer), case_for(s, SYSTEM, number), "It broke again.")
     case = fetch(db, number)
     assert case.status is CaseStatus.OPEN
     assert case.reopen_count == 1
@@ -259,7 +258,7 @@ def test_a_customer_reply_on_a_closed_case_is_refused_and_nothing_is_recorded(db
     before = fetch(db, number)
 
     with pytest.raises(CaseClosed) as refused, db.unit_of_work() as s:
-        service.reply(s, customer_actor(customer), case_for(s, SYSTEM, number), "Hello?")
+        service.receive_message(s, customer_actor(customer), case_for(s, SYSTEM, number), "Hello?")
     assert refused.value.status == 409
     after = fetch(db, number)
     assert after.status is CaseStatus.CLOSED
@@ -378,7 +377,7 @@ def test_notes_messages_from_the_customer_and_calls_written_down_send_no_email(d
         )
         assert call.channel is Channel.PHONE
         service.add_note(s, staff_actor(agent), case_for(s, SYSTEM, email), "Internal only.")
-        service.reply(s, customer_actor(customer), case_for(s, SYSTEM, email), "The customer writes again.")
+        service.receive_message(s, customer_actor(customer), case_for(s, SYSTEM, email), "The customer writes again.")
     assert jobs(db) == []
 
 

@@ -13,9 +13,9 @@ from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus
-from sameside.cases.wait_rules import Sample, describe_hours, estimate, next_opening, span
-from sameside.cases.waits import WaitCache, expected_wait
-from sameside.customers.models import Channel
+from sameside.cases.waits.queries import WaitCache, expected_wait
+from sameside.cases.waits.rules import Sample, describe_hours, estimate, next_opening, span
+from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor, SystemActor

@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from sameside import __version__
 from sameside.auth import service as auth
 from sameside.customers import service as customers
-from sameside.customers.models import IdentityKind
+from sameside.customers.rules import IdentityKind
 from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role

@@ -19,7 +19,8 @@ import sameside.customers.models
 import sameside.jobs.models
 import sameside.staff.models  # noqa: F401  (every table on Base.metadata)
 from sameside.customers import service as customers
-from sameside.customers.models import Customer, CustomerIdentity, IdentityKind, Organization
+from sameside.customers.models import Customer, CustomerIdentity, Organization
+from sameside.customers.rules import IdentityKind
 from sameside.db import migrate
 from sameside.db.base import Base
 from sameside.db.engine import Database

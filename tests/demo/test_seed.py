@@ -21,8 +21,9 @@ from sameside.cases import queries
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind, EventType
 from sameside.consults.models import Consult
-from sameside.customers.models import Channel, Customer, Organization, Tier
+from sameside.customers.models import Customer, Organization
 from sameside.customers.queries import customer_by_email
+from sameside.customers.rules import Channel, Tier
 from sameside.db.engine import Database
 from sameside.demo import seed, stories
 from sameside.demo.cast import ROUTING

@@ -17,7 +17,7 @@ from sameside.kit.actors import Role, StaffActor, SystemActor
 from sameside.kit.cursor import BadCursor
 from sameside.kit.errors import NotFound
 from sameside.kit.hours import parse_hours
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from sameside.staff.models import Department, Notification, Staff
 from tests.factories import Factory, Person
 

@@ -74,7 +74,7 @@ def test_a_customer_asks_for_a_manager_and_the_owner_sees_it_on_the_desk(page: P
 
     # A new ask arrives while the page is open: the count comes back without a reload.
     with make.db.unit_of_work() as s:
-        service.reply(
+        service.receive_message(
             s,
             CustomerActor(customer.id),
             case_for(s, SYSTEM, later),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sameside.callbacks.models import Callback
 from sameside.cases.models import Case
-from sameside.customers.models import Channel
+from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role

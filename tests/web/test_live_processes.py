@@ -20,13 +20,13 @@ from websockets.sync.client import connect
 from sameside.auth import service as auth
 from sameside.cases import service as cases
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, IdentityKind
+from sameside.customers.rules import Channel, IdentityKind
 from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service
 from tests.support import unavailable
-from tests.transport.smtp_sink import free_port
+from tests.worker.smtp_sink import free_port
 
 REDIS = ("127.0.0.1", 6379)
 SYSTEM = SystemActor("test")

@@ -11,7 +11,7 @@ from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import EventType
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from sameside.staff.models import Notification, Staff
 from tests.factories import Factory, Person
 from tests.web.test_desk import signed_in

@@ -11,8 +11,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from sameside.edge.deps import Admin, ReadSession, StaffUser, Write
-from sameside.edge.desk import on_desk
+from sameside.http.deps import Admin, ReadSession, StaffUser, Write
+from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 from sameside.kit.unset import UNSET
 from sameside.staff import queries, service
@@ -34,19 +34,19 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/staff", response_model=list[StaffOut])
-@on_desk
+@offload
 def list_staff(_: StaffUser, session: ReadSession) -> list[StaffOut]:
     return [StaffOut.model_validate(s) for s in queries.list_staff(session)]
 
 
 @router.get("/staff/me", response_model=StaffOut)
-@on_desk
+@offload
 def read_me(actor: StaffUser, session: ReadSession) -> StaffOut:
     return StaffOut.model_validate(queries.get_staff(session, actor.staff_id))
 
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
-@on_desk
+@offload
 def add_staff(body: StaffCreate, actor: Admin, write: Write) -> StaffOut:
     with write() as session:
         staff = service.add_staff(
@@ -65,13 +65,13 @@ def add_staff(body: StaffCreate, actor: Admin, write: Write) -> StaffOut:
 
 
 @router.get("/staff/{staff_id}", response_model=StaffOut)
-@on_desk
+@offload
 def read_staff(staff_id: Id, _: StaffUser, session: ReadSession) -> StaffOut:
     return StaffOut.model_validate(queries.get_staff(session, staff_id))
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffOut)
-@on_desk
+@offload
 def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write) -> StaffOut:
     with write() as session:
         staff = queries.get_staff(session, staff_id)
@@ -94,13 +94,13 @@ def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write
 
 
 @router.get("/teams", response_model=list[TeamOut])
-@on_desk
+@offload
 def list_teams(_: StaffUser, session: ReadSession) -> list[TeamOut]:
     return [TeamOut.model_validate(t) for t in queries.list_teams(session)]
 
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamOut)
-@on_desk
+@offload
 def create_team(body: TeamCreate, actor: Admin, write: Write) -> TeamOut:
     with write() as session:
         return TeamOut.model_validate(
@@ -109,7 +109,7 @@ def create_team(body: TeamCreate, actor: Admin, write: Write) -> TeamOut:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-@on_desk
+@offload
 def update_team(team_id: Id, body: TeamUpdate, actor: StaffUser, write: Write) -> TeamOut:
     with write() as session:
         team = queries.get_team(session, team_id)
@@ -119,13 +119,13 @@ def update_team(team_id: Id, body: TeamUpdate, actor: StaffUser, write: Write) -
 
 
 @router.get("/departments", response_model=list[DepartmentOut])
-@on_desk
+@offload
 def list_departments(_: StaffUser, session: ReadSession) -> list[DepartmentOut]:
     return [DepartmentOut.model_validate(d) for d in queries.list_departments(session)]
 
 
 @router.post("/departments", status_code=status.HTTP_201_CREATED, response_model=DepartmentOut)
-@on_desk
+@offload
 def create_department(body: DepartmentCreate, actor: Admin, write: Write) -> DepartmentOut:
     with write() as session:
         department = service.create_department(
@@ -135,7 +135,7 @@ def create_department(body: DepartmentCreate, actor: Admin, write: Write) -> Dep
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-@on_desk
+@offload
 def update_department(department_id: Id, body: DepartmentUpdate, actor: Admin, write: Write) -> DepartmentOut:
     with write() as session:
         department = queries.get_department(session, department_id)

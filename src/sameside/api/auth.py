@@ -18,7 +18,7 @@ from sameside.auth.schemas import (
     TokenOut,
 )
 from sameside.customers.models import Customer
-from sameside.edge.deps import (
+from sameside.http.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     AppSettings,
@@ -28,8 +28,8 @@ from sameside.edge.deps import (
     Write,
     set_session_cookies,
 )
-from sameside.edge.desk import on_desk
-from sameside.edge.limits import doorman
+from sameside.http.limits import doorman
+from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 from sameside.staff.queries import get_staff
 
@@ -37,7 +37,7 @@ router = APIRouter(tags=["auth"])
 
 
 @router.post("/auth/sign-in", response_model=SignedIn)
-@on_desk
+@offload
 def sign_in(body: SignIn, request: Request, response: Response, write: Write, settings: AppSettings) -> SignedIn:
     """Staff sign in with email and password; sets an HttpOnly session cookie.
 
@@ -53,7 +53,7 @@ def sign_in(body: SignIn, request: Request, response: Response, write: Write, se
 
 
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
-@on_desk
+@offload
 def sign_out(request: Request, _: MaybeUser, write: Write) -> Response:
     """End this browser session (idempotent)."""
     with write() as session:
@@ -67,7 +67,7 @@ def sign_out(request: Request, _: MaybeUser, write: Write) -> Response:
 
 
 @router.post("/auth/magic-link", status_code=status.HTTP_202_ACCEPTED)
-@on_desk
+@offload
 def request_magic_link(body: MagicLinkRequest, request: Request, write: Write, settings: AppSettings) -> dict[str, str]:
     """Email a customer a sign-in link. Answers the same whether or not the address is known."""
     with write() as session:
@@ -79,7 +79,7 @@ def request_magic_link(body: MagicLinkRequest, request: Request, write: Write, s
 
 
 @router.post("/auth/magic-link/redeem", response_model=SignedIn)
-@on_desk
+@offload
 def redeem_magic_link(
     body: MagicLinkRedeem, request: Request, response: Response, write: Write, settings: AppSettings
 ) -> SignedIn:
@@ -97,14 +97,14 @@ def _customer_signed_in(customer: Customer, csrf: str) -> SignedIn:
 
 
 @router.get("/tokens", response_model=list[TokenOut], tags=["tokens"])
-@on_desk
+@offload
 def list_tokens(actor: StaffUser, session: ReadSession) -> list[TokenOut]:
     """Your API tokens (never their secret part)."""
     return [token_out(t) for t in auth.list_api_tokens(session, actor, actor.staff_id)]
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated, tags=["tokens"])
-@on_desk
+@offload
 def create_token(body: TokenCreate, actor: StaffUser, write: Write) -> TokenCreated:
     """A new API token for you; the token is shown in this response only."""
     with write() as session:
@@ -113,7 +113,7 @@ def create_token(body: TokenCreate, actor: StaffUser, write: Write) -> TokenCrea
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
-@on_desk
+@offload
 def revoke_token(token_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: StaffUser, write: Write) -> Response:
     """Revoke a token at once; admins may revoke anyone's."""
     with write() as session:

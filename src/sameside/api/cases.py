@@ -28,10 +28,11 @@ from sameside.cases.schemas import (
     TimelineEntryOut,
 )
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer, IdentityKind
-from sameside.edge.deps import AppSettings, ReadSession, StaffUser, User, Write
-from sameside.edge.desk import on_desk
-from sameside.edge.links import attachment_out
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel, IdentityKind
+from sameside.http.deps import AppSettings, ReadSession, StaffUser, User, Write
+from sameside.http.links import attachment_out
+from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.ids import MAX_ID
@@ -50,7 +51,7 @@ def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) ->
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
-@on_desk
+@offload
 def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
     """Open a case from any channel. The customer is found by identity, or created."""
     with write() as session:
@@ -90,7 +91,7 @@ def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
 
 
 @router.get("", response_model=CasePage)
-@on_desk
+@offload
 def list_cases(
     actor: User,
     session: ReadSession,
@@ -118,7 +119,7 @@ def list_cases(
 
 
 @router.post("/next", response_model=CaseOut, responses={204: {"description": "Nobody is waiting."}})
-@on_desk
+@offload
 def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut | Response:
     """Take the case the fair queue says is next in your team (P9): it becomes yours."""
     with write() as session:
@@ -134,7 +135,7 @@ def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut 
 
 
 @router.get("/{number}", response_model=CaseDetail)
-@on_desk
+@offload
 def read_case(number: CaseNumber, actor: User, session: ReadSession, request: Request) -> CaseDetail:
     """A case with its timeline. Customers see only the public part.
 
@@ -148,7 +149,7 @@ def read_case(number: CaseNumber, actor: User, session: ReadSession, request: Re
 
 
 @router.patch("/{number}", response_model=CaseOut)
-@on_desk
+@offload
 def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: Write) -> CaseOut:
     """Change priority or tags."""
     with write() as session:
@@ -158,7 +159,7 @@ def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: W
 
 
 @router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=ReplyOut)
-@on_desk
+@offload
 def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings: AppSettings) -> ReplyOut:
     """Reply to the customer (staff), or add to the conversation (the customer).
 
@@ -171,16 +172,21 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
         raise Forbidden("`channel` and `send_now` are for staff; leave them out.")
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
-        entry = service.reply(
-            session,
-            actor,
-            case,
-            body.body,
-            status=body.status,
-            channel=body.channel,
-            send_now=body.send_now,
-            portal=f"{settings.base_url.rstrip('/')}/portal",
-        )
+        if isinstance(actor, CustomerActor):
+            if body.status is not None:
+                raise Forbidden("Customers cannot set a case's status.")
+            entry = service.receive_message(session, actor, case, body.body)
+        else:
+            entry = service.reply(
+                session,
+                actor,
+                case,
+                body.body,
+                status=body.status,
+                channel=body.channel,
+                send_now=body.send_now,
+                portal=f"{settings.base_url.rstrip('/')}/portal",
+            )
         out = _entry(session, actor, entry.id)
         delivery = None
         if isinstance(actor, StaffActor) and out.channel is not None:
@@ -195,7 +201,7 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
 
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
-@on_desk
+@offload
 def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -> TimelineEntryOut:
     """An internal note, never shown to the customer."""
     with write() as session:
@@ -205,7 +211,7 @@ def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -
 
 
 @router.put("/{number}/owner", response_model=CaseOut)
-@on_desk
+@offload
 def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, write: Write) -> CaseOut:
     """Set the case's one accountable owner, or clear it."""
     with write() as session:
@@ -216,7 +222,7 @@ def assign(number: CaseNumber, body: AssignIn, actor: StaffUser, write: Write) -
 
 
 @router.put("/{number}/status", response_model=CaseOut)
-@on_desk
+@offload
 def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, write: Write) -> CaseOut:
     """Move the case along its status machine; a refused move is a 409 saying why."""
     with write() as session:
@@ -226,7 +232,7 @@ def change_status(number: CaseNumber, body: StatusIn, actor: StaffUser, write: W
 
 
 @router.post("/{number}/resolve", response_model=CaseOut)
-@on_desk
+@offload
 def resolve(number: CaseNumber, actor: StaffUser, write: Write, body: ResolveIn | None = None) -> CaseOut:
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
@@ -235,7 +241,7 @@ def resolve(number: CaseNumber, actor: StaffUser, write: Write, body: ResolveIn 
 
 
 @router.post("/{number}/reopen", response_model=CaseOut)
-@on_desk
+@offload
 def reopen(number: CaseNumber, actor: StaffUser, write: Write) -> CaseOut:
     with write() as session:
         case = case_for(session, actor, number, for_update=True)

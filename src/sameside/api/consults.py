@@ -17,8 +17,8 @@ from sameside.cases.schemas import CaseOut, TransferIn
 from sameside.consults import service as consults
 from sameside.consults.models import Consult
 from sameside.consults.schemas import AnswerIn, ConsultIn, ConsultOut
-from sameside.edge.deps import ReadSession, StaffUser, Write
-from sameside.edge.desk import on_desk
+from sameside.http.deps import ReadSession, StaffUser, Write
+from sameside.http.offload import offload
 from sameside.kit.actors import Role
 from sameside.kit.errors import Forbidden, NotFound
 from sameside.kit.ids import MAX_ID
@@ -50,7 +50,7 @@ def _fields(row: Consult) -> dict[str, object]:
 
 
 @router.post("/cases/{number}/transfer", response_model=CaseOut, tags=["cases"])
-@on_desk
+@offload
 def transfer(number: Id, body: TransferIn, actor: StaffUser, write: Write) -> CaseOut:
     """Hand the case to another team or person, with the brief that spares the customer repeating themselves."""
     with write() as session:
@@ -79,7 +79,7 @@ def transfer(number: Id, body: TransferIn, actor: StaffUser, write: Write) -> Ca
 
 
 @router.post("/cases/{number}/consults", status_code=status.HTTP_201_CREATED, response_model=ConsultOut, tags=["cases"])
-@on_desk
+@offload
 def ask(number: Id, body: ConsultIn, actor: StaffUser, write: Write, request: Request) -> ConsultOut:
     """Ask a department about the case; it stays yours, and waits on internal until answered."""
     with write() as session:
@@ -92,7 +92,7 @@ def ask(number: Id, body: ConsultIn, actor: StaffUser, write: Write, request: Re
 
 
 @router.get("/departments/{department_id}/consults", response_model=list[ConsultOut], tags=["admin"])
-@on_desk
+@offload
 def department_queue(department_id: Id, actor: StaffUser, session: ReadSession) -> list[ConsultOut]:
     """A department's open consults, soonest due first (its members and supervisors)."""
     if actor.department_id != department_id and not actor.at_least(Role.SUPERVISOR):
@@ -101,7 +101,7 @@ def department_queue(department_id: Id, actor: StaffUser, session: ReadSession) 
 
 
 @router.post("/consults/{consult_id}/answer", response_model=ConsultOut, tags=["cases"])
-@on_desk
+@offload
 def answer(consult_id: Id, body: AnswerIn, actor: StaffUser, write: Write) -> ConsultOut:
     """The department's answer: an internal note on the case for its owner."""
     with write() as session:

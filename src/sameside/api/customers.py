@@ -20,8 +20,8 @@ from sameside.customers.schemas import (
     OrganizationCreate,
     OrganizationOut,
 )
-from sameside.edge.deps import Admin, CustomerUser, ReadSession, StaffUser, User, Write
-from sameside.edge.desk import on_desk
+from sameside.http.deps import Admin, CustomerUser, ReadSession, StaffUser, User, Write
+from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 
 router = APIRouter(tags=["customers"])
@@ -30,14 +30,14 @@ CustomerId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/customers/me", response_model=CustomerOut)
-@on_desk
+@offload
 def read_me(actor: CustomerUser, session: ReadSession) -> CustomerOut:
     """The signed-in customer's own record and preferences."""
     return presenters.customer_out(customer_for(session, actor, actor.customer_id))
 
 
 @router.patch("/customers/me", response_model=CustomerOut)
-@on_desk
+@offload
 def update_me(body: CustomerUpdate, actor: CustomerUser, write: Write) -> CustomerOut:
     """Customers set their own preferences (P14)."""
     with write() as session:
@@ -49,13 +49,13 @@ def update_me(body: CustomerUpdate, actor: CustomerUser, write: Write) -> Custom
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
-@on_desk
+@offload
 def read_customer(customer_id: CustomerId, actor: User, session: ReadSession) -> CustomerOut:
     return presenters.customer_out(customer_for(session, actor, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerOut)
-@on_desk
+@offload
 def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: StaffUser, write: Write) -> CustomerOut:
     """Staff update a customer's preferences, tier or organization."""
     with write() as session:
@@ -68,7 +68,7 @@ def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: S
 
 
 @router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
-@on_desk
+@offload
 def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write) -> CustomerOut:
     """Record another address or number by which we know this customer."""
     with write() as session:
@@ -79,7 +79,7 @@ def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser
 
 
 @router.get("/customers/{customer_id}/cases", response_model=CasePage)
-@on_desk
+@offload
 def customer_cases(
     customer_id: CustomerId,
     actor: User,
@@ -95,7 +95,7 @@ def customer_cases(
 
 
 @router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
-@on_desk
+@offload
 def create_organization(body: OrganizationCreate, actor: Admin, write: Write) -> OrganizationOut:
     with write() as session:
         org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Path, status
 from sameside.api import presenters
 from sameside.cases import queries
 from sameside.cases.access import case_for
-from sameside.cases.escalations import request_escalation
+from sameside.cases.escalation.service import request_escalation
 from sameside.cases.schemas import TimelineEntryOut
-from sameside.edge.deps import User, Write
-from sameside.edge.desk import on_desk
+from sameside.http.deps import User, Write
+from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
 from sameside.kit.ids import MAX_ID
-from sameside.staff.notice_schemas import EscalationIn
+from sameside.staff.notification_schemas import EscalationIn
 
 router = APIRouter(tags=["cases"])
 
@@ -23,7 +23,7 @@ CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="The case number")
 
 
 @router.post("/cases/{number}/escalation", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
-@on_desk
+@offload
 def escalate(number: CaseNumber, body: EscalationIn, actor: User, write: Write) -> TimelineEntryOut:
     """Ask for someone senior to look at the case.
 

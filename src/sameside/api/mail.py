@@ -10,9 +10,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from sameside.edge.deps import Admin, ReadSession
-from sameside.edge.desk import on_desk
-from sameside.edge.links import DOWNLOAD
+from sameside.http.deps import Admin, ReadSession
+from sameside.http.links import DOWNLOAD
+from sameside.http.offload import offload
 from sameside.kit import clock, signing
 from sameside.kit.errors import Forbidden, NotFound
 from sameside.kit.ids import MAX_ID
@@ -28,7 +28,7 @@ NEVER_INLINE = ("text/html", "image/svg+xml", "application/xhtml+xml", "text/xml
 
 
 @router.get("/attachments/{attachment_id}/download", tags=["attachments"])
-@on_desk
+@offload
 def download_attachment(
     attachment_id: Id,
     request: Request,
@@ -56,7 +56,7 @@ def download_attachment(
 
 
 @router.get("/admin/mail", response_model=InboundMailPage, tags=["admin"])
-@on_desk
+@offload
 def list_inbound_mail(
     _: Admin,
     session: ReadSession,
@@ -72,7 +72,7 @@ def list_inbound_mail(
 
 
 @router.get("/admin/mail/{inbound_id}", response_model=InboundMailDetail, tags=["admin"])
-@on_desk
+@offload
 def read_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> InboundMailDetail:
     row = queries.inbound(session, inbound_id)
     headers = BytesHeaderParser().parsebytes(row.raw[: 256 * 1024])
@@ -88,7 +88,7 @@ def read_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> Inbound
 
 
 @router.get("/admin/mail/{inbound_id}/raw", tags=["admin"])
-@on_desk
+@offload
 def download_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> Response:
     """The message exactly as it arrived, as an .eml download."""
     row = queries.inbound(session, inbound_id)
@@ -100,7 +100,7 @@ def download_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> Res
 
 
 @router.post("/admin/mail/{inbound_id}/reprocess", response_model=ReprocessOut, tags=["admin"])
-@on_desk
+@offload
 def reprocess_inbound_mail(inbound_id: Id, _: Admin, request: Request, session: ReadSession) -> ReprocessOut:
     """File a quarantined or ignored message again (after a fix); a filed one is left as it is."""
     queries.inbound(session, inbound_id)  # 404 before any work

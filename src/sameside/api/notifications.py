@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from sameside.edge.deps import ReadSession, StaffUser, Write
-from sameside.edge.desk import on_desk
+from sameside.http.deps import ReadSession, StaffUser, Write
+from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from sameside.staff.models import Notification
-from sameside.staff.notice_schemas import NotificationOut, NotificationPage, ReadAllOut
+from sameside.staff.notification_schemas import NotificationOut, NotificationPage, ReadAllOut
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -31,7 +31,7 @@ def notification_out(row: Notification) -> NotificationOut:
 
 
 @router.get("", response_model=NotificationPage)
-@on_desk
+@offload
 def list_notifications(
     actor: StaffUser,
     session: ReadSession,
@@ -49,7 +49,7 @@ def list_notifications(
 
 
 @router.post("/read-all", response_model=ReadAllOut)
-@on_desk
+@offload
 def read_all(actor: StaffUser, write: Write) -> ReadAllOut:
     """Mark all your notifications read."""
     with write() as session:
@@ -57,7 +57,7 @@ def read_all(actor: StaffUser, write: Write) -> ReadAllOut:
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
-@on_desk
+@offload
 def read_one(notification_id: Id, actor: StaffUser, write: Write) -> NotificationOut:
     """Mark one of your notifications read; someone else's is a 404, like a missing one."""
     with write() as session:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from sameside.cases import fairness, reports
-from sameside.cases.report_schemas import ParityOut, TierWaitsOut
-from sameside.edge.deps import AppSettings, ReadSession, StaffUser
-from sameside.edge.desk import on_desk
+from sameside.cases.fairness import queries as reports
+from sameside.cases.fairness import rules as fairness
+from sameside.cases.fairness.schemas import ParityOut, TierWaitsOut
+from sameside.http.deps import AppSettings, ReadSession, StaffUser
+from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.errors import NotFound
 from sameside.kit.ids import MAX_ID
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 
 @router.get("/wait-parity", response_model=ParityOut)
-@on_desk
+@offload
 def wait_parity(
     _: StaffUser,
     session: ReadSession,

@@ -20,7 +20,7 @@ from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
 from sameside.kit.errors import Conflict, Forbidden, NotFound
 from sameside.kit.events import publish
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from sameside.staff.models import Staff
 
 NOTICE = timedelta(minutes=30)

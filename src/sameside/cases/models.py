@@ -7,7 +7,8 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
-from sameside.customers.models import Channel, Customer, Tier
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel, Tier
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
 from sameside.staff.models import Staff, Team

@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from sameside.cases import fairness
 from sameside.cases.models import Case, CaseTag, TimelineEntry
-from sameside.cases.rules import CaseStatus, Priority
-from sameside.customers.models import Customer, Tier
+from sameside.cases.rules import CaseStatus, EventType
+from sameside.customers.models import Customer
 from sameside.kit import cursor as cursors
 from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor
 from sameside.kit.errors import Invalid
@@ -181,6 +179,19 @@ def _cursor_for(case: Case, sort: str) -> str:
     return cursors.encode([case.updated_at.isoformat(), case.id])
 
 
+def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
+    """The brief of the case's most recent transfer, for whoever has it now."""
+    row = session.scalar(
+        select(TimelineEntry)
+        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == EventType.TRANSFERRED)
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    )
+    if row is None or not row.data:
+        return None
+    return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
+
+
 def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
     """One entry with its authors loaded (after the caller has checked access to its case)."""
     entry = session.scalar(
@@ -190,59 +201,3 @@ def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
     )
     assert entry is not None
     return entry
-
-
-TAKEABLE = (CaseStatus.NEW, CaseStatus.OPEN)
-"""Cases "take next" serves: new ones, and open ones nobody owns (handed to the team by a transfer)."""
-
-
-def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candidate]:
-    """The longest-waiting unowned case of each status, priority, tier and mood in a team.
-
-    Forty-eight index seeks (`ix_cases_take_next`), sent as one UNION ALL so
-    the database does them in one round trip; the fair queue then scores
-    those few heads in Python.
-    """
-    rows = session.execute(_take_next_statement(), {"team_id": team_id}).all()
-    return [
-        fairness.Candidate(
-            row.id,
-            Priority(row.priority),
-            Tier(row.customer_tier),
-            # Someone already answered (the case came on by transfer) has waited since that answer at least,
-            # not since their last message: the wait is not counted twice.
-            max(row.waiting_since, row.first_human_reply_at) if row.first_human_reply_at else row.waiting_since,
-            upset=bool(row.upset),
-        )
-        for row in rows
-    ]
-
-
-@cache
-def _take_next_statement() -> Select[Any]:
-    heads = [
-        select(
-            Case.id,
-            Case.priority,
-            Case.customer_tier,
-            Case.upset,
-            func.coalesce(Case.last_customer_message_at, Case.created_at).label("waiting_since"),
-            Case.first_human_reply_at,
-        )
-        .where(
-            Case.team_id == bindparam("team_id"),
-            Case.status == status,
-            Case.priority == priority,
-            Case.customer_tier == tier,
-            Case.upset.is_(upset),
-            Case.owner_id.is_(None),
-        )
-        .order_by(Case.last_customer_message_at, Case.id)
-        .limit(1)
-        .subquery()
-        for status in TAKEABLE
-        for priority in Priority
-        for tier in Tier
-        for upset in (False, True)
-    ]
-    return union_all(*(select(head) for head in heads))  # type: ignore[return-value]

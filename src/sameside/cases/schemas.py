@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
-from sameside.customers.models import Channel
+from sameside.customers.rules import Channel
 from sameside.customers.schemas import CustomerBrief
 from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output

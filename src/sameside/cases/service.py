@@ -12,15 +12,22 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import escalations, fairness, language, mailing, queries, routing, rules, sentiment, timeline
+from sameside.cases import rules, timeline
 from sameside.cases.access import scope_of
+from sameside.cases.escalation import service as escalations
+from sameside.cases.fairness import queries as fair_queue
+from sameside.cases.fairness import rules as fairness
 from sameside.cases.models import Case, CaseTag, TimelineEntry
-from sameside.cases.outgoing import Email
-from sameside.cases.restatement import find_restatement
+from sameside.cases.replies import mailing
+from sameside.cases.replies.rules import Email
+from sameside.cases.routing import service as routing
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
-from sameside.customers.models import Channel, Customer
+from sameside.cases.signals import language, sentiment
+from sameside.cases.signals.restatement import find_restatement
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel
 from sameside.kit import clock
-from sameside.kit.actors import Actor, CustomerActor, StaffActor
+from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.events import publish
 from sameside.mail.threads import new_thread_key
@@ -111,6 +118,57 @@ def open_case_with_message(
     return case, first
 
 
+def receive_message(
+    session: Session,
+    actor: CustomerActor,
+    case: Case,
+    body: str,
+    *,
+    channel: Channel = Channel.PORTAL,
+    automatic: bool = False,
+    data: dict[str, Any] | None = None,
+) -> TimelineEntry:
+    """The customer wrote to us on this case: an inbound message that hands the case back to us.
+
+    An automatic one (an out-of-office) is kept on the timeline but moves
+    nothing. A message on a resolved case reopens it; after a transfer, one
+    that repeats what they already told us is recorded (P2); words asking for
+    someone senior raise an escalation (P3).
+    """
+    body = _clean_text(body, "body", BODY_MAX)
+    now = clock.now()
+    entry = TimelineEntry(
+        case_id=case.id,
+        kind=EntryKind.MESSAGE,
+        is_public=True,
+        direction="inbound",
+        channel=channel,
+        author_customer_id=actor.customer_id,
+        is_automatic=automatic,
+        body=body,
+        data=data,
+        created_at=now,
+    )
+    if not automatic:
+        new_status = rules.status_after_customer_message(case.status)
+        case.last_customer_message_at = now
+        _hear(case, body)
+        if case.language is None:
+            case.language = language.detect(body)
+        if case.status is CaseStatus.RESOLVED:
+            _reopen(session, actor, case, now)
+        else:
+            _move(session, actor, case, new_status, now)
+    session.add(entry)
+    case.updated_at = now
+    session.flush()
+    if not automatic:
+        _note_restatement(session, actor, case, entry, now)
+        escalations.notice_in_message(session, actor, case, entry)
+    publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
+    return entry
+
+
 def reply(
     session: Session,
     actor: Actor,
@@ -119,104 +177,107 @@ def reply(
     *,
     channel: Channel | None = None,
     status: CaseStatus | None = None,
+    data: dict[str, Any] | None = None,
+    send_now: bool = False,
+    portal: str | None = None,
+) -> TimelineEntry:
+    """A person answers the customer: an outbound reply.
+
+    The first one by a person stamps the first human reply and, on an unowned
+    case, makes its author the owner (P3). It goes where the customer prefers
+    unless `channel` says otherwise, and its email waits for their contact
+    window unless it is urgent or `send_now` (P14; the rules are in
+    `replies.rules`). Its data says what happened: `emailed` (`reply` or
+    `notice`), `held_until` (UTC ISO) and a `delivery_note` when it could
+    not go where they prefer. `portal` is the portal's address, for emails
+    that link to a reply there.
+    """
+    if isinstance(actor, CustomerActor):
+        raise Forbidden("Customers write messages; replies are staff's.")
+    rules.check_work(actor, scope_of(case), "reply on this case")
+    return _answer(
+        session,
+        actor,
+        case,
+        body,
+        status=rules.status_after_staff_reply(case.status, status),
+        channel=channel,
+        data=data,
+        send_now=send_now,
+        portal=portal,
+    )
+
+
+def acknowledge(
+    session: Session, actor: SystemActor | StaffActor, case: Case, body: str, *, mail_to: str | None = None
+) -> TimelineEntry:
+    """An automatic answer: the software's acknowledgement of a new case (the honest wait, how to reach a person: P1).
+
+    Sent in a staff member's name too (an out-of-office), it is still
+    automatic: it never counts as a human reply, and it leaves the case where
+    it was, so a new case stays new, in the queue, until a person has taken it
+    up. `mail_to` is the address the customer wrote from.
+    """
+    return _answer(session, actor, case, body, status=case.status, automatic=True, mail_to=mail_to)
+
+
+def _answer(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    body: str,
+    *,
+    status: CaseStatus,
+    channel: Channel | None = None,
     automatic: bool = False,
     data: dict[str, Any] | None = None,
     mail_to: str | None = None,
     send_now: bool = False,
     portal: str | None = None,
 ) -> TimelineEntry:
-    """Add a message to the customer's conversation.
-
-    From staff: an outbound reply; the first one by a person stamps the first
-    human reply and, on an unowned case, makes its author the owner (P3). It
-    goes where the customer prefers unless `channel` says otherwise, and its
-    email waits for their contact window unless it is urgent or `send_now`
-    (P14; the rules are `outgoing`'s). Its data says what happened:
-    `emailed` (`reply` or `notice`), `held_until` (UTC ISO) and a
-    `delivery_note` when it could not go where they prefer. `portal` is the
-    portal's address, for emails that link to a reply there.
-    From the customer: an inbound message that hands the case back to us —
-    unless it is automatic (an out-of-office), which is kept on the timeline
-    but moves nothing.
-    """
+    """An outbound message on its way to the customer, by a person or the software."""
     body = _clean_text(body, "body", BODY_MAX)
     now = clock.now()
-    delivery: mailing.Delivery | None = None
-    if isinstance(actor, CustomerActor):
-        if status is not None:
-            raise Forbidden("Customers cannot set a case's status.")
-        entry = TimelineEntry(
-            case_id=case.id,
-            kind=EntryKind.MESSAGE,
-            is_public=True,
-            direction="inbound",
-            channel=channel or Channel.PORTAL,
-            author_customer_id=actor.customer_id,
-            is_automatic=automatic,
-            body=body,
-            data=data,
-            created_at=now,
-        )
-        if not automatic:
-            new_status = rules.status_after_customer_message(case.status)
-            case.last_customer_message_at = now
-            _hear(case, body)
-            if case.language is None:
-                case.language = language.detect(body)
-            if case.status is CaseStatus.RESOLVED:
-                _reopen(session, actor, case, now)
-            else:
-                _move(session, actor, case, new_status, now)
-    else:
-        rules.check_work(actor, scope_of(case), "reply on this case")
-        # An automatic acknowledgement leaves the case where it was: a new case
-        # stays new (in the queue) until a person has taken it up.
-        new_status = rules.status_after_staff_reply(case.status, status) if not automatic or status else case.status
-        staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
-        customer = session.get(Customer, case.customer_id)
-        assert customer is not None
-        delivery = mailing.deliver(
-            session,
-            case,
-            customer,
-            requested=channel,
-            send_now=send_now,
-            automatic=automatic,
-            portal=portal,
-            now=now,
-        )
-        entry = TimelineEntry(
-            case_id=case.id,
-            kind=EntryKind.MESSAGE,
-            is_public=True,
-            direction="outbound",
-            channel=delivery.route.channel,
-            author_staff_id=staff_id,
-            is_automatic=automatic,
-            body=body,
-            data={**(data or {}), **_delivery_data(delivery)} or None,
-            created_at=now,
-        )
-        if rules.is_first_human_reply(
-            already_replied=case.first_human_reply_at is not None,
-            by_staff=staff_id is not None,
-            automatic=automatic,
-            public=True,
-        ):
-            case.first_human_reply_at = now
-            if case.owner_id is None and staff_id is not None:
-                case.owner_id = staff_id
-                _event(
-                    session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"}, at=now
-                )
-        _move(session, actor, case, new_status, now)
+    staff_id = actor.staff_id if isinstance(actor, StaffActor) else None
+    customer = session.get(Customer, case.customer_id)
+    assert customer is not None
+    delivery = mailing.deliver(
+        session,
+        case,
+        customer,
+        requested=channel,
+        send_now=send_now,
+        automatic=automatic,
+        portal=portal,
+        now=now,
+    )
+    entry = TimelineEntry(
+        case_id=case.id,
+        kind=EntryKind.MESSAGE,
+        is_public=True,
+        direction="outbound",
+        channel=delivery.route.channel,
+        author_staff_id=staff_id,
+        is_automatic=automatic,
+        body=body,
+        data={**(data or {}), **_delivery_data(delivery)} or None,
+        created_at=now,
+    )
+    if rules.is_first_human_reply(
+        already_replied=case.first_human_reply_at is not None,
+        by_staff=staff_id is not None,
+        automatic=automatic,
+        public=True,
+    ):
+        case.first_human_reply_at = now
+        if case.owner_id is None and staff_id is not None:
+            case.owner_id = staff_id
+            _event(session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"}, at=now)
+    _move(session, actor, case, status, now)
     session.add(entry)
     case.updated_at = now
     session.flush()
-    if isinstance(actor, CustomerActor) and not automatic:
-        _note_restatement(session, actor, case, entry, now)
-        escalations.notice_in_message(session, actor, case, entry)
-    if delivery is not None and delivery.route.email is not None:
+    if delivery.route.email is not None:
         mailing.send_reply(
             session,
             case,
@@ -313,19 +374,6 @@ def transfer(
     return case
 
 
-def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
-    """The brief of the case's most recent transfer, for whoever has it now."""
-    row = session.scalar(
-        select(TimelineEntry)
-        .where(TimelineEntry.case_id == case.id, TimelineEntry.event == EventType.TRANSFERRED)
-        .order_by(TimelineEntry.id.desc())
-        .limit(1)
-    )
-    if row is None or not row.data:
-        return None
-    return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
-
-
 def take_next(
     session: Session,
     actor: StaffActor,
@@ -341,14 +389,14 @@ def take_next(
         raise Invalid("Take next serves a team's queue; you are not in a team.")
     now = clock.now()
     for candidate in fairness.order(
-        queries.take_next_candidates(session, actor.team_id),
+        fair_queue.take_next_candidates(session, actor.team_id),
         now=now,
         tier_cap_minutes=tier_cap_minutes,
         reply_target_minutes=reply_target_minutes,
     ):
         claimed = session.execute(
             update(Case)
-            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(queries.TAKEABLE))
+            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(fair_queue.TAKEABLE))
             .values(owner_id=actor.staff_id, updated_at=now)
             .execution_options(synchronize_session=False)
         )

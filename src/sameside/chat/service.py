@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session, joinedload
 from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
-from sameside.cases.waits import expected_wait
+from sameside.cases.waits.queries import expected_wait
 from sameside.chat.models import ChatSession
 from sameside.customers import service as customers
-from sameside.customers.models import Channel, Customer, IdentityKind
+from sameside.customers.models import Customer
+from sameside.customers.rules import Channel, IdentityKind
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import Invalid
@@ -79,7 +80,8 @@ def say(session: Session, chat: ChatSession, text: str) -> TimelineEntry:
     case = session.get(Case, chat.case_id)
     customer = session.get(Customer, chat.customer_id)
     assert case is not None and customer is not None
-    return cases.reply(session, CustomerActor(customer.id, customer.organization_id), case, text, channel=Channel.CHAT)
+    actor = CustomerActor(customer.id, customer.organization_id)
+    return cases.receive_message(session, actor, case, text, channel=Channel.CHAT)
 
 
 def transcript(session: Session, chat: ChatSession, *, after: int = 0) -> list[Line]:

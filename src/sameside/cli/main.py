@@ -94,7 +94,7 @@ def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bo
 
 def _smtp_listener(host: str, port: int) -> Any:
     from sameside import wiring
-    from sameside.transport.smtp_in import SmtpListener
+    from sameside.mailboxes.smtp import SmtpListener
 
     settings = Settings()
     database = _database()
@@ -127,7 +127,7 @@ def worker() -> None:
     import logging
 
     from sameside import wiring
-    from sameside.transport.worker import Worker
+    from sameside.worker.loop import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
@@ -144,7 +144,7 @@ def imap(
     import logging
 
     from sameside import wiring
-    from sameside.transport.imap_in import ImapPoller
+    from sameside.mailboxes.imap import ImapPoller
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
@@ -166,7 +166,7 @@ def import_mail(
 ) -> None:
     """Import mail from files into cases, as if it had just arrived."""
     from sameside import wiring
-    from sameside.transport.files_in import import_paths
+    from sameside.mailboxes.files import import_paths
 
     settings = Settings()
     database = _database()

@@ -28,7 +28,7 @@ from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from sameside.kit.events import publish
 from sameside.kit.hours import Hours, add_business_hours
-from sameside.staff import notices
+from sameside.staff import notifications as notices
 from sameside.staff.models import Department
 
 QUESTION_MAX = 10_000

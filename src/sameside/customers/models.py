@@ -1,34 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
-
-
-class Tier(StrEnum):
-    STANDARD = "standard"
-    PREMIUM = "premium"
-    ENTERPRISE = "enterprise"
-
-
-class IdentityKind(StrEnum):
-    EMAIL = "email"
-    PHONE = "phone"
-    CHAT = "chat"
-
-
-class Channel(StrEnum):
-    """How a customer reaches us, or prefers to be reached."""
-
-    EMAIL = "email"
-    PORTAL = "portal"
-    CHAT = "chat"
-    PHONE = "phone"
 
 
 class Organization(Base):

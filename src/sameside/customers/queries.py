@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from sameside.customers.errors import CustomerNotFound
-from sameside.customers.models import Customer, CustomerIdentity, IdentityKind
-from sameside.customers.rules import may_see_customer
+from sameside.customers.models import Customer, CustomerIdentity
+from sameside.customers.rules import IdentityKind, may_see_customer
 from sameside.kit.actors import Actor
 
 

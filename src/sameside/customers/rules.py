@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
+
+
+class Tier(StrEnum):
+    STANDARD = "standard"
+    PREMIUM = "premium"
+    ENTERPRISE = "enterprise"
+
+
+class IdentityKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    CHAT = "chat"
+
+
+class Channel(StrEnum):
+    """How a customer reaches us, or prefers to be reached."""
+
+    EMAIL = "email"
+    PORTAL = "portal"
+    CHAT = "chat"
+    PHONE = "phone"
+
 
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from sameside.customers.models import Channel, IdentityKind, Tier
+from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
 

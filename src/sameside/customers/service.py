@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from sameside.customers import rules
 from sameside.customers.errors import IdentityTaken
-from sameside.customers.models import Channel, Customer, CustomerIdentity, IdentityKind, Organization, Tier
+from sameside.customers.models import Customer, CustomerIdentity, Organization
+from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.kit.actors import Actor
 from sameside.kit.addresses import normalize_email, normalize_phone
 from sameside.kit.errors import Forbidden, Invalid

@@ -7,7 +7,7 @@ customers live, what they buy, and how often each kind of case turns up.
 from __future__ import annotations
 
 from sameside.cases.rules import CaseStatus
-from sameside.customers.models import Channel, Tier
+from sameside.customers.rules import Channel, Tier
 from sameside.demo.plan_types import DepartmentPlan, OrganizationPlan, TeamPlan
 from sameside.staff.models import Routing
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
-from sameside.cases import rules, sentiment
+from sameside.cases import rules
 from sameside.cases.rules import CaseStatus, Priority
-from sameside.customers.models import Channel, Tier
+from sameside.cases.signals import sentiment
+from sameside.customers.rules import Channel, Tier
 from sameside.demo.plan_types import CUSTOMER, SYSTEM_KEY, StaffPlan, Step, StepKind
 from sameside.demo.stories import (
     AGAIN_FIXES,

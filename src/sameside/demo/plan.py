@@ -11,7 +11,7 @@ from typing import Any
 from faker import Faker
 
 from sameside.cases.rules import CaseStatus, Priority
-from sameside.customers.models import Channel, Tier
+from sameside.customers.rules import Channel, Tier
 from sameside.demo.cast import (
     ACCESSIBILITY,
     AGENTS_PER_TEAM,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Literal
 
 from sameside.cases.rules import CaseStatus, Priority
-from sameside.customers.models import Channel, Tier
+from sameside.customers.rules import Channel, Tier
 from sameside.kit.actors import Role
 from sameside.staff.models import Routing
 

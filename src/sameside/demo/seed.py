@@ -32,7 +32,8 @@ from sameside.config import Settings
 from sameside.consults import service as consults
 from sameside.consults.models import Consult
 from sameside.customers import service as customers_service
-from sameside.customers.models import Customer, IdentityKind, Organization
+from sameside.customers.models import Customer, Organization
+from sameside.customers.rules import Channel, IdentityKind
 from sameside.customers.service import PreferenceChanges
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
 from sameside.demo.plan import plan_demo
@@ -50,7 +51,7 @@ from sameside.demo.plan_types import (
 )
 from sameside.jobs.models import Job
 from sameside.kit import clock
-from sameside.kit.actors import Actor, SystemActor
+from sameside.kit.actors import Actor, CustomerActor, SystemActor
 from sameside.kit.hours import Hours, parse_hours
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.mail.outbox import DELIVER
@@ -240,7 +241,13 @@ class _Playback:
     def _step(self, case: Case, step: Step) -> None:
         session, actor, staff = self.session, self.actors[step.by], self.staff
         match step.kind:
-            case "customer" | "reply":
+            case "customer":
+                assert isinstance(actor, CustomerActor)
+                entry = cases_service.receive_message(
+                    session, actor, case, step.body, channel=step.channel or Channel.PORTAL
+                )
+                self.messages.add(entry.id)
+            case "reply":
                 entry = cases_service.reply(session, actor, case, step.body, channel=step.channel, status=step.status)
                 self.messages.add(entry.id)
             case "note":

@@ -13,7 +13,7 @@ from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import CallbackState
 from sameside.cases.models import Case
 from sameside.consults import service as consults
-from sameside.edge.desk import on_desk
+from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 from sameside.staff.models import Department
 from sameside.staff.queries import get_staff
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/desk", include_in_schema=False)
 
 
 @router.get("/department", response_model=None)
-@on_desk
+@offload
 def department(request: Request) -> Response:
     """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first."""
 
@@ -61,7 +61,7 @@ def department(request: Request) -> Response:
 
 
 @router.post("/consults/{consult_id}/answer", response_model=None)
-@on_desk
+@offload
 def answer_consult(request: Request, consult_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
     def work(session: Session, agent: Agent) -> str:
         consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
@@ -71,7 +71,7 @@ def answer_consult(request: Request, consult_id: Annotated[int, Path(ge=1, le=MA
 
 
 @router.get("/callbacks", response_model=None)
-@on_desk
+@offload
 def callbacks_due(request: Request) -> Response:
     """Calls to make: missed ones first (they need a person now), then the next 24 hours."""
 
@@ -107,7 +107,7 @@ def callbacks_due(request: Request) -> Response:
 
 
 @router.post("/callbacks/{callback_id}/done", response_model=None)
-@on_desk
+@offload
 def callback_done(request: Request, callback_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
     def work(session: Session, agent: Agent) -> str:
         callbacks.mark_done(session, agent.actor, callback_id)

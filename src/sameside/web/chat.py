@@ -28,10 +28,10 @@ from sameside.cases.models import Case
 from sameside.chat import service as chat
 from sameside.chat.models import ChatSession
 from sameside.db.engine import Database
-from sameside.edge.live import Hub, Subscription
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ratelimit import RateLimiter
+from sameside.live.hub import Hub, Subscription
 
 router = APIRouter(include_in_schema=False)
 

@@ -19,15 +19,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sameside.cases import escalation_rules, escalations, mailing, queries, sentiment, service
+from sameside.cases import queries, service
 from sameside.cases.access import case_for
+from sameside.cases.escalation import rules as escalation_rules
+from sameside.cases.escalation import service as escalations
 from sameside.cases.models import Case
+from sameside.cases.replies import mailing
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, HandoffBrief
+from sameside.cases.signals import sentiment
 from sameside.consults import service as consults
-from sameside.customers.models import Channel
-from sameside.edge.deps import database
-from sameside.edge.desk import on_desk
-from sameside.edge.links import attachment_out
+from sameside.customers.rules import Channel
+from sameside.http.deps import database
+from sameside.http.links import attachment_out
+from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
@@ -50,13 +54,13 @@ DUE_WARNING = timedelta(hours=2)
 
 
 @router.get("", response_model=None)
-@on_desk
+@offload
 def desk_home(request: Request) -> Response:
     return RedirectResponse("/desk/queue/mine", status_code=303)
 
 
 @router.get("/queue/{view}", response_model=None)
-@on_desk
+@offload
 def queue(
     request: Request,
     view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due)$")],
@@ -113,7 +117,7 @@ def queue(
 
 
 @router.get("/cases/{number}", response_model=None)
-@on_desk
+@offload
 def case_page(request: Request, number: CaseNumber) -> Response:
     def render(session: Session, agent: Agent) -> Response:
         return _case_page(request, session, agent, number)
@@ -160,7 +164,7 @@ def _case_page(
         statuses=_next_statuses(case),
         colleagues=colleagues,
         event_text={e.id: describe_event(e, names) for e in entries if e.kind is EntryKind.EVENT},
-        brief=service.latest_brief(session, case),
+        brief=queries.latest_brief(session, case),
         escalation=escalation,
         escalation_ago=escalation_rules.describe_minutes(int((now - escalation.requested_at).total_seconds() // 60))
         if escalation
@@ -230,7 +234,7 @@ def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then
 
 
 @router.post("/cases/{number}/reply", response_model=None)
-@on_desk
+@offload
 def reply(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         status = _status(form.get("status") or None)
@@ -249,7 +253,7 @@ def reply(request: Request, number: CaseNumber, form: Form) -> Response:
 
 
 @router.post("/cases/{number}/note", response_model=None)
-@on_desk
+@offload
 def note(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         service.add_note(session, agent.actor, case, form.get("body", ""))
@@ -258,7 +262,7 @@ def note(request: Request, number: CaseNumber, form: Form) -> Response:
 
 
 @router.post("/cases/{number}/status", response_model=None)
-@on_desk
+@offload
 def change_status(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         status = _status(form.get("status"))
@@ -273,7 +277,7 @@ def change_status(request: Request, number: CaseNumber, form: Form) -> Response:
 
 
 @router.post("/cases/{number}/owner", response_model=None)
-@on_desk
+@offload
 def assign(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         wanted = form.get("owner", "")
@@ -311,7 +315,7 @@ def _status(value: str | None) -> CaseStatus | None:
 
 
 @router.post("/cases/{number}/consults", response_model=None)
-@on_desk
+@offload
 def ask_department(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         department = _pick(session, Department, form.get("department", ""), "department")
@@ -325,7 +329,7 @@ def ask_department(request: Request, number: CaseNumber, form: Form) -> Response
 
 
 @router.post("/cases/{number}/transfer", response_model=None)
-@on_desk
+@offload
 def transfer(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, agent: Agent, case: Case) -> None:
         team = _pick(session, Team, form.get("team", ""), "team")
@@ -354,7 +358,7 @@ def _pick(session: Session, model: Any, value: str, what: str) -> Any:
 
 
 @router.post("/next", response_model=None)
-@on_desk
+@offload
 def take_next(request: Request, form: Form) -> Response:
     """'Take next': the fair queue's next case in the agent's team becomes theirs."""
 

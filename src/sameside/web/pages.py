@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sameside import __version__
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
-from sameside.edge.deps import SESSION_COOKIE, database
+from sameside.http.deps import SESSION_COOKIE, database
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.staff.queries import get_staff
 

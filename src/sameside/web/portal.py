@@ -21,15 +21,15 @@ from sameside.callbacks import service as callbacks
 from sameside.callbacks.models import Callback, CallbackState
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
-from sameside.cases.escalations import open_escalation, request_escalation
+from sameside.cases.escalation.service import open_escalation, request_escalation
 from sameside.customers import service as customer_service
-from sameside.customers.models import Channel
 from sameside.customers.queries import customer_for
+from sameside.customers.rules import Channel
 from sameside.customers.service import PreferenceChanges
-from sameside.edge.deps import SESSION_COOKIE, AppSettings, database
-from sameside.edge.desk import on_desk
-from sameside.edge.limits import doorman
-from sameside.edge.links import attachment_out
+from sameside.http.deps import SESSION_COOKIE, AppSettings, database
+from sameside.http.limits import doorman
+from sameside.http.links import attachment_out
+from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
@@ -62,7 +62,7 @@ Form = Annotated[dict[str, str], Depends(form_reader(_FORM_LIMIT, max_fields=10)
 
 
 @router.get("", response_model=None)
-@on_desk
+@offload
 def my_cases(request: Request, cursor: Annotated[str | None, Query(max_length=500)] = None) -> Response:
     with database(request).unit_of_work(write=False) as session:
         try:
@@ -79,7 +79,7 @@ def my_cases(request: Request, cursor: Annotated[str | None, Query(max_length=50
 
 
 @router.get("/cases/{number}", response_model=None)
-@on_desk
+@offload
 def case_page(request: Request, number: CaseNumber) -> Response:
     with database(request).unit_of_work(write=False) as session:
         try:
@@ -124,11 +124,11 @@ def _case(
 
 
 @router.post("/cases/{number}/reply", response_model=None)
-@on_desk
+@offload
 def reply(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, actor: CustomerActor) -> Response:
         case = case_for(session, actor, number, for_update=True)
-        service.reply(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
+        service.receive_message(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
         return RedirectResponse(f"/portal/cases/{number}#latest", status_code=303)
 
     def refused(session: Session, actor: CustomerActor, problem: Problem) -> Response:
@@ -138,7 +138,7 @@ def reply(request: Request, number: CaseNumber, form: Form) -> Response:
 
 
 @router.post("/cases/{number}/escalation", response_model=None)
-@on_desk
+@offload
 def ask_for_a_manager(request: Request, number: CaseNumber, form: Form) -> Response:
     """Someone senior is asked to look; the case stays with the person who has it (P3)."""
 
@@ -156,7 +156,7 @@ def ask_for_a_manager(request: Request, number: CaseNumber, form: Form) -> Respo
 
 
 @router.get("/new", response_model=None)
-@on_desk
+@offload
 def new_request_form(request: Request) -> Response:
     with database(request).unit_of_work(write=False) as session:
         try:
@@ -167,7 +167,7 @@ def new_request_form(request: Request) -> Response:
 
 
 @router.post("/new", response_model=None)
-@on_desk
+@offload
 def new_request(request: Request, form: Form) -> Response:
     def work(session: Session, actor: CustomerActor) -> Response:
         case = service.open_case(
@@ -227,7 +227,7 @@ def _form_problem(form: dict[str, str], csrf: str) -> tuple[int, str] | None:
 
 
 @router.post("/link", response_model=None)
-@on_desk
+@offload
 def email_me_a_link(request: Request, form: Form, settings: AppSettings) -> Response:
     """Ask for a sign-in link. The answer is the same whether or not we know the address."""
     with database(request).unit_of_work() as session:
@@ -245,7 +245,7 @@ def email_me_a_link(request: Request, form: Form, settings: AppSettings) -> Resp
 
 
 @router.get("/cases/{number}/callback", response_model=None)
-@on_desk
+@offload
 def callback_form(request: Request, number: CaseNumber) -> Response:
     with database(request).unit_of_work(write=False) as session:
         try:
@@ -279,7 +279,7 @@ def _callback_page(
 
 
 @router.post("/cases/{number}/callback", response_model=None)
-@on_desk
+@offload
 def book_callback(request: Request, number: CaseNumber, form: Form) -> Response:
     def work(session: Session, actor: CustomerActor) -> Response:
         starts_at = _slot(form.get("slot", ""))
@@ -309,7 +309,7 @@ def _slot(value: str) -> datetime:
 
 
 @router.get("/preferences", response_model=None)
-@on_desk
+@offload
 def preferences_form(request: Request) -> Response:
     with database(request).unit_of_work(write=False) as session:
         try:
@@ -320,7 +320,7 @@ def preferences_form(request: Request) -> Response:
 
 
 @router.post("/preferences", response_model=None)
-@on_desk
+@offload
 def save_preferences(request: Request, form: Form) -> Response:
     """How the customer wants to be reached and addressed (P14): every message we send honours it."""
 

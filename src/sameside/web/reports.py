@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sameside.cases import fairness, reports
-from sameside.edge.desk import on_desk
+from sameside.cases.fairness import queries as reports
+from sameside.cases.fairness import rules as fairness
+from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.ids import MAX_ID
 from sameside.staff.models import Team
@@ -24,7 +25,7 @@ PERIODS = (7, 30, 90)
 
 
 @router.get("/reports/fairness", response_model=None)
-@on_desk
+@offload
 def fairness_report(
     request: Request,
     days: Annotated[int, Query(ge=1, le=365)] = 30,

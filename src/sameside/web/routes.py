@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sameside.auth import service as auth
-from sameside.edge.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, set_session_cookies
-from sameside.edge.desk import on_desk
-from sameside.edge.limits import doorman
+from sameside.http.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, set_session_cookies
+from sameside.http.limits import doorman
+from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
@@ -49,13 +49,13 @@ def _refused(response: HTMLResponse, error: DomainError) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-@on_desk
+@offload
 def home(request: Request) -> HTMLResponse:
     return page(request, "home.html")
 
 
 @router.post("/sign-in", response_model=None)
-@on_desk
+@offload
 def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
         email, password = form.get("email", ""), form.get("password", "")
@@ -73,7 +73,7 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
 
 
 @router.post("/sign-out")
-@on_desk
+@offload
 def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
     with write() as session:
         _, _, csrf = viewer(request)
@@ -87,7 +87,7 @@ def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
 
 
 @router.post("/tokens", response_class=HTMLResponse)
-@on_desk
+@offload
 def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
     """Make an API token from the front page, for the API docs' Authorize button."""
     with write() as session:
@@ -99,7 +99,7 @@ def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
 
 
 @router.get("/auth/magic", response_class=HTMLResponse)
-@on_desk
+@offload
 def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     """Where a magic link lands. It asks for one click before using the link,
     because mail scanners open links too and would otherwise spend it."""
@@ -107,7 +107,7 @@ def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)]
 
 
 @router.post("/auth/magic", response_model=None)
-@on_desk
+@offload
 def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
         try:

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from sameside.auth import service as auth
-from sameside.edge.deps import SESSION_COOKIE, database
+from sameside.http.deps import SESSION_COOKIE, database
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.secrets import same

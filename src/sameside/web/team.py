@@ -14,8 +14,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from sameside.cases import routing, routing_rules
-from sameside.edge.desk import on_desk
+from sameside.cases.routing import rules as routing_rules
+from sameside.cases.routing import service as routing
+from sameside.http.offload import offload
 from sameside.kit.actors import Role
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
@@ -32,7 +33,7 @@ TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 @router.get("/team", response_model=None)
-@on_desk
+@offload
 def team_page(request: Request, team: TeamId = None) -> Response:
     def render(session: Session, agent: Agent) -> Response:
         try:
@@ -72,7 +73,7 @@ def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None
 
 
 @router.post("/team/{team_id}/routing", response_model=None)
-@on_desk
+@offload
 def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
     def work(session: Session, agent: Agent) -> str:
         try:
@@ -86,7 +87,7 @@ def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_I
 
 
 @router.post("/team/members/{staff_id}/skills", response_model=None)
-@on_desk
+@offload
 def change_skills(request: Request, staff_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
     def work(session: Session, agent: Agent) -> str:
         person = staff_queries.get_staff(session, staff_id)

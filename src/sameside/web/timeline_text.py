@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sameside.cases import mailing
 from sameside.cases.models import TimelineEntry
+from sameside.cases.replies import mailing
 from sameside.cases.rules import EventType
-from sameside.customers.models import Channel
+from sameside.customers.rules import Channel
 
 CHANNEL_LABELS = {
     Channel.EMAIL: "email",

@@ -1,1 +1,0 @@
-"""Inbound mail becomes cases: store the raw message first, then thread it, file it, or quarantine it."""

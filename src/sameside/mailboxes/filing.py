@@ -1,0 +1,545 @@
+"""Step two: read a stored message and give it its place — a case, a thread, or a reason.
+
+Per message: parse, classify (RFC 3834 and bounces), thread, file. Each runs
+inside a savepoint, so a message that breaks anything is quarantined with the
+reason and the ones behind it carry on.
+
+Threading (`_thread`): In-Reply-To and References first, then a case token in
+the subject. Pointing at a case is never enough: the sender must be one of
+that case's customer's addresses or one of its participants; anyone else gets
+a case of their own and learns nothing of the one they pointed at. Without a
+reference there is no threading at all — never by subject — so a new problem
+from the same customer is a new case.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from sameside.cases import service as cases
+from sameside.cases.models import Case
+from sameside.cases.replies.mailing import Reach, acknowledgement_text
+from sameside.cases.rules import CaseStatus
+from sameside.cases.waits.queries import WaitCache
+from sameside.customers import service as customers
+from sameside.customers.models import Customer, CustomerIdentity
+from sameside.customers.rules import Channel, IdentityKind
+from sameside.db.engine import Database
+from sameside.kit import clock
+from sameside.kit.actors import CustomerActor, SystemActor
+from sameside.kit.addresses import normalize_email
+from sameside.kit.errors import Invalid
+from sameside.mail import outbox
+from sameside.mail.blobs import BlobStore
+from sameside.mail.classify import Classification, MailKind, bounce_report, classify
+from sameside.mail.compose import sendable
+from sameside.mail.models import (
+    Attachment,
+    CaseParticipant,
+    InboundMail,
+    InboundState,
+    MessageRef,
+    OutboundMail,
+    OutboundState,
+)
+from sameside.mail.parse import MalformedMail, ParsedMail, parse
+from sameside.mail.threads import find_subject_tokens, normalize_message_id
+from sameside.mail.visible import split_reply
+from sameside.mailboxes.store import Received, receive
+from sameside.staff.models import Team
+
+log = logging.getLogger(__name__)
+
+INTAKE = SystemActor("mail intake")
+BODY_LIMIT = 100_000
+QUOTED_LIMIT = 20_000
+PARTICIPANTS_MAX = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    inbound_id: int
+    state: InboundState
+    case_id: int | None = None
+    new_case: bool = False
+    kind: str | None = None
+    reason: str | None = None
+    duplicate: bool = False
+    acknowledged: bool = False
+
+
+class Intake:
+    """Inbound mail for one database: receive, process, reprocess.
+
+    `reach` is how a customer reaches a person now (phone, the portal to book
+    a call, business hours), said in every acknowledgement; without it the
+    acknowledgement offers only a reply by email. The typical wait it states
+    is kept per team for a minute (`WaitCache`), so acknowledging costs no
+    extra query per message.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        *,
+        max_attachment_bytes: int = 25 * 1024 * 1024,
+        reach: Reach | None = None,
+    ) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.max_attachment_bytes = max_attachment_bytes
+        self.reach = reach or Reach()
+        self.waits = WaitCache()
+
+    # ------------------------------------------------------------ entry points
+
+    def receive(self, raw: bytes, **where: Any) -> Received:
+        """Store and commit: when this returns, the message is safe (the SMTP 250 follows)."""
+        with self.db.unit_of_work() as session:
+            return receive(session, raw, **where)
+
+    def take(self, messages: Sequence[tuple[bytes, dict[str, Any]]]) -> list[Outcome]:
+        """Receive and process a batch in one transaction (import, benchmarks): stored and filed together."""
+        outcomes = []
+        with self.db.unit_of_work() as session:
+            teams = _team_addresses(session)
+            for raw, where in messages:
+                received = receive(session, raw, **where)
+                if received.duplicate:
+                    outcomes.append(_known(session, received.inbound_id))
+                    continue
+                outcomes.append(self._process_one(session, received.inbound_id, teams))
+        return outcomes
+
+    def process_pending(self, limit: int = 100) -> list[Outcome]:
+        """File up to `limit` messages stored but not yet read, oldest first (after an SMTP 250, or a crash).
+
+        Each message in its own short transaction, claimed with SKIP LOCKED so
+        several workers share the backlog: a new case in a routed team holds
+        that team's routing lock only until its own message commits, so two
+        workers never wait on each other's batches, nor deadlock across teams.
+        """
+        outcomes: list[Outcome] = []
+        teams: dict[str, int] | None = None
+        for _ in range(limit):
+            with self.db.unit_of_work() as session:
+                inbound_id = session.scalar(
+                    select(InboundMail.id)
+                    .where(InboundMail.state == InboundState.RECEIVED)
+                    .order_by(InboundMail.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+                if inbound_id is None:
+                    break
+                teams = _team_addresses(session) if teams is None else teams
+                outcomes.append(self._process_one(session, inbound_id, teams))
+        return outcomes
+
+    def reprocess(self, inbound_id: int) -> Outcome:
+        """Try a quarantined (or ignored) message again, after a fix."""
+        with self.db.unit_of_work() as session:
+            row = session.get(InboundMail, inbound_id)
+            if row is None:
+                raise LookupError(inbound_id)
+            if row.state is InboundState.FILED:
+                return _known(session, inbound_id)
+            row.state = InboundState.RECEIVED
+            row.reason = None
+            session.flush()
+            return self._process_one(session, inbound_id, _team_addresses(session))
+
+    # ------------------------------------------------------------ one message
+
+    def _process_one(self, session: Session, inbound_id: int, teams: dict[str, int]) -> Outcome:
+        try:
+            with session.begin_nested():
+                return _File(self, session, teams).run(inbound_id)
+        except Exception as exc:
+            if isinstance(exc, OperationalError) and _transient(exc):
+                # A deadlock or serialisation failure says nothing about the message: it stays received, and
+                # is filed on a later round rather than quarantined for a person to retry.
+                log.warning("inbound mail %s: %s; will try again", inbound_id, type(exc.orig).__name__)
+                return Outcome(inbound_id, InboundState.RECEIVED, reason="busy; will try again")
+            log.exception("inbound mail %s could not be filed", inbound_id)
+            reason = f"Could not be filed ({type(exc).__name__}: {exc})"[:2000]
+            _settle(session, inbound_id, InboundState.QUARANTINED, reason=reason)
+            return Outcome(inbound_id, InboundState.QUARANTINED, reason=reason)
+
+
+class _File:
+    """Filing one message: the state of the work, so each step reads as one sentence."""
+
+    def __init__(self, intake: Intake, session: Session, teams: dict[str, int]) -> None:
+        self.session = session
+        self.blobs = intake.blobs
+        self.max_attachment_bytes = intake.max_attachment_bytes
+        self.reach = intake.reach
+        self.waits = intake.waits
+        self.teams = teams
+
+    def run(self, inbound_id: int) -> Outcome:
+        session = self.session
+        row = session.get(InboundMail, inbound_id)
+        assert row is not None
+        row.attempts += 1
+        try:
+            mail = parse(row.raw, max_attachment_bytes=self.max_attachment_bytes)
+        except MalformedMail as exc:
+            return self._settle(row, InboundState.QUARANTINED, reason=f"Unreadable: {exc}")
+        verdict = classify(mail, loop_marker=outbox.config().loop_marker)
+        row.kind = verdict.kind.value
+        if mail.html:
+            row.html = mail.html
+        if verdict.kind is MailKind.BOUNCE:
+            return self._bounce(row, mail, verdict)
+        if verdict.kind in (MailKind.REPORT, MailKind.LOOP):
+            return self._settle(row, InboundState.IGNORED, reason=verdict.reason)
+        sender = _sender_address(row, mail)
+        if sender is None:
+            return self._settle(row, InboundState.QUARANTINED, reason="No sender address we could answer.")
+        if sender in self.teams or sender == outbox.config().from_address.lower():
+            return self._settle(
+                row, InboundState.IGNORED, reason=f"From one of our own addresses ({sender}); never filed or answered."
+            )
+        case = self._thread(mail, sender)
+        if verdict.kind is MailKind.AUTO_REPLY:
+            if case is None:
+                return self._settle(
+                    row, InboundState.IGNORED, reason=f"{verdict.reason}; not part of any case, so no case opened."
+                )
+            return self._add_to_case(row, mail, case, sender, verdict, automatic=True)
+        if case is not None and case.status is not CaseStatus.CLOSED:
+            return self._add_to_case(row, mail, case, sender, verdict, automatic=False)
+        return self._open_case(row, mail, sender, verdict, follow_up_of=case.id if case else None)
+
+    # ------------------------------------------------------------ threading
+
+    def _thread(self, mail: ParsedMail, sender: str) -> Case | None:
+        """The case this message continues, if it points at one its sender belongs to."""
+        refs = [normalize_message_id(m) for m in [*mail.in_reply_to, *reversed(mail.references)] if m.strip()]
+        candidates: list[int] = []
+        if refs:
+            found = self.session.execute(
+                select(MessageRef.message_id, MessageRef.case_id).where(MessageRef.message_id.in_(refs[:50]))
+            ).all()
+            by_id = {r.message_id: r.case_id for r in found}
+            candidates += [by_id[r] for r in refs if r in by_id]
+        for token in find_subject_tokens(mail.subject):
+            case = self.session.get(Case, token.case_id)
+            # A token with the wrong key points nowhere; a bare number may still be typed by its customer.
+            if case is not None and (token.key is None or token.key == (case.thread_key or "")):
+                candidates.append(case.id)
+        seen: set[int] = set()
+        for case_id in candidates:
+            if case_id in seen:
+                continue
+            seen.add(case_id)
+            if self._belongs(case_id, sender):
+                case = self.session.get(Case, case_id)
+                if case is not None:
+                    return case
+        return None
+
+    def _belongs(self, case_id: int, sender: str) -> bool:
+        customer_address = self.session.scalar(
+            select(CustomerIdentity.id)
+            .join(Case, Case.customer_id == CustomerIdentity.customer_id)
+            .where(
+                Case.id == case_id,
+                CustomerIdentity.kind == IdentityKind.EMAIL,
+                CustomerIdentity.value == sender,
+            )
+        )
+        if customer_address is not None:
+            return True
+        participant = self.session.get(CaseParticipant, (case_id, sender))
+        return participant is not None
+
+    # ------------------------------------------------------------ filing
+
+    def _open_case(
+        self, row: InboundMail, mail: ParsedMail, sender: str, verdict: Classification, *, follow_up_of: int | None
+    ) -> Outcome:
+        session = self.session
+        customer, created = customers.find_or_create(
+            session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
+        )
+        if not created:
+            _deliverable_again(session, sender)
+        team_id = self._team_for(row, mail)
+        row.team_id = team_id
+        team = session.get(Team, team_id) if team_id else None
+        text, data = self._message(row, mail)
+        case, first = cases.open_case_with_message(
+            session,
+            CustomerActor(customer.id, customer.organization_id),
+            customer=customer,
+            subject=(mail.subject or "(no subject)")[:300],
+            body=text,
+            channel=Channel.EMAIL,
+            team=team,
+            message_data=data,
+            follow_up_of=follow_up_of,
+        )
+        entry_id = first.id
+        self._index(row, mail, case.id, entry_id)
+        ours = set(self.teams) | {outbox.config().from_address}
+        others = {a.address for a in [*mail.to, *mail.cc] if a.address and "@" in a.address}
+        for address in sorted(others - ours - {sender})[:PARTICIPANTS_MAX]:
+            session.add(CaseParticipant(case_id=case.id, address=address))
+        acknowledged = False
+        if verdict.kind is MailKind.HUMAN and outbox.config().acknowledge:
+            acknowledged = self._acknowledge(case, customer, sender)
+        self._settle(row, InboundState.FILED, case_id=case.id, entry_id=entry_id)
+        return Outcome(
+            row.id, InboundState.FILED, case.id, new_case=True, kind=verdict.kind.value, acknowledged=acknowledged
+        )
+
+    def _add_to_case(
+        self, row: InboundMail, mail: ParsedMail, case: Case, sender: str, verdict: Classification, *, automatic: bool
+    ) -> Outcome:
+        session = self.session
+        customer, _ = customers.find_or_create(
+            session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
+        )
+        if not automatic:
+            _deliverable_again(session, sender)
+        text, data = self._message(row, mail)
+        data["classification"] = verdict.kind.value
+        entry = cases.receive_message(
+            session,
+            CustomerActor(customer.id, customer.organization_id),
+            case,
+            text,
+            channel=Channel.EMAIL,
+            automatic=automatic,
+            data=data,
+        )
+        self._index(row, mail, case.id, entry.id)
+        self._settle(row, InboundState.FILED, case_id=case.id, entry_id=entry.id)
+        return Outcome(row.id, InboundState.FILED, case.id, kind=verdict.kind.value)
+
+    def _message(self, row: InboundMail, mail: ParsedMail) -> tuple[str, dict[str, Any]]:
+        """The text the timeline shows (what they wrote this time) and what we note beside it."""
+        split = split_reply(mail.text)
+        text = split.visible.strip()
+        if not text:
+            names = ", ".join(a.filename for a in mail.attachments[:5])
+            text = f"(No text. Attachments: {names})" if names else "(This message has no text.)"
+        if len(text) > BODY_LIMIT:
+            text = text[: BODY_LIMIT - 80].rstrip() + "\n\n[… shortened here; the whole message is kept as received]"
+        data: dict[str, Any] = {
+            "inbound_id": row.id,
+            "message_id": row.message_id,
+            "from": mail.sender.address if mail.sender else None,
+        }
+        if mail.cc:
+            data["cc"] = [a.address for a in mail.cc if a.address][:PARTICIPANTS_MAX]
+        if split.quoted:
+            data["quoted"] = split.quoted[:QUOTED_LIMIT]
+        if split.signature:
+            data["signature"] = split.signature[:2000]
+        if mail.html:
+            data["has_html"] = True
+        if mail.defects:
+            data["defects"] = mail.defects[:10]
+        return text, data
+
+    def _index(self, row: InboundMail, mail: ParsedMail, case_id: int, entry_id: int | None) -> None:
+        if row.message_id:
+            self.session.add(
+                MessageRef(message_id=row.message_id, case_id=case_id, entry_id=entry_id, direction="inbound")
+            )
+        for attachment in mail.attachments:
+            sha = self.blobs.put(attachment.data)
+            self.session.add(
+                Attachment(
+                    sha256=sha,
+                    size=len(attachment.data),
+                    filename=attachment.filename[:255],
+                    content_type=attachment.content_type[:255],
+                    content_id=(attachment.content_id or None) and attachment.content_id[:255],
+                    inline=attachment.inline,
+                    case_id=case_id,
+                    entry_id=entry_id,
+                    inbound_id=row.id,
+                )
+            )
+
+    def _acknowledge(self, case: Case, customer: Customer, address: str) -> bool:
+        """An honest automatic answer to a new case — unless this address already had its share this hour.
+
+        It states the team's typical wait as it has really been lately (or that
+        we cannot say), and how to reach a person now (P1).
+        """
+        if not sendable(address) or not outbox.automatic_allowed(self.session, address):
+            return False
+        now = clock.now()
+        wait = self.waits.for_team(self.session, case.team_id, now=now)
+        cases.acknowledge(
+            self.session,
+            INTAKE,
+            case,
+            acknowledgement_text(case, customer, wait=wait, reach=self.reach, now=now),
+            mail_to=address,
+        )
+        return True
+
+    def _team_for(self, row: InboundMail, mail: ParsedMail) -> int | None:
+        for address in [*row.envelope_to, *(a.address for a in [*mail.to, *mail.cc])]:
+            team_id = self.teams.get(address.lower())
+            if team_id is not None:
+                return team_id
+        return None
+
+    # ------------------------------------------------------------ bounces
+
+    def _bounce(self, row: InboundMail, mail: ParsedMail, verdict: Classification) -> Outcome:
+        """Mark the message of ours that bounced, and its address; never a case, never an answer.
+
+        Only a bounce that names a message we really sent (its Message-ID is
+        unguessable) marks anything: a forged bounce cannot switch a customer's
+        address off.
+        """
+        report = mail.report or bounce_report(mail)
+        named = [report.original_message_id] if report and report.original_message_id else []
+        named += [normalize_message_id(m) for m in [*mail.in_reply_to, *mail.references]]
+        ours = outbox.outbound_by_message_ids(self.session, [m for m in named if m])
+        permanent = report is None or report.action in ("failed", "") or report.status.startswith("5")
+        if report is not None and (report.action == "delayed" or report.status.startswith("4")):
+            permanent = False
+        if ours is None:
+            return self._settle(row, InboundState.IGNORED, reason=f"{verdict.reason}; not about a message we sent.")
+        diagnostic = (report.diagnostic or report.status) if report else verdict.reason
+        if permanent and ours.state is not OutboundState.BOUNCED:
+            self._mark_bounced(ours, diagnostic or "returned")
+        state = "returned for good" if permanent else "delayed, still trying"
+        return self._settle(
+            row,
+            InboundState.IGNORED,
+            reason=f"{verdict.reason}: our message #{ours.id} to {ours.recipient} {state}.",
+            case_id=ours.case_id,
+        )
+
+    def _mark_bounced(self, ours: OutboundMail, diagnostic: str) -> None:
+        now = clock.now()
+        ours.state = OutboundState.BOUNCED
+        ours.failed_at = now
+        ours.last_error = diagnostic[:2000]
+        self.session.execute(
+            update(CustomerIdentity)
+            .where(CustomerIdentity.kind == IdentityKind.EMAIL, CustomerIdentity.value == ours.recipient)
+            .values(undeliverable_since=now, undeliverable_reason=diagnostic[:500])
+        )
+        if ours.case_id:
+            cases.record_delivery_failure(
+                self.session,
+                ours.case_id,
+                recipient=ours.recipient,
+                reason=diagnostic,
+                outbound_id=ours.id,
+                bounced=True,
+            )
+
+    def _settle(
+        self,
+        row: InboundMail,
+        state: InboundState,
+        *,
+        reason: str | None = None,
+        case_id: int | None = None,
+        entry_id: int | None = None,
+    ) -> Outcome:
+        row.state = state
+        row.reason = reason[:2000] if reason else None
+        row.case_id = case_id
+        row.entry_id = entry_id
+        row.processed_at = clock.now()
+        return Outcome(row.id, state, case_id, kind=row.kind, reason=row.reason)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _team_addresses(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Team.email, Team.id).where(Team.email.is_not(None))).all()
+    return {r.email.lower(): r.id for r in rows if r.email}
+
+
+def _known(session: Session, inbound_id: int) -> Outcome:
+    row = session.get(InboundMail, inbound_id)
+    assert row is not None
+    return Outcome(inbound_id, row.state, row.case_id, kind=row.kind, reason=row.reason, duplicate=True)
+
+
+def _settle(session: Session, inbound_id: int, state: InboundState, *, reason: str) -> None:
+    session.execute(
+        update(InboundMail)
+        .where(InboundMail.id == inbound_id)
+        .values(state=state, reason=reason, processed_at=clock.now(), attempts=InboundMail.attempts + 1)
+    )
+
+
+_LOOSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _sender_address(row: InboundMail, mail: ParsedMail) -> str | None:
+    """Who to answer: From, else Reply-To, else an address written loosely in From, else the envelope.
+
+    Real mail gets From wrong ("From: Big Bug bb@bug.com", two bare addresses);
+    a person still wrote it and still deserves an answer.
+    """
+    candidates = [
+        mail.sender.address if mail.sender else "",
+        mail.reply_to.address if mail.reply_to else "",
+        *_LOOSE_ADDRESS.findall(mail.sender.name if mail.sender else ""),
+        *_LOOSE_ADDRESS.findall(_raw_from(row.raw)),
+        row.envelope_from or "",
+        mail.headers.get("return-path", "").strip().strip("<>"),
+    ]
+    for candidate in candidates:
+        try:
+            return normalize_email(candidate)
+        except Invalid:
+            continue
+    return None
+
+
+_RAW_FROM = re.compile(rb"^from:[ \t]*(.{1,998})$", re.IGNORECASE | re.MULTILINE)
+
+
+def _raw_from(raw: bytes) -> str:
+    """The From line as written, for when it is too broken to parse as an address list."""
+    match = _RAW_FROM.search(raw[:65536])
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def _deliverable_again(session: Session, address: str) -> None:
+    """A person writing from an address shows it works: clear an old bounce mark."""
+    session.execute(
+        update(CustomerIdentity)
+        .where(
+            CustomerIdentity.kind == IdentityKind.EMAIL,
+            CustomerIdentity.value == address,
+            CustomerIdentity.undeliverable_since.is_not(None),
+        )
+        .values(undeliverable_since=None, undeliverable_reason=None)
+    )
+
+
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+"""Serialisation failure, deadlock, lock not available: PostgreSQL's "try again" errors."""
+
+
+def _transient(error: OperationalError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES

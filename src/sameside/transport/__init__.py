@@ -1,1 +1,0 @@
-"""The network and the disk: the SMTP listener, the IMAP poller, mail-file import and SMTP delivery."""

@@ -1,0 +1,99 @@
+"""Desk pages: your notifications — an escalation on your case, a consult answered or overdue, a call missed.
+
+The list is a plain page with forms that work without JavaScript. The unread
+count beside "Notifications" in the desk's navigation is a small fragment
+the layout loads with htmx (`/desk/notifications/count`), so every desk page
+shows it without each route having to look it up; a live refresh of the page
+loads it again.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from sameside.auth import service as auth
+from sameside.http.deps import SESSION_COOKIE, database
+from sameside.http.offload import offload
+from sameside.kit.actors import StaffActor
+from sameside.kit.errors import DomainError
+from sameside.kit.ids import MAX_ID
+from sameside.staff import notifications as notices
+from sameside.web.pages import page, templates
+from sameside.web.staff_pages import VIEWS, Agent, Form, staff_action, staff_page
+
+router = APIRouter(prefix="/desk", include_in_schema=False)
+
+KINDS = {
+    "escalation": "Escalation request",
+    "consult_answered": "Consult answered",
+    "consult_overdue": "Consult overdue",
+    "callback_missed": "Missed call",
+}
+
+
+@router.get("/notifications", response_model=None)
+@offload
+def notifications(
+    request: Request,
+    unread: Annotated[bool, Query()] = False,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    def render(session: Session, agent: Agent) -> Response:
+        try:
+            found = notices.list_for(session, agent.actor.staff_id, unread_only=unread, limit=50, cursor=cursor)
+        except DomainError as error:
+            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+        return page(
+            request,
+            "desk_notifications.html",
+            agent=agent,
+            views=VIEWS,
+            current=None,
+            notifications_page=True,
+            items=found.items,
+            next_cursor=found.next_cursor,
+            unread_only=unread,
+            unread=notices.unread_count(session, agent.actor.staff_id),
+            kinds=KINDS,
+        )
+
+    return staff_page(request, render)
+
+
+@router.get("/notifications/count", response_class=HTMLResponse)
+@offload
+def unread_count(request: Request) -> HTMLResponse:
+    """The fragment beside "Notifications": how many are unread (nothing for none, or for anyone not on staff)."""
+    count = 0
+    token = request.cookies.get(SESSION_COOKIE)
+    with database(request).unit_of_work(write=False) as session:
+        resolved = auth.resolve_session(session, token) if token else None
+        if resolved is not None and isinstance(resolved.actor, StaffActor):
+            count = notices.unread_count(session, resolved.actor.staff_id)
+    response = templates.TemplateResponse(request, "_notification_count.html", {"count": count})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/notifications/read-all", response_model=None)
+@offload
+def read_all(request: Request, form: Form) -> Response:
+    def work(session: Session, agent: Agent) -> str:
+        notices.mark_all_read(session, agent.actor)
+        return "/desk/notifications"
+
+    return staff_action(request, form, work)
+
+
+@router.post("/notifications/{notification_id}/read", response_model=None)
+@offload
+def read_one(request: Request, notification_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+    def work(session: Session, agent: Agent) -> str:
+        notices.mark_read(session, agent.actor, notification_id)
+        return "/desk/notifications"
+
+    return staff_action(request, form, work)
