@@ -29,11 +29,12 @@ from sameside.http.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
 from sameside.live.hub import Hub
 from sameside.live.socket import router as live_router
+from sameside.web import errors as page_errors
 from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import STARTS_PER_HOUR
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
-from sameside.web.notifications import router as notices_router
+from sameside.web.notifications import router as notifications_router
 from sameside.web.portal import router as portal_router
 from sameside.web.reports import router as reports_router
 from sameside.web.routes import router as web_router
@@ -86,11 +87,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
 
     problems.install(app)
+    page_errors.install(app)  # pages answer with pages; the API keeps problem+json
     app.include_router(api_router)
     app.include_router(web_router)
     app.include_router(desk_router)
     app.include_router(back_office_router)
-    app.include_router(notices_router)
+    app.include_router(notifications_router)
     app.include_router(team_router)
     app.include_router(reports_router)
     app.include_router(portal_router)

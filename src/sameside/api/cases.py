@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from sqlalchemy.orm import Session
 
 from sameside.api import presenters
 from sameside.cases import queries, service
-from sameside.cases.access import case_for
+from sameside.cases.access import case_after_handoff, case_for
 from sameside.cases.queries import SORTS, CaseFilter
-from sameside.cases.rules import CaseStatus, Priority
+from sameside.cases.rules import CaseStatus, HandoffBrief, Priority
 from sameside.cases.schemas import (
     AssignIn,
     CaseCreate,
@@ -26,10 +25,13 @@ from sameside.cases.schemas import (
     ResolveIn,
     StatusIn,
     TimelineEntryOut,
+    TransferIn,
 )
 from sameside.customers import service as customers
 from sameside.customers.models import Customer
+from sameside.customers.queries import customer_for
 from sameside.customers.rules import Channel, IdentityKind
+from sameside.db.engine import Session
 from sameside.http.deps import AppSettings, ReadSession, StaffUser, User, Write
 from sameside.http.links import attachment_out
 from sameside.http.offload import offload
@@ -61,9 +63,7 @@ def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
                 raise Forbidden("Customers open cases for themselves; leave out `customer`.")
             if body.team_id is not None or body.tags or body.priority is not Priority.NORMAL:
                 raise Forbidden("Customers cannot set a case's team, priority or tags.")
-            found = session.get(Customer, actor.customer_id)
-            assert found is not None
-            customer = found
+            customer = customer_for(session, actor, actor.customer_id)
             channel = Channel.PORTAL
         else:
             if body.customer is None:
@@ -198,6 +198,20 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
                 note=data.get("delivery_note"),
             )
         return ReplyOut(**out.model_dump(), delivery=delivery)
+
+
+@router.post("/{number}/transfer", response_model=CaseOut)
+@offload
+def transfer(number: CaseNumber, body: TransferIn, actor: StaffUser, write: Write) -> CaseOut:
+    """Hand the case to another team or person, with the brief that spares the customer repeating themselves."""
+    with write() as session:
+        case = case_for(session, actor, number, for_update=True)
+        team = staff_queries.get_team(session, body.team_id) if body.team_id else None
+        owner = staff_queries.get_staff(session, body.owner_id) if body.owner_id else None
+        brief = HandoffBrief(body.brief.problem, body.brief.tried, body.brief.promised, body.brief.feeling)
+        service.transfer(session, actor, case, brief=brief, team=team, owner=owner)
+        # A case sent to another team may be out of the sender's sight now; they still see what they did.
+        return presenters.case_out(case_after_handoff(session, number))
 
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)

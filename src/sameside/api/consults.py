@@ -1,29 +1,21 @@
-"""Transfers with a handoff brief (P2) and consults with the back office (P4)."""
+"""Consults with the back office (P4): asked on a case, answered by the department from its queue."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, status
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from sameside.api.presenters import case_out
-from sameside.cases import service as cases
 from sameside.cases.access import case_for
-from sameside.cases.models import Case
-from sameside.cases.rules import HandoffBrief
-from sameside.cases.schemas import CaseOut, TransferIn
 from sameside.consults import service as consults
 from sameside.consults.models import Consult
 from sameside.consults.schemas import AnswerIn, ConsultIn, ConsultOut
 from sameside.http.deps import ReadSession, StaffUser, Write
 from sameside.http.offload import offload
 from sameside.kit.actors import Role
-from sameside.kit.errors import Forbidden, NotFound
+from sameside.kit.errors import Forbidden
 from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
-from sameside.staff.models import Department, Team
 
 router = APIRouter()
 
@@ -49,44 +41,13 @@ def _fields(row: Consult) -> dict[str, object]:
     }
 
 
-@router.post("/cases/{number}/transfer", response_model=CaseOut, tags=["cases"])
-@offload
-def transfer(number: Id, body: TransferIn, actor: StaffUser, write: Write) -> CaseOut:
-    """Hand the case to another team or person, with the brief that spares the customer repeating themselves."""
-    with write() as session:
-        case = case_for(session, actor, number, for_update=True)
-        team = session.get(Team, body.team_id) if body.team_id else None
-        if body.team_id and team is None:
-            raise NotFound("There is no such team.")
-        owner = staff_queries.get_staff(session, body.owner_id) if body.owner_id else None
-        brief = HandoffBrief(body.brief.problem, body.brief.tried, body.brief.promised, body.brief.feeling)
-        cases.transfer(session, actor, case, brief=brief, team=team, owner=owner)
-        session.flush()
-        # Read it back without the access check: a case sent to another team may be out of the sender's sight now.
-        moved = (
-            session.scalars(
-                select(Case)
-                .where(Case.id == number)
-                .options(
-                    joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags)
-                )
-                .execution_options(populate_existing=True)
-            )
-            .unique()
-            .one()
-        )
-        return case_out(moved)
-
-
 @router.post("/cases/{number}/consults", status_code=status.HTTP_201_CREATED, response_model=ConsultOut, tags=["cases"])
 @offload
 def ask(number: Id, body: ConsultIn, actor: StaffUser, write: Write, request: Request) -> ConsultOut:
     """Ask a department about the case; it stays yours, and waits on internal until answered."""
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
-        department = session.get(Department, body.department_id)
-        if department is None:
-            raise NotFound("There is no such department.")
+        department = staff_queries.get_department(session, body.department_id)
         consult = consults.ask(session, actor, case, department, body.question, request.app.state.callback_policy.hours)
         return consult_out(consult)
 

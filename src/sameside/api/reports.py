@@ -13,9 +13,8 @@ from sameside.cases.fairness.schemas import ParityOut, TierWaitsOut
 from sameside.http.deps import AppSettings, ReadSession, StaffUser
 from sameside.http.offload import offload
 from sameside.kit import clock
-from sameside.kit.errors import NotFound
 from sameside.kit.ids import MAX_ID
-from sameside.staff.models import Team
+from sameside.staff.queries import get_team
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -34,8 +33,8 @@ def wait_parity(
     Open to all staff: whether the queue is fair is everyone's business. Cases
     still waiting count with their wait so far.
     """
-    if team_id is not None and session.get(Team, team_id) is None:
-        raise NotFound("There is no such team.")
+    if team_id is not None:
+        get_team(session, team_id)  # a team that is not there is a 404, not an empty report
     now = clock.now()
     since = now - timedelta(days=days)
     report = fairness.parity(

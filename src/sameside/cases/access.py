@@ -45,3 +45,22 @@ def case_for(session: Session, actor: Actor, number: int, *, for_update: bool = 
         # Serialise concurrent writers on this case (SQLite already has one writer).
         session.execute(select(Case.id).where(Case.id == number).with_for_update())
     return case
+
+
+def case_after_handoff(session: Session, number: int) -> Case:
+    """The case again, fresh from the database, for whoever just handed it on (a transfer).
+
+    The change may have taken it out of their sight (to another team); they
+    still see the result of what they did, once, without the access check.
+    """
+    session.flush()
+    return (
+        session.scalars(
+            select(Case)
+            .where(Case.id == number)
+            .options(joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags))
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .one()
+    )

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sameside.kit.events import PENDING_KEY, Event, bus
 
+__all__ = ["Database", "Session"]  # routes name the unit of work's session by its type without importing SQLAlchemy
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()

@@ -47,33 +47,47 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def for_domain_error(exc: DomainError) -> JSONResponse:
+    return problem(exc.status, exc.title, exc.detail, slug=exc.slug, **exc.extra)
+
+
+def for_validation_error(exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": _loc(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid"), "type": e.get("type")}
+        for e in exc.errors()
+    ]
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(400, "Malformed JSON", "The request body is not valid JSON.", slug="malformed-json")
+    first = errors[0] if errors else {"field": "body", "message": "invalid"}
+    detail = f"{first['field']}: {first['message']}"
+    if len(errors) > 1:
+        detail += f" (and {len(errors) - 1} more)"
+    return problem(422, "Invalid request", detail, slug="invalid", errors=errors)
+
+
+def for_http_error(exc: HTTPException) -> JSONResponse:
+    title = _HTTP_TITLES.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else title
+    response = problem(exc.status_code, title, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
 def install(app: FastAPI) -> None:
+    """problem+json for every error; `web.errors` installs the pages' own answers over these."""
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.title, exc.detail, slug=exc.slug, **exc.extra)
+        return for_domain_error(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _loc(tuple(e.get("loc", ()))), "message": e.get("msg", "invalid"), "type": e.get("type")}
-            for e in exc.errors()
-        ]
-        if any(e["type"] == "json_invalid" for e in errors):
-            return problem(400, "Malformed JSON", "The request body is not valid JSON.", slug="malformed-json")
-        first = errors[0] if errors else {"field": "body", "message": "invalid"}
-        detail = f"{first['field']}: {first['message']}"
-        if len(errors) > 1:
-            detail += f" (and {len(errors) - 1} more)"
-        return problem(422, "Invalid request", detail, slug="invalid", errors=errors)
+        return for_validation_error(exc)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        title = _HTTP_TITLES.get(exc.status_code, "Error")
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else title
-        response = problem(exc.status_code, title, detail)
-        if exc.headers:
-            response.headers.update(exc.headers)
-        return response
+        return for_http_error(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

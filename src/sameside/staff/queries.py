@@ -47,6 +47,11 @@ def list_staff(session: Session) -> Sequence[Staff]:
     return session.scalars(select(Staff).order_by(Staff.name, Staff.id)).all()
 
 
+def active_colleagues(session: Session, *, limit: int = 200) -> Sequence[Staff]:
+    """Staff who can take a case, by name: the choices of an assign or transfer form."""
+    return session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(limit)).all()
+
+
 def list_teams(session: Session) -> Sequence[Team]:
     return session.scalars(select(Team).order_by(Team.name)).all()
 

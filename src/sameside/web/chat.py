@@ -24,7 +24,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
 from sameside.callbacks import service as callbacks
-from sameside.cases.models import Case
+from sameside.cases.access import case_for
 from sameside.chat import service as chat
 from sameside.chat.models import ChatSession
 from sameside.db.engine import Database
@@ -220,9 +220,9 @@ def _state(
 
 def _book_call(db: Database, current: ChatSession, policy: callbacks.Policy, starts_at: datetime, phone: str) -> None:
     with db.unit_of_work() as session:
-        case = session.get(Case, current.case_id)
-        assert case is not None
-        callbacks.book(session, CustomerActor(current.customer_id), case, policy, starts_at=starts_at, phone=phone)
+        visitor = CustomerActor(current.customer_id)
+        case = case_for(session, visitor, current.case_id, for_update=True)
+        callbacks.book(session, visitor, case, policy, starts_at=starts_at, phone=phone)
 
 
 async def _run(db: Database, fn: Any, *args: Any) -> Any:

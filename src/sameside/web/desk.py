@@ -11,13 +11,12 @@ What every desk page shares is in `staff_pages`, the timeline in words in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from fastapi.responses import HTMLResponse, Response
 
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
@@ -29,20 +28,23 @@ from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, HandoffBrie
 from sameside.cases.signals import sentiment
 from sameside.consults import service as consults
 from sameside.customers.rules import Channel
-from sameside.http.deps import database
+from sameside.db.engine import Session
 from sameside.http.links import attachment_out
 from sameside.http.offload import offload
 from sameside.kit import clock
-from sameside.kit.errors import DomainError, Invalid
+from sameside.kit.errors import DomainError, Invalid, NotFound
 from sameside.kit.ids import MAX_ID
-from sameside.kit.secrets import same
 from sameside.mail import queries as mail_queries
-from sameside.staff.models import Department, Staff, Team
+from sameside.staff import queries as staff_queries
+from sameside.staff.models import Staff
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
 from sameside.web.pages import page
-from sameside.web.staff_pages import VIEWS, Agent, Form, NotStaff, agent_of, staff_action, staff_page
+from sameside.web.staff_pages import VIEWS, desk_action
 from sameside.web.timeline_text import CHANNEL_LABELS, delivery_text, describe_event
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
+
+T = TypeVar("T")
 
 CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.WAITING_ON_CUSTOMER)
@@ -56,7 +58,7 @@ DUE_WARNING = timedelta(hours=2)
 @router.get("", response_model=None)
 @offload
 def desk_home(request: Request) -> Response:
-    return RedirectResponse("/desk/queue/mine", status_code=303)
+    return go("/desk/queue/mine")
 
 
 @router.get("/queue/{view}", response_model=None)
@@ -64,53 +66,48 @@ def desk_home(request: Request) -> Response:
 def queue(
     request: Request,
     view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due)$")],
+    agent: DeskAgent,
+    session: PageSession,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    def render(session: Session, agent: Agent) -> Response:
-        actor = agent.actor
-        current = next(v for v in VIEWS if v.key == view)
-        if view == "due":
-            settings = request.app.state.settings
-            cutoff = clock.now() - timedelta(hours=settings.reply_target_hours) + DUE_WARNING
-            due = queries.awaiting_reply(
-                session,
-                actor,
-                team_id=actor.team_id,
-                owner_id=None if actor.team_id else actor.staff_id,
-                since_before=cutoff,
-            )
-            return page(
-                request, "desk_queue.html", agent=agent, views=VIEWS, current=current, cases=due, next_cursor=None
-            )
-        filters = {
-            "mine": queries.CaseFilter(statuses=ACTIVE, owner_id=actor.staff_id),
-            "team": queries.CaseFilter(
-                statuses=(CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL), team_id=actor.team_id
-            ),
-            "unowned": queries.CaseFilter(
-                statuses=(CaseStatus.NEW, CaseStatus.OPEN), team_id=actor.team_id, unowned=True
-            ),
-            "internal": queries.CaseFilter(
-                statuses=(CaseStatus.WAITING_ON_INTERNAL,),
-                team_id=actor.team_id if actor.team_id else None,
-                owner_id=None if actor.team_id else actor.staff_id,
-            ),
-        }[view]
-        try:
-            found = queries.list_cases(session, actor, filters, sort="-updated", limit=50, cursor=cursor)
-        except DomainError as error:
-            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-        return page(
-            request,
-            "desk_queue.html",
-            agent=agent,
-            views=VIEWS,
-            current=current,
-            cases=found.items,
-            next_cursor=found.next_cursor,
+    actor = agent.actor
+    current = next(v for v in VIEWS if v.key == view)
+    if view == "due":
+        settings = request.app.state.settings
+        cutoff = clock.now() - timedelta(hours=settings.reply_target_hours) + DUE_WARNING
+        due = queries.awaiting_reply(
+            session,
+            actor,
+            team_id=actor.team_id,
+            owner_id=None if actor.team_id else actor.staff_id,
+            since_before=cutoff,
         )
-
-    return staff_page(request, render)
+        return page(request, "desk_queue.html", agent=agent, views=VIEWS, current=current, cases=due, next_cursor=None)
+    filters = {
+        "mine": queries.CaseFilter(statuses=ACTIVE, owner_id=actor.staff_id),
+        "team": queries.CaseFilter(
+            statuses=(CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL), team_id=actor.team_id
+        ),
+        "unowned": queries.CaseFilter(statuses=(CaseStatus.NEW, CaseStatus.OPEN), team_id=actor.team_id, unowned=True),
+        "internal": queries.CaseFilter(
+            statuses=(CaseStatus.WAITING_ON_INTERNAL,),
+            team_id=actor.team_id if actor.team_id else None,
+            owner_id=None if actor.team_id else actor.staff_id,
+        ),
+    }[view]
+    try:
+        found = queries.list_cases(session, actor, filters, sort="-updated", limit=50, cursor=cursor)
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    return page(
+        request,
+        "desk_queue.html",
+        agent=agent,
+        views=VIEWS,
+        current=current,
+        cases=found.items,
+        next_cursor=found.next_cursor,
+    )
 
 
 # ---------------------------------------------------------------- a case
@@ -118,11 +115,8 @@ def queue(
 
 @router.get("/cases/{number}", response_model=None)
 @offload
-def case_page(request: Request, number: CaseNumber) -> Response:
-    def render(session: Session, agent: Agent) -> Response:
-        return _case_page(request, session, agent, number)
-
-    return staff_page(request, render)
+def case_page(request: Request, number: CaseNumber, agent: DeskAgent, session: PageSession) -> Response:
+    return _case_page(request, session, agent, number)
 
 
 def _case_page(
@@ -138,10 +132,10 @@ def _case_page(
     history = queries.list_cases(
         session, agent.actor, queries.CaseFilter(customer_id=case.customer_id), sort="-created", limit=11
     ).items
-    colleagues = session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(200)).all()
+    colleagues = staff_queries.active_colleagues(session)
     names = {s.id: s.name for s in colleagues}
-    teams = session.scalars(select(Team).order_by(Team.name)).all()
-    departments = session.scalars(select(Department).order_by(Department.name)).all()
+    teams = staff_queries.list_teams(session)
+    departments = staff_queries.list_departments(session)
     case_consults = consults.open_on_case(session, case.id)
     said = [e.body for e in entries if e.direction == "inbound" and e.body and not e.is_automatic]
     first_words = said[0] if said else ""
@@ -205,38 +199,32 @@ def _next_statuses(case: Case) -> list[CaseStatus]:
     return moves
 
 
-def _act(request: Request, number: int, form: dict[str, str], work: Any, *, then: str | None = None) -> Response:
-    """Run one change on a case for the signed-in agent, then show the case again."""
-    db = database(request)
-    with db.unit_of_work(write=False) as session:
-        try:
-            agent = agent_of(request, session)
-        except NotStaff as refused:
-            return refused.response
-    if form.get("_too_large"):
-        with db.unit_of_work(write=False) as session:
-            return _case_page(request, session, agent, number, status_code=413, error="That is too long to send.")
-    if not same(form.get("csrf", ""), agent.csrf):
-        with db.unit_of_work(write=False) as session:
-            return _case_page(
-                request, session, agent, number, status_code=403, error="This form has expired; please try again."
-            )
-    try:
-        with db.unit_of_work() as session:
-            case = case_for(session, agent.actor, number, for_update=True)
-            work(session, agent, case)
-    except DomainError as error:
-        with db.unit_of_work(write=False) as session:
-            return _case_page(
-                request, session, agent, number, status_code=error.status, error=error.detail, draft=form.get("body")
-            )
-    return RedirectResponse(then or f"/desk/cases/{number}#latest", status_code=303)
+def _act(
+    request: Request,
+    agent: Agent,
+    number: int,
+    form: PostedForm,
+    work: Callable[[Session, Case], None],
+    *,
+    then: str | None = None,
+) -> Response:
+    """Run one change on a case for the agent at the desk; a refusal draws the case page again with their draft."""
+
+    def change(session: Session) -> Response:
+        work(session, case_for(session, agent.actor, number, for_update=True))
+        return go(then or f"/desk/cases/{number}#latest")
+
+    def refused(session: Session, problem: Problem) -> Response:
+        status, error = problem
+        return _case_page(request, session, agent, number, status_code=status, error=error, draft=form.get("body"))
+
+    return act(request, agent.csrf, form, change, refused)
 
 
 @router.post("/cases/{number}/reply", response_model=None)
 @offload
-def reply(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
+def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
         status = _status(form.get("status") or None)
         service.reply(
             session,
@@ -249,22 +237,22 @@ def reply(request: Request, number: CaseNumber, form: Form) -> Response:
             portal=f"{request.app.state.settings.base_url.rstrip('/')}/portal",
         )
 
-    return _act(request, number, form, work)
+    return _act(request, agent, number, form, work)
 
 
 @router.post("/cases/{number}/note", response_model=None)
 @offload
-def note(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
+def note(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
         service.add_note(session, agent.actor, case, form.get("body", ""))
 
-    return _act(request, number, form, work)
+    return _act(request, agent, number, form, work)
 
 
 @router.post("/cases/{number}/status", response_model=None)
 @offload
-def change_status(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
+def change_status(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
         status = _status(form.get("status"))
         if status is None:
             raise Invalid("Choose a status.")
@@ -273,27 +261,26 @@ def change_status(request: Request, number: CaseNumber, form: Form) -> Response:
         else:
             service.change_status(session, agent.actor, case, status)
 
-    return _act(request, number, form, work)
+    return _act(request, agent, number, form, work)
 
 
 @router.post("/cases/{number}/owner", response_model=None)
 @offload
-def assign(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
+def assign(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
         wanted = form.get("owner", "")
+        owner: Staff | None
         if wanted == "me":
-            owner = session.get(Staff, agent.actor.staff_id)
+            owner = staff_queries.get_staff(session, agent.actor.staff_id)
         elif wanted == "":
             owner = None
-        elif wanted.isdigit() and int(wanted) <= MAX_ID:
-            owner = session.get(Staff, int(wanted))
-            if owner is None:
-                raise Invalid("There is no such colleague.")
         else:
-            raise Invalid("Choose a colleague.")
+            owner = _pick(session, staff_queries.get_staff, wanted, "colleague")
+            if owner is None:
+                raise Invalid("Choose a colleague.")
         service.assign(session, agent.actor, case, owner)
 
-    return _act(request, number, form, work)
+    return _act(request, agent, number, form, work)
 
 
 def _channel(value: str | None) -> Channel | None:
@@ -316,24 +303,24 @@ def _status(value: str | None) -> CaseStatus | None:
 
 @router.post("/cases/{number}/consults", response_model=None)
 @offload
-def ask_department(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
-        department = _pick(session, Department, form.get("department", ""), "department")
+def ask_department(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
+        department = _pick(session, staff_queries.get_department, form.get("department"), "department")
         if department is None:
             raise Invalid("Choose the department to ask.")
         consults.ask(
             session, agent.actor, case, department, form.get("question", ""), request.app.state.callback_policy.hours
         )
 
-    return _act(request, number, form, work)
+    return _act(request, agent, number, form, work)
 
 
 @router.post("/cases/{number}/transfer", response_model=None)
 @offload
-def transfer(request: Request, number: CaseNumber, form: Form) -> Response:
-    def work(session: Session, agent: Agent, case: Case) -> None:
-        team = _pick(session, Team, form.get("team", ""), "team")
-        owner = _pick(session, Staff, form.get("owner", ""), "colleague")
+def transfer(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session, case: Case) -> None:
+        team = _pick(session, staff_queries.get_team, form.get("team"), "team")
+        owner = _pick(session, staff_queries.get_staff, form.get("owner"), "colleague")
         brief = HandoffBrief(
             problem=form.get("problem", ""),
             tried=form.get("tried", ""),
@@ -343,26 +330,27 @@ def transfer(request: Request, number: CaseNumber, form: Form) -> Response:
         service.transfer(session, agent.actor, case, brief=brief, team=team, owner=owner)
 
     # The case may now be out of the sender's sight (another team's): back to their queue.
-    return _act(request, number, form, work, then="/desk/queue/mine")
+    return _act(request, agent, number, form, work, then="/desk/queue/mine")
 
 
-def _pick(session: Session, model: Any, value: str, what: str) -> Any:
+def _pick(session: Session, get: Callable[[Session, int], T], value: str, what: str) -> T | None:
+    """The item a form's list chose, by id; nothing chosen is None, and an id that is not one is refused."""
     if value == "":
         return None
     if not value.isdigit() or int(value) > MAX_ID:
         raise Invalid(f"Choose a {what} from the list.")
-    found = session.get(model, int(value))
-    if found is None:
-        raise Invalid(f"There is no such {what}.")
-    return found
+    try:
+        return get(session, int(value))
+    except NotFound:
+        raise Invalid(f"There is no such {what}.") from None
 
 
 @router.post("/next", response_model=None)
 @offload
-def take_next(request: Request, form: Form) -> Response:
+def take_next(request: Request, form: Form, agent: DeskAgent) -> Response:
     """'Take next': the fair queue's next case in the agent's team becomes theirs."""
 
-    def work(session: Session, agent: Agent) -> str:
+    def work(session: Session) -> str:
         case = service.take_next(
             session,
             agent.actor,
@@ -371,4 +359,4 @@ def take_next(request: Request, form: Form) -> Response:
         )
         return f"/desk/cases/{case.id}" if case else "/desk/queue/team?nobody=1"
 
-    return staff_action(request, form, work)
+    return desk_action(request, agent, form, work)

@@ -13,17 +13,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from sameside.auth import service as auth
-from sameside.http.deps import SESSION_COOKIE, database
+from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.staff import notifications as notices
+from sameside.web.deps import DeskAgent, Form, PageSession, viewer_of
 from sameside.web.pages import page, templates
-from sameside.web.staff_pages import VIEWS, Agent, Form, staff_action, staff_page
+from sameside.web.staff_pages import VIEWS, desk_action
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -39,41 +38,36 @@ KINDS = {
 @offload
 def notifications(
     request: Request,
+    agent: DeskAgent,
+    session: PageSession,
     unread: Annotated[bool, Query()] = False,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
-    def render(session: Session, agent: Agent) -> Response:
-        try:
-            found = notices.list_for(session, agent.actor.staff_id, unread_only=unread, limit=50, cursor=cursor)
-        except DomainError as error:
-            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-        return page(
-            request,
-            "desk_notifications.html",
-            agent=agent,
-            views=VIEWS,
-            current=None,
-            notifications_page=True,
-            items=found.items,
-            next_cursor=found.next_cursor,
-            unread_only=unread,
-            unread=notices.unread_count(session, agent.actor.staff_id),
-            kinds=KINDS,
-        )
-
-    return staff_page(request, render)
+    try:
+        found = notices.list_for(session, agent.actor.staff_id, unread_only=unread, limit=50, cursor=cursor)
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    return page(
+        request,
+        "desk_notifications.html",
+        agent=agent,
+        views=VIEWS,
+        current=None,
+        notifications_page=True,
+        items=found.items,
+        next_cursor=found.next_cursor,
+        unread_only=unread,
+        unread=notices.unread_count(session, agent.actor.staff_id),
+        kinds=KINDS,
+    )
 
 
 @router.get("/notifications/count", response_class=HTMLResponse)
 @offload
-def unread_count(request: Request) -> HTMLResponse:
+def unread_count(request: Request, session: PageSession) -> HTMLResponse:
     """The fragment beside "Notifications": how many are unread (nothing for none, or for anyone not on staff)."""
-    count = 0
-    token = request.cookies.get(SESSION_COOKIE)
-    with database(request).unit_of_work(write=False) as session:
-        resolved = auth.resolve_session(session, token) if token else None
-        if resolved is not None and isinstance(resolved.actor, StaffActor):
-            count = notices.unread_count(session, resolved.actor.staff_id)
+    viewer = viewer_of(request, session)
+    count = notices.unread_count(session, viewer.actor.staff_id) if isinstance(viewer.actor, StaffActor) else 0
     response = templates.TemplateResponse(request, "_notification_count.html", {"count": count})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -81,19 +75,21 @@ def unread_count(request: Request) -> HTMLResponse:
 
 @router.post("/notifications/read-all", response_model=None)
 @offload
-def read_all(request: Request, form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
+def read_all(request: Request, form: Form, agent: DeskAgent) -> Response:
+    def work(session: Session) -> str:
         notices.mark_all_read(session, agent.actor)
         return "/desk/notifications"
 
-    return staff_action(request, form, work)
+    return desk_action(request, agent, form, work)
 
 
 @router.post("/notifications/{notification_id}/read", response_model=None)
 @offload
-def read_one(request: Request, notification_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
+def read_one(
+    request: Request, agent: DeskAgent, notification_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form
+) -> Response:
+    def work(session: Session) -> str:
         notices.mark_read(session, agent.actor, notification_id)
         return "/desk/notifications"
 
-    return staff_action(request, form, work)
+    return desk_action(request, agent, form, work)

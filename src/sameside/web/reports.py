@@ -7,17 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sameside.cases.fairness import queries as reports
 from sameside.cases.fairness import rules as fairness
 from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.ids import MAX_ID
-from sameside.staff.models import Team
+from sameside.staff.queries import list_teams
+from sameside.web.deps import DeskAgent, PageSession
 from sameside.web.pages import page
-from sameside.web.staff_pages import VIEWS, Agent, staff_page
+from sameside.web.staff_pages import VIEWS
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -28,36 +27,33 @@ PERIODS = (7, 30, 90)
 @offload
 def fairness_report(
     request: Request,
+    agent: DeskAgent,
+    session: PageSession,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
     team: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
-    def render(session: Session, agent: Agent) -> Response:
-        teams = session.scalars(select(Team).order_by(Team.name)).all()
-        chosen = next((t for t in teams if t.id == team), None)
-        now = clock.now()
-        cap = request.app.state.settings.tier_cap_minutes
-        report = fairness.parity(
-            reports.waits_since(
-                session, since=now - timedelta(days=days), now=now, team_id=chosen.id if chosen else None
-            ),
-            tier_cap_minutes=cap,
-        )
-        return page(
-            request,
-            "desk_fairness.html",
-            agent=agent,
-            views=VIEWS,
-            current=None,
-            reports_page=True,
-            report=report,
-            days=days,
-            periods=PERIODS,
-            teams=teams,
-            team=chosen,
-            cap=cap,
-            upset_minutes=fairness.UPSET_MINUTES,
-            tier_minutes=fairness.TIER_MINUTES,
-            urgency_minutes=fairness.URGENCY_MINUTES,
-        )
-
-    return staff_page(request, render)
+    teams = list_teams(session)
+    chosen = next((t for t in teams if t.id == team), None)
+    now = clock.now()
+    cap = request.app.state.settings.tier_cap_minutes
+    report = fairness.parity(
+        reports.waits_since(session, since=now - timedelta(days=days), now=now, team_id=chosen.id if chosen else None),
+        tier_cap_minutes=cap,
+    )
+    return page(
+        request,
+        "desk_fairness.html",
+        agent=agent,
+        views=VIEWS,
+        current=None,
+        reports_page=True,
+        report=report,
+        days=days,
+        periods=PERIODS,
+        teams=teams,
+        team=chosen,
+        cap=cap,
+        upset_minutes=fairness.UPSET_MINUTES,
+        tier_minutes=fairness.TIER_MINUTES,
+        urgency_minutes=fairness.URGENCY_MINUTES,
+    )

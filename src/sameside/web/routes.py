@@ -7,7 +7,6 @@ come with the web issue and build on the same sessions.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,25 +19,12 @@ from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
 from sameside.staff.queries import get_staff
-from sameside.web.pages import page, viewer
+from sameside.web.deps import PostedForm, form_reader, viewer_of
+from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
 
-_FORM_LIMIT = 8192
-
-
-async def _form(request: Request) -> dict[str, str]:
-    raw = await request.body()
-    if len(raw) > _FORM_LIMIT:
-        return {}
-    try:
-        parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
-    except ValueError:  # more fields than the form has: treat it as an empty form, never a 500
-        return {}
-    return {k: v[0] for k, v in parsed.items()}
-
-
-Form = Annotated[dict[str, str], Depends(_form)]
+Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 
 
 def _refused(response: HTMLResponse, error: DomainError) -> HTMLResponse:
@@ -76,7 +62,7 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
 @offload
 def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
     with write() as session:
-        _, _, csrf = viewer(request)
+        csrf = viewer_of(request, session).csrf
         token = request.cookies.get(SESSION_COOKIE)
         if token and csrf and same(form.get("csrf", ""), csrf):
             auth.close_session(session, token)
@@ -91,7 +77,8 @@ def sign_out(request: Request, form: Form, write: Write) -> RedirectResponse:
 def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
     """Make an API token from the front page, for the API docs' Authorize button."""
     with write() as session:
-        actor, _, csrf = viewer(request)
+        viewer = viewer_of(request, session)
+        actor, csrf = viewer.actor, viewer.csrf
         if not isinstance(actor, StaffActor) or not csrf or not same(form.get("csrf", ""), csrf):
             return page(request, "home.html", status_code=403, error="Sign in as staff to create a token.")
         _, plaintext = auth.create_api_token(session, actor, get_staff(session, actor.staff_id), "API docs")

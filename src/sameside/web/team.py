@@ -12,10 +12,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from sameside.cases.routing import rules as routing_rules
 from sameside.cases.routing import service as routing
+from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.actors import Role
 from sameside.kit.errors import DomainError, Invalid
@@ -24,8 +24,9 @@ from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff import service as staff_service
 from sameside.staff.models import Routing, Team
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession
 from sameside.web.pages import page
-from sameside.web.staff_pages import VIEWS, Agent, Form, staff_action, staff_page
+from sameside.web.staff_pages import VIEWS, desk_action
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -34,33 +35,30 @@ TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 @router.get("/team", response_model=None)
 @offload
-def team_page(request: Request, team: TeamId = None) -> Response:
-    def render(session: Session, agent: Agent) -> Response:
-        try:
-            shown = _team_for(session, agent, team)
-        except DomainError as error:
-            return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
-        sees_all = agent.actor.at_least(Role.SUPERVISOR)
-        members = routing.roster(session, shown.id) if shown else []
-        last = next((m.staff.name for m in members if shown and m.staff.id == shown.last_routed_staff_id), None)
-        return page(
-            request,
-            "desk_team.html",
-            agent=agent,
-            views=VIEWS,
-            current=None,
-            team=shown,
-            teams=staff_queries.list_teams(session) if sees_all else [],
-            members=members,
-            last_routed=last,
-            may_change=shown is not None and staff_rules.may_lead(agent.actor, shown.id),
-            modes=[(mode, routing_rules.LABELS[mode.value]) for mode in Routing],
-            label=routing_rules.LABELS,
-            explain=routing_rules.explain(shown.routing.value) if shown else "",
-            max_open=routing_rules.MAX_OPEN,
-        )
-
-    return staff_page(request, render)
+def team_page(request: Request, agent: DeskAgent, session: PageSession, team: TeamId = None) -> Response:
+    try:
+        shown = _team_for(session, agent, team)
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    sees_all = agent.actor.at_least(Role.SUPERVISOR)
+    members = routing.roster(session, shown.id) if shown else []
+    last = next((m.staff.name for m in members if shown and m.staff.id == shown.last_routed_staff_id), None)
+    return page(
+        request,
+        "desk_team.html",
+        agent=agent,
+        views=VIEWS,
+        current=None,
+        team=shown,
+        teams=staff_queries.list_teams(session) if sees_all else [],
+        members=members,
+        last_routed=last,
+        may_change=shown is not None and staff_rules.may_lead(agent.actor, shown.id),
+        modes=[(mode, routing_rules.LABELS[mode.value]) for mode in Routing],
+        label=routing_rules.LABELS,
+        explain=routing_rules.explain(shown.routing.value) if shown else "",
+        max_open=routing_rules.MAX_OPEN,
+    )
 
 
 def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None:
@@ -74,8 +72,10 @@ def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None
 
 @router.post("/team/{team_id}/routing", response_model=None)
 @offload
-def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
+def change_routing(
+    request: Request, agent: DeskAgent, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form
+) -> Response:
+    def work(session: Session) -> str:
         try:
             mode = Routing(form.get("routing", ""))
         except ValueError:
@@ -83,13 +83,15 @@ def change_routing(request: Request, team_id: Annotated[int, Path(ge=1, le=MAX_I
         staff_service.set_routing(session, agent.actor, staff_queries.get_team(session, team_id), mode)
         return f"/desk/team?team={team_id}&saved=routing"
 
-    return staff_action(request, form, work)
+    return desk_action(request, agent, form, work)
 
 
 @router.post("/team/members/{staff_id}/skills", response_model=None)
 @offload
-def change_skills(request: Request, staff_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
-    def work(session: Session, agent: Agent) -> str:
+def change_skills(
+    request: Request, agent: DeskAgent, staff_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form
+) -> Response:
+    def work(session: Session) -> str:
         person = staff_queries.get_staff(session, staff_id)
         staff_service.set_skills(
             session,
@@ -101,7 +103,7 @@ def change_skills(request: Request, staff_id: Annotated[int, Path(ge=1, le=MAX_I
         back = f"/desk/team?team={person.team_id}&" if person.team_id else "/desk/team?"
         return f"{back}saved={staff_id}#member-{staff_id}"
 
-    return staff_action(request, form, work)
+    return desk_action(request, agent, form, work)
 
 
 def _listed(text: str) -> list[str]:
