@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -97,8 +98,12 @@ class Settings(BaseSettings):
     mail_automatic_per_hour: int = 3
     """At most this many automatic messages to one address per hour (loop protection)."""
 
-    smtp_host: str = "127.0.0.1"
-    """The relay outgoing mail is handed to."""
+    mail_transport: Literal["smtp", "console"] | None = None
+    """How `sameside worker` sends mail: `smtp` through the relay below, or `console`, which prints each
+    message instead and counts it sent (development). Unset: `smtp` when `smtp_host` is set, else `console`."""
+
+    smtp_host: str | None = None
+    """The relay outgoing mail is handed to. Unset: no relay, mail is printed (see `mail_transport`)."""
     smtp_port: int = 25
     smtp_username: str | None = None
     smtp_password: str | None = None

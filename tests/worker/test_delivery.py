@@ -52,7 +52,9 @@ def mail_settings(settings: Settings, sink: Sink) -> Iterator[Settings]:
     outbox.configure(
         outbox.MailConfig(domain="acme.example", from_address="support@acme.example", from_name="Acme Support")
     )
-    yield settings.model_copy(update={"smtp_port": sink.port, "mail_domain": "acme.example", "smtp_timeout": 10.0})
+    yield settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": sink.port, "mail_domain": "acme.example", "smtp_timeout": 10.0}
+    )
     outbox.configure(saved)
 
 
@@ -243,6 +245,7 @@ def _worker_process(settings: Settings, tmp_path: Path, log_name: str) -> subpro
         **os.environ,
         "SAMESIDE_DATABASE_URL": settings.database_url,
         "SAMESIDE_DATA_DIR": str(tmp_path),
+        "SAMESIDE_SMTP_HOST": "127.0.0.1",
         "SAMESIDE_SMTP_PORT": str(settings.smtp_port),
         "SAMESIDE_MAIL_DOMAIN": "acme.example",
         "SAMESIDE_WORKER_LEASE_SECONDS": "2",

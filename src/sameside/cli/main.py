@@ -123,17 +123,27 @@ def smtp(
 
 @app.command()
 def worker() -> None:
-    """Deliver queued mail and file stored mail, until stopped (run one or several)."""
+    """Run queued jobs (mail delivery) and the periodic chores, until stopped (run one or several)."""
     import logging
 
     from sameside import wiring
     from sameside.worker.loop import Worker
+    from sameside.worker.transport import ConsoleTransport, transport_from
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     database = _database()
     wiring.wire(settings)
-    Worker(database, settings, wiring.intake(database, settings)).run()
+    try:
+        transport = transport_from(settings)
+    except ValueError as exc:
+        _fail(str(exc))
+    if isinstance(transport, ConsoleTransport):
+        err.print(
+            "[yellow]Mail is printed here, not sent[/] (the console transport: "
+            "set SAMESIDE_SMTP_HOST to deliver through a relay)."
+        )
+    Worker(database, settings, wiring.intake(database, settings), transport=transport).run()
 
 
 @app.command()

@@ -1,7 +1,8 @@
-"""Delivering queued mail over SMTP: retry what may pass later, stop at once on a refusal.
+"""Delivering queued mail: retry what may pass later, stop at once on a refusal.
 
-A job is claimed (and committed as running) before the connection opens, so
-no database lock is held while a slow server answers. Then:
+A job is claimed (and committed as running) before the message is handed to
+the transport (`worker.transport`: SMTP, or the console), so no database lock
+is held while a slow server answers. Then:
 
 - accepted → the message is `sent` (a message carrying a credential has its
   stored copy erased);
@@ -17,8 +18,6 @@ shows one message, and a duplicate is better than a loss.
 from __future__ import annotations
 
 import logging
-import smtplib
-from dataclasses import dataclass
 
 from sqlalchemy import update
 
@@ -29,24 +28,16 @@ from sameside.jobs import service as jobs
 from sameside.kit import clock
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.mail.outbox import DELIVER
+from sameside.worker.transport import MailTransport, Refusal, transport_from
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal(Exception):
-    code: int
-    message: str
-
-    @property
-    def permanent(self) -> bool:
-        return self.code >= 500
-
-
 class Deliverer:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, transport: MailTransport | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.transport = transport or transport_from(settings)
 
     def deliver_next(self) -> bool:
         """Deliver one due message. Returns False when there was none."""
@@ -66,32 +57,12 @@ class Deliverer:
                 jobs.finish(session, job_id)
             return True
         try:
-            self._send(*ready)
+            self.transport.send(*ready)
         except Refusal as refusal:
             self._refused(job_id, attempts, outbound_id, refusal)
-        except (OSError, smtplib.SMTPException) as exc:
-            self._refused(job_id, attempts, outbound_id, Refusal(421, f"{type(exc).__name__}: {exc}"))
         else:
             self._sent(job_id, outbound_id)
         return True
-
-    def _send(self, sender: str, recipient: str, raw: bytes) -> None:
-        s = self.settings
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout, local_hostname=s.mail_domain) as smtp:
-            if s.smtp_starttls:
-                smtp.starttls()
-            if s.smtp_username and s.smtp_password:
-                smtp.login(s.smtp_username, s.smtp_password)
-            try:
-                refused = smtp.sendmail(sender, [recipient], raw)
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, message = next(iter(exc.recipients.values()))
-                raise Refusal(code, _text(message)) from exc
-            except smtplib.SMTPResponseException as exc:
-                raise Refusal(exc.smtp_code, _text(exc.smtp_error)) from exc
-            if refused:
-                code, message = next(iter(refused.values()))
-                raise Refusal(code, _text(message))
 
     def _sent(self, job_id: int, outbound_id: int) -> None:
         with self.db.unit_of_work() as session:
@@ -126,7 +97,3 @@ class Deliverer:
                 cases.record_delivery_failure(
                     session, mail.case_id, recipient=mail.recipient, reason=error, outbound_id=mail.id, bounced=False
                 )
-
-
-def _text(message: bytes | str) -> str:
-    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)

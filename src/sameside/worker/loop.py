@@ -18,13 +18,16 @@ from sameside.consults.service import flag_overdue_consults
 from sameside.db.engine import Database
 from sameside.mailboxes.filing import Intake
 from sameside.worker.delivery import Deliverer
+from sameside.worker.transport import MailTransport
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, db: Database, settings: Settings, intake: Intake) -> None:
-        self.deliverer = Deliverer(db, settings)
+    def __init__(
+        self, db: Database, settings: Settings, intake: Intake, *, transport: MailTransport | None = None
+    ) -> None:
+        self.deliverer = Deliverer(db, settings, transport)
         self.intake = intake
         self.poll_seconds = settings.worker_poll_seconds
         self.stopping = threading.Event()

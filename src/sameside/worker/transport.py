@@ -1,0 +1,150 @@
+"""How a composed message leaves: handed to an SMTP relay, or printed on the console.
+
+`SAMESIDE_MAIL_TRANSPORT` chooses; unset, it is `smtp` when a relay is
+configured (`SAMESIDE_SMTP_HOST`) and `console` otherwise, so a worker on a
+developer's machine needs no mail server and shows what it would send.
+
+A transport either accepts a message (returns) or raises `Refusal`: a 4xx
+code (or a network failure, reported as 421) may pass later and is retried,
+a 5xx never will. The console transport accepts everything — the message is
+then `sent` as far as the desk is concerned.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import smtplib
+import sys
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol, TextIO
+
+from sameside.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal(Exception):
+    code: int
+    message: str
+
+    @property
+    def permanent(self) -> bool:
+        return self.code >= 500
+
+
+class MailTransport(Protocol):
+    def send(self, sender: str, recipient: str, raw: bytes) -> None:
+        """Hand one message over; return once it is accepted, raise `Refusal` when it is not."""
+
+
+class SmtpTransport:
+    """One SMTP session per message with the relay, STARTTLS and login as configured."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 25,
+        *,
+        timeout: float = 30.0,
+        local_hostname: str | None = None,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.local_hostname = local_hostname
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+
+    def send(self, sender: str, recipient: str, raw: bytes) -> None:
+        try:
+            self._send(sender, recipient, raw)
+        except Refusal:
+            raise
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Refusal(421, f"{type(exc).__name__}: {exc}") from exc
+
+    def _send(self, sender: str, recipient: str, raw: bytes) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.local_hostname) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username and self.password:
+                smtp.login(self.username, self.password)
+            try:
+                refused = smtp.sendmail(sender, [recipient], raw)
+            except smtplib.SMTPRecipientsRefused as exc:
+                code, message = next(iter(exc.recipients.values()))
+                raise Refusal(code, _text(message)) from exc
+            except smtplib.SMTPResponseException as exc:
+                raise Refusal(exc.smtp_code, _text(exc.smtp_error)) from exc
+            if refused:
+                code, message = next(iter(refused.values()))
+                raise Refusal(code, _text(message))
+
+
+class ConsoleTransport:
+    """Prints each message instead of sending it (development): who it is for, its subject, its text.
+
+    Sign-in links and everything else in a message appear in full on the
+    console: never choose it where the worker's output is shared.
+    """
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self._out = out
+
+    def send(self, sender: str, recipient: str, raw: bytes) -> None:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        out = self._out or sys.stdout  # looked up now: the process's stdout may be replaced after start-up
+        rule = "─" * 72
+        out.write(
+            f"{rule}\n"
+            f"Not sent: the console transport prints mail (set SAMESIDE_SMTP_HOST to send it)\n"
+            f"Envelope: {sender} → {recipient}\n"
+            f"From: {message.get('From', '')}\n"
+            f"To: {message.get('To', '')}\n"
+            f"Subject: {message.get('Subject', '')}\n"
+            f"Message-ID: {message.get('Message-ID', '')}\n\n"
+            f"{_plain_text(message).rstrip()}\n"
+            f"{rule}\n"
+        )
+        out.flush()
+        log.info("console transport: a message to %s printed, not sent", recipient)
+
+
+def transport_from(settings: Settings) -> MailTransport:
+    """The transport the settings choose (`mail_transport`, else `smtp` exactly when a relay host is set)."""
+    kind = settings.mail_transport or ("smtp" if settings.smtp_host else "console")
+    if kind == "console":
+        return ConsoleTransport()
+    if not settings.smtp_host:
+        raise ValueError("SAMESIDE_MAIL_TRANSPORT=smtp needs a relay: set SAMESIDE_SMTP_HOST")
+    return SmtpTransport(
+        settings.smtp_host,
+        settings.smtp_port,
+        timeout=settings.smtp_timeout,
+        local_hostname=settings.mail_domain,
+        starttls=settings.smtp_starttls,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+    )
+
+
+def _plain_text(message: object) -> str:
+    body = message.get_body(("plain",)) if isinstance(message, EmailMessage) else None
+    if not isinstance(body, EmailMessage):
+        return "(no plain-text part)"
+    try:
+        return str(body.get_content())
+    except (LookupError, ValueError):  # an unknown charset or a broken encoding: show it as it came
+        return str(body.get_payload(decode=False))
+
+
+def _text(message: bytes | str) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
