@@ -117,25 +117,28 @@ def _resolve(session: Session, token: str) -> Viewer:
     return Viewer(resolved.actor, name, resolved.csrf_token)
 
 
-@offload
-def _desk_agent(request: Request, session: PageSession) -> Agent:
+def _signed_in(request: Request, session: Session, area: Literal["desk", "portal"], kind: type) -> Viewer:
+    """The viewer, if signed in as `kind`; else the refusal the area gives (sign in first, or not for you)."""
     viewer = viewer_of(request, session)
     if viewer.actor is None:
-        raise SignInFirst("desk", request.url.path)
-    if not isinstance(viewer.actor, StaffActor):
-        raise NotForYou("desk")
+        raise SignInFirst(area, request.url.path)
+    if not isinstance(viewer.actor, kind):
+        raise NotForYou(area)
     assert viewer.name is not None and viewer.csrf is not None
+    return viewer
+
+
+@offload
+def _desk_agent(request: Request, session: PageSession) -> Agent:
+    viewer = _signed_in(request, session, "desk", StaffActor)
+    assert isinstance(viewer.actor, StaffActor) and viewer.name is not None and viewer.csrf is not None
     return Agent(viewer.actor, viewer.name, viewer.csrf)
 
 
 @offload
 def _portal_customer(request: Request, session: PageSession) -> Customer:
-    viewer = viewer_of(request, session)
-    if viewer.actor is None:
-        raise SignInFirst("portal", request.url.path)
-    if not isinstance(viewer.actor, CustomerActor):
-        raise NotForYou("portal")
-    assert viewer.name is not None and viewer.csrf is not None
+    viewer = _signed_in(request, session, "portal", CustomerActor)
+    assert isinstance(viewer.actor, CustomerActor) and viewer.name is not None and viewer.csrf is not None
     return Customer(viewer.actor, viewer.name, viewer.csrf)
 
 
