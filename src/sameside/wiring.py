@@ -1,4 +1,4 @@
-"""The composition root: subscribes event handlers and applies settings to the parts that need them.
+"""The composition root: subscribes event handlers, loads every task, applies settings to the parts that need them.
 
 Live updates (web issue) hook in here too.
 """
@@ -7,19 +7,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
 from sameside.cases.replies.mailing import Reach
 from sameside.config import Settings
+from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
 from sameside.kit.events import Event, bus
 from sameside.live.hub import Hub
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
+from sameside.mailboxes import tasks as mailboxes_tasks
+from sameside.worker import tasks as worker_tasks
 
 if TYPE_CHECKING:
     from sameside.mailboxes.filing import Intake
 
+# Every module that registers job handlers (`jobs.registry`), imported here so that any process that
+# loads the wiring — server, CLI, worker — knows every task by name, and `enqueue` can refuse others.
+TASKS = (callbacks_tasks, consults_tasks, mailboxes_tasks, worker_tasks)
 
 _hub: Hub | None = None
 _subscribed = False

@@ -41,6 +41,7 @@ def test_a_round_tells_of_an_overdue_consult_once(db: Database, settings: Settin
 
     with clock.frozen(MONDAY + timedelta(days=2)):
         worker.run_once()
+    with clock.frozen(MONDAY + timedelta(days=2, minutes=1)):  # the chore is due again, and flags nothing new
         worker.run_once()
 
     with db.unit_of_work(write=False) as s:

@@ -260,6 +260,7 @@ def demo(
     once: Annotated[bool, typer.Option(help="Do nothing if the demo was seeded already.")] = False,
 ) -> None:
     """Fill the database with a believable demo, then say how to sign in to it."""
+    from sameside import wiring  # noqa: F401  (registers every task: the demo's replies enqueue mail)
     from sameside.demo import seed as demo_data
 
     settings = Settings()

@@ -1,87 +1,55 @@
-"""The outbox's life cycle: enqueue with a change, claim with a lease, finish or retry.
+"""`enqueue`: the one way to ask for work to happen after a change commits.
 
-Claiming is one conditional UPDATE: on PostgreSQL the candidate row is picked
-with `FOR UPDATE SKIP LOCKED`, so workers never wait on each other; on SQLite
-writers are serialised anyway (one write lock per database), so the same
-statement is atomic there too. A claim holds a lease: a worker that dies
-mid-job loses it when the lease runs out, and another worker runs the job
-again — handlers must be safe to repeat (mail delivery resends the same
-message with the same Message-ID).
+Everyone enqueues through it, the mail outbox included: a job is a row
+written in the caller's transaction, so it exists only if that transaction
+commits, and a rollback takes it back. Its name must be registered
+(`jobs.registry`), so a misspelt or forgotten name fails where it is
+enqueued, not as a row that no worker ever picks up. What happens to a job
+after that is in `jobs.queue` (claims, leases, retries).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from sameside.jobs.models import Job
+from sameside.jobs.registry import UnknownTask, registry
 from sameside.kit import clock
 
-MAX_ATTEMPTS = 10
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A job just enqueued; its id holds once the caller's transaction commits."""
+
+    id: int
+    name: str
 
 
-def enqueue(session: Session, kind: str, *, run_after: datetime | None = None, **payload: Any) -> Job:
-    """Add a job in the caller's transaction: it exists only if that transaction commits."""
-    job = Job(kind=kind, payload=payload, run_after=run_after or clock.now())
-    session.add(job)
-    return job
+def enqueue(session: Session, name: str, *, run_after: datetime | None = None, **payload: Any) -> Queued:
+    """Add a job named `name` to run (not before `run_after`) once the caller's transaction commits.
 
-
-def claim(session: Session, kinds: tuple[str, ...], *, lease_seconds: int) -> Job | None:
-    """Take the next due job of these kinds, or one whose worker's lease ran out."""
+    `payload` is stored as JSON and handed to the handler as `run.payload`.
+    Raises `UnknownTask` when no handler is registered for `name`.
+    """
+    if name not in registry:
+        raise UnknownTask(name)
     now = clock.now()
-    due = or_(
-        and_(Job.state == "pending", Job.run_after <= now),
-        and_(Job.state == "running", Job.lease_until < now),
-    )
-    candidate = (
-        select(Job.id)
-        .where(Job.kind.in_(kinds), due)
-        .order_by(Job.run_after, Job.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    job_id = session.scalar(candidate)
-    if job_id is None:
-        return None
-    claimed = session.execute(
-        update(Job)
-        .where(Job.id == job_id, due)
-        .values(state="running", attempts=Job.attempts + 1, lease_until=now + timedelta(seconds=lease_seconds))
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return session.get(Job, job_id, populate_existing=True)
-
-
-def finish(session: Session, job_id: int) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(state="done", lease_until=None, last_error=None))
-
-
-def retry_later(session: Session, job_id: int, attempts: int, error: str) -> bool:
-    """Put a job back with exponential backoff. Returns False (and fails it) once attempts run out."""
-    if attempts >= MAX_ATTEMPTS:
-        fail(session, job_id, error)
-        return False
-    delay = min(30 * 2 ** (attempts - 1), 6 * 3600)  # 30 s, 1 min, 2 min … at most 6 h
-    session.execute(
-        update(Job)
-        .where(Job.id == job_id)
+    # A Core INSERT, not session.add(): no unit-of-work flush (mail is enqueued with every reply and new case).
+    job_id: int = session.execute(
+        insert(Job)
         .values(
+            kind=name,
+            payload=payload,
             state="pending",
-            lease_until=None,
-            run_after=clock.now() + timedelta(seconds=delay),
-            last_error=error[:2000],
+            attempts=0,
+            run_after=run_after or now,
+            created_at=now,
         )
-    )
-    return True
-
-
-def fail(session: Session, job_id: int, error: str) -> None:
-    session.execute(
-        update(Job).where(Job.id == job_id).values(state="failed", lease_until=None, last_error=error[:2000])
-    )
+        .returning(Job.id)
+    ).scalar_one()
+    return Queued(job_id, name)

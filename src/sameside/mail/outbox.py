@@ -1,6 +1,7 @@
 """Mail we send: composed and queued in the caller's transaction, delivered later by the worker.
 
-`queue` writes the composed message and a `mail.deliver` job in the same
+`queue` writes the composed message and enqueues a `mail.deliver` job
+(`jobs.enqueue`; the worker's handler is in `worker/delivery.py`) in the same
 transaction as the change that causes it (the reply, the sign-in link): both
 commit or neither does. The Message-ID is fixed here, so every retry — even
 after a worker is killed mid-send — sends the same message.
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from sameside.jobs.models import Job
+from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.mail.compose import Outgoing, compose
 from sameside.mail.models import MessageRef, OutboundMail, OutboundState
@@ -122,16 +123,7 @@ def queue(
                 message_id=message_id, case_id=case_id, entry_id=entry_id, direction="outbound", created_at=now
             )
         )
-    session.execute(
-        insert(Job).values(
-            kind=DELIVER,
-            payload={"outbound_id": outbound_id},
-            state="pending",
-            attempts=0,
-            run_after=not_before or now,
-            created_at=now,
-        )
-    )
+    enqueue(session, DELIVER, run_after=not_before or now, outbound_id=outbound_id)
     return outbound_id
 
 

@@ -1,8 +1,11 @@
-"""`sameside worker`: deliver queued mail, file stored mail and flag what is late, until told to stop.
+"""`sameside worker`: run queued jobs and the periodic chores, until told to stop.
 
-Any number of workers may run, on one machine or several: a job is claimed
-before it runs (see `jobs.service`), so no message is sent twice by two
-workers, and a worker killed mid-job is replaced when its lease runs out.
+Each round runs one due job — whatever its task: mail delivery, or anything
+else enqueued — then the chores of the schedule that are due
+(`worker.schedule`). Any number of workers may run, on one machine or
+several: a job is claimed before it runs (see `jobs.queue`), so no message
+is sent twice by two workers, and a worker killed mid-job is replaced when
+its lease runs out.
 """
 
 from __future__ import annotations
@@ -10,25 +13,37 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Iterable
 from types import FrameType
 
-from sameside.callbacks.service import flag_missed
 from sameside.config import Settings
-from sameside.consults.service import flag_overdue_consults
 from sameside.db.engine import Database
+from sameside.jobs.registry import registry
+from sameside.jobs.run import Provided
+from sameside.kit import clock
 from sameside.mailboxes.filing import Intake
-from sameside.worker.delivery import Deliverer
-from sameside.worker.transport import MailTransport
+from sameside.mailboxes.tasks import INTAKE
+from sameside.worker.runner import Runner
+from sameside.worker.schedule import SCHEDULE, Every, Timetable
+from sameside.worker.transport import TRANSPORT, MailTransport, transport_from
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
     def __init__(
-        self, db: Database, settings: Settings, intake: Intake, *, transport: MailTransport | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        intake: Intake,
+        *,
+        transport: MailTransport | None = None,
+        schedule: Iterable[Every] = SCHEDULE,
     ) -> None:
-        self.deliverer = Deliverer(db, settings, transport)
-        self.intake = intake
+        provided = Provided().add(INTAKE, intake).add(TRANSPORT, transport or transport_from(settings))
+        self.runner = Runner(db, settings, provided)
+        self.timetable = Timetable(schedule)
+        registry.require(c.task for c in self.timetable.chores)  # a misspelt chore stops start-up
         self.poll_seconds = settings.worker_poll_seconds
         self.stopping = threading.Event()
 
@@ -42,19 +57,21 @@ class Worker:
         log.info("worker stopped")
 
     def run_once(self) -> bool:
-        """One round: a delivery, a batch of filing, and flagging late calls and consults.
-
-        Returns whether there was anything to do.
-        """
+        """One round: a due job, then the due chores. Returns whether there was anything to do."""
         busy = False
         try:
-            busy = self.deliverer.deliver_next()
-            busy = bool(self.intake.process_pending(limit=50)) or busy
-            with self.intake.db.unit_of_work() as session:
-                flag_missed(session)  # calls nobody made: on the case, for the owner and supervisors
-                flag_overdue_consults(session)  # consults past due: the owner and the department, once
+            busy = self.runner.run_next()
         except Exception:
-            log.exception("worker round failed; carrying on")
+            log.exception("running a job failed; carrying on")
+        now = clock.now()
+        for chore in self.timetable.due(now):
+            try:
+                did = self.runner.run_chore(chore.task)
+            except Exception:
+                log.exception("chore %s failed; carrying on", chore.task)
+                did = False
+            self.timetable.ran(chore, now, busy=did)
+            busy = busy or did
         return busy
 
     def _stop(self, _signum: int, _frame: FrameType | None) -> None:

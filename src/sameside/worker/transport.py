@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from typing import Protocol, TextIO
 
 from sameside.config import Settings
+from sameside.jobs.run import Need
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ class Refusal(Exception):
 class MailTransport(Protocol):
     def send(self, sender: str, recipient: str, raw: bytes) -> None:
         """Hand one message over; return once it is accepted, raise `Refusal` when it is not."""
+
+
+TRANSPORT: Need[MailTransport] = Need("mail transport")
 
 
 class SmtpTransport:

@@ -1,0 +1,56 @@
+"""The periodic chores, in one list: which task, how often.
+
+Every worker runs the whole schedule; each keeps its own timetable in
+memory, so with several workers a chore runs more often than its interval
+overall. That is safe — every chore here may run in several workers at once
+(filing claims each message with SKIP LOCKED; a missed call is flagged by a
+conditional UPDATE that only one transaction wins; overdue consults are
+locked with SKIP LOCKED and marked when flagged) — and each round of a chore
+with nothing to do is one indexed query.
+
+A chore is due when the worker starts, then every `seconds` after it last
+ran; one that did something is due again on the next round, so a backlog
+(a burst of stored mail) drains at full speed instead of a batch per interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sameside.callbacks.tasks import FLAG_MISSED
+from sameside.consults.tasks import FLAG_OVERDUE
+from sameside.mailboxes.tasks import FILE_PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    task: str
+    seconds: float
+
+
+SCHEDULE: tuple[Every, ...] = (
+    # Stored mail the listener or poller did not file itself (it was busy, or died after the 250): the
+    # backstop, as often as an idle worker looks for jobs.
+    Every(FILE_PENDING, seconds=1),
+    # A call is missed 15 minutes after its slot; a consult falls due on a minute. Half a minute late
+    # at most changes nothing for the owner told of it, and spares a query a second per worker.
+    Every(FLAG_MISSED, seconds=30),
+    Every(FLAG_OVERDUE, seconds=30),
+)
+
+
+class Timetable:
+    """When each chore of a schedule is next due, for one worker."""
+
+    def __init__(self, schedule: Iterable[Every]) -> None:
+        self.chores = tuple(schedule)
+        self._next: dict[str, datetime | None] = {c.task: None for c in self.chores}  # None: at once
+
+    def due(self, now: datetime) -> list[Every]:
+        return [c for c in self.chores if (at := self._next[c.task]) is None or at <= now]
+
+    def ran(self, chore: Every, at: datetime, *, busy: bool) -> None:
+        """Record a run at `at`; `busy` (it did something) makes it due again at once."""
+        self._next[chore.task] = at if busy else at + timedelta(seconds=chore.seconds)
