@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.kit.ids import MAX_ID
@@ -58,12 +58,27 @@ class CustomerUpdate(Input):
     contact_window_end: str | None = Field(default=None, max_length=5)
     accessibility_notes: str | None = Field(default=None, max_length=2000)
 
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _named(cls, value: str | None) -> str:
+        # Omitted stays as it is; null is refused: a person always has a name we address them by.
+        if value is None:
+            raise ValueError("a name cannot be null; leave it out to keep the one we have")
+        return value
+
 
 class CustomerStaffUpdate(CustomerUpdate):
     """Staff may also set the tier and organization."""
 
     tier: Tier | None = None
     organization_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+    @field_validator("tier")
+    @classmethod
+    def _tiered(cls, value: Tier | None) -> Tier:
+        if value is None:
+            raise ValueError("every customer has a tier: standard, premium or enterprise")
+        return value
 
 
 class IdentityCreate(Input):

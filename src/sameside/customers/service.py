@@ -14,7 +14,7 @@ from sameside.customers.models import Customer, CustomerIdentity, Organization
 from sameside.customers.rules import Channel, IdentityKind, Tier
 from sameside.kit.actors import Actor
 from sameside.kit.addresses import normalize_email, normalize_phone
-from sameside.kit.errors import Forbidden, Invalid
+from sameside.kit.errors import Conflict, Forbidden, Invalid
 from sameside.kit.unset import UNSET, Unset
 from sameside.staff.rules import require_admin
 
@@ -107,7 +107,7 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     if changes.tier is not UNSET or changes.organization_id is not UNSET:
         rules.require_staff_for_tier(actor)
     if changes.name is not UNSET:
-        name = changes.name.strip()
+        name = (changes.name or "").strip()
         if not name:
             raise Invalid("A name cannot be empty.")
         customer.name = name[:200]
@@ -141,6 +141,8 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     if changes.accessibility_notes is not UNSET:
         customer.accessibility_notes = (changes.accessibility_notes or "").strip() or None
     if changes.tier is not UNSET:
+        if changes.tier is None:
+            raise Invalid("Choose a tier: standard, premium or enterprise.")
         customer.tier = changes.tier
     if changes.organization_id is not UNSET:
         if changes.organization_id is not None and session.get(Organization, changes.organization_id) is None:
@@ -154,7 +156,13 @@ def create_organization(
     session: Session, actor: Actor, *, name: str, domain: str | None = None, tier: Tier = Tier.STANDARD
 ) -> Organization:
     require_admin(actor)  # an organization's tier weighs in the queue (P9): an admin's call
-    org = Organization(name=name.strip()[:200], domain=domain.strip().lower() if domain else None, tier=tier)
+    normalized = domain.strip().lower() if domain else None
+    if normalized:
+        taken = session.scalar(select(Organization).where(Organization.domain == normalized))
+        if taken is not None:
+            # One domain, one organization: customers join by their address's domain, so two would be a coin toss.
+            raise Conflict(f"The organization {taken.name!r} already has the domain {normalized}.")
+    org = Organization(name=name.strip()[:200], domain=normalized or None, tier=tier)
     session.add(org)
     session.flush()
     return org

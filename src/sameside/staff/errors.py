@@ -23,3 +23,7 @@ class DuplicateSlug(Conflict):
 
 class WeakPassword(Invalid):
     pass
+
+
+class DuplicateTeamAddress(Conflict):
+    pass

@@ -13,6 +13,7 @@ from sameside.staff.errors import (
     DepartmentNotFound,
     DuplicateSlug,
     DuplicateStaff,
+    DuplicateTeamAddress,
     TeamNotFound,
 )
 from sameside.staff.models import Department, Routing, Staff, Team
@@ -136,7 +137,8 @@ def create_team(
     rules.check_slug(slug)
     if session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise DuplicateSlug(f"A team with the slug {slug!r} already exists.")
-    team = Team(slug=slug, name=name.strip() or slug, email=normalize_email(email) if email else None, routing=routing)
+    address = _free_team_address(session, email, team_id=None)
+    team = Team(slug=slug, name=name.strip() or slug, email=address, routing=routing)
     session.add(team)
     session.flush()
     return team
@@ -157,11 +159,22 @@ def update_team(
     if name is not None:
         team.name = name.strip() or team.name
     if email is not None:
-        team.email = normalize_email(email) if email else None
+        team.email = _free_team_address(session, email, team_id=team.id)
     if routing is not None:
         set_routing(session, actor, team, routing)
     session.flush()
     return team
+
+
+def _free_team_address(session: Session, email: str | None, *, team_id: int | None) -> str | None:
+    """A team's address, normalized; refused when another team receives mail at it (mail would go to one only)."""
+    if not email:
+        return None
+    address = normalize_email(email)
+    other = session.scalar(select(Team).where(Team.email == address, Team.id != (team_id or 0)))
+    if other is not None:
+        raise DuplicateTeamAddress(f"The team {other.name!r} already receives mail at {address}.")
+    return address
 
 
 def set_routing(session: Session, actor: Actor, team: Team, routing: Routing) -> Team:
