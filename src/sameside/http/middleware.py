@@ -120,13 +120,26 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        private = _signed_in(scope) and not scope.get("path", "").startswith("/static/")
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers: list[Any] = list(message.get("headers", []))
                 headers.extend(_HEADERS)
                 if not any(k == b"content-security-policy" for k, _ in headers):
                     headers.append((b"content-security-policy", _CSP_PAGES))
+                if private and not any(k == b"cache-control" for k, _ in headers):
+                    # What a signed-in person sees is theirs: no shared or browser cache keeps a copy.
+                    headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _signed_in(scope: Scope) -> bool:
+    """The request carries credentials: a bearer token or our session cookie."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization" or (name == b"cookie" and b"sameside_session=" in value):
+            return True
+    return False
