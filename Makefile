@@ -5,12 +5,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Test processes (pytest-xdist): one per core. Each test file runs whole on one of them, so a module's
+# fixtures (a Dovecot, an installed CLI, a seeded database) start once, and the two Redis tests never overlap.
+WORKERS ?= auto
+XDIST  := -n $(WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench lock format clean screenshots
+.PHONY: help run test test-fast lint bench lock format clean screenshots
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +29,11 @@ run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0
 	$(BIN)/sameside demo --once
 	$(BIN)/sameside serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## the whole suite, on SQLite and (when reachable) PostgreSQL
-	$(BIN)/pytest
+test: $(STAMP) ## the whole suite in parallel, on SQLite and (when reachable) PostgreSQL
+	$(BIN)/pytest $(XDIST)
+
+test-fast: $(STAMP) ## the inner loop: SQLite only, no browser, no slow tests
+	$(BIN)/pytest $(XDIST) -m "not slow and not browser and not postgresql"
 
 screenshots: $(STAMP) ## the browser tests on SQLite, saving each page to docs/screenshots/
 	SAMESIDE_SCREENSHOTS=1 $(BIN)/pytest tests/web -k "browser and sqlite" -p no:cacheprovider -q

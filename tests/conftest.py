@@ -20,6 +20,20 @@ from tests.support import fresh_postgres_database, postgres_problem, unavailable
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, from its fixtures, so `make test-fast` can leave the costly ones out.
+
+    `postgresql`: runs on the PostgreSQL side of the `database` fixture. `browser`: drives Chromium
+    (uses the `browser` fixture, directly or through `page`). `slow` is marked by hand.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """A migrated database on each backend, shared by the tests of a session and emptied after each."""
