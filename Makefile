@@ -29,10 +29,15 @@ run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0
 	$(BIN)/sameside demo --once
 	$(BIN)/sameside serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## the whole suite in parallel, on SQLite and (when reachable) PostgreSQL
-	$(BIN)/pytest $(XDIST)
+# Coverage data is written to a folder of this run's own (other runs in this checkout may be going on at once);
+# the combined file is kept as .coverage, for `.venv/bin/coverage report` file by file.
+test: $(STAMP) ## the whole suite in parallel, on SQLite and (when reachable) PostgreSQL, with coverage
+	@data=$$(mktemp -d) && trap 'rm -rf "$$data"' EXIT && \
+	  echo "$(BIN)/pytest $(XDIST) --cov --cov-report=" && \
+	  COVERAGE_FILE="$$data/.coverage" $(BIN)/pytest $(XDIST) --cov --cov-report=; code=$$?; \
+	  cp "$$data/.coverage" .coverage 2>/dev/null; exit $$code
 
-test-fast: $(STAMP) ## the inner loop: SQLite only, no browser, no slow tests
+test-fast: $(STAMP) ## the inner loop: SQLite only, no browser, no slow tests, no coverage
 	$(BIN)/pytest $(XDIST) -m "not slow and not browser and not postgresql"
 
 screenshots: $(STAMP) ## the browser tests on SQLite, saving each page to docs/screenshots/
@@ -57,4 +62,4 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	  --no-header --quiet -o requirements.lock
 
 clean: ## remove the environment and local data
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage
