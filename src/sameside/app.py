@@ -24,6 +24,7 @@ from sameside.auth import service as auth_service
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.http import problems
+from sameside.http.failures import Failures
 from sameside.http.limits import Doorman
 from sameside.http.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
@@ -52,7 +53,14 @@ Errors are RFC 9457 `application/problem+json`. Lists page by `cursor`.
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    database = database or Database(settings.database_url, echo=settings.log_sql, pool_size=settings.db_pool_size)
+    database = database or Database(
+        settings.database_url,
+        echo=settings.log_sql,
+        pool_size=settings.db_pool_size,
+        lock_timeout=settings.db_lock_timeout_seconds,
+        statement_timeout=settings.db_statement_timeout_seconds,
+        pool_timeout=settings.db_pool_timeout_seconds,
+    )
     wiring.wire(settings)
 
     @asynccontextmanager
@@ -117,6 +125,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         """Does nothing: the framework's ceiling, measured beside real routes by the benchmark."""
         return {"pong": "ok"}
 
+    app.add_middleware(Failures)  # innermost: it answers before Starlette's last resort drops the connection
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody)
     return app

@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     """Connections per process (PostgreSQL); SQLite uses one per thread."""
 
+    db_lock_timeout_seconds: float = Field(default=5.0, gt=0)
+    """How long a statement waits for another session's lock before the request is answered 503 (PostgreSQL)."""
+
+    db_statement_timeout_seconds: float = Field(default=30.0, gt=0)
+    """The longest a statement may run before it is cancelled and the request answered 503 (PostgreSQL)."""
+
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a request waits for a free database connection before it is answered 503."""
+
     worker_threads: int = 4
     """Threads per process that run request handlers (they share one GIL)."""
 

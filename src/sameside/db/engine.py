@@ -39,7 +39,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 class Database:
     """One database: its engine, and sessions for reading and for writing."""
 
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 10,
+        lock_timeout: float = 5.0,
+        statement_timeout: float = 30.0,
+        pool_timeout: float = 10.0,
+    ) -> None:
+        """`lock_timeout`, `statement_timeout` and `pool_timeout` are seconds of waiting before giving up.
+
+        One stuck lock or runaway query must not hold every request: past
+        these, a request fails with a database error the HTTP layer answers
+        as 503 with Retry-After (PostgreSQL's `lock_timeout` and
+        `statement_timeout`; the pool's wait for a free connection on both).
+        Migrations lift the statement timeout for their own connection.
+        """
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
@@ -49,10 +66,14 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "isolation_level": None}
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = 20
+            kwargs["pool_timeout"] = pool_timeout
         else:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = 20
             kwargs["pool_pre_ping"] = True
+            kwargs["pool_timeout"] = pool_timeout
+            options = f"-c lock_timeout={int(lock_timeout * 1000)} -c statement_timeout={int(statement_timeout * 1000)}"
+            kwargs["connect_args"] = {"options": options}
         self.engine: Engine = create_engine(self.url, **kwargs)
         self._reader = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writer = sessionmaker(

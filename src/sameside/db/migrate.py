@@ -24,6 +24,9 @@ def upgrade(database: Database) -> None:
     """Bring the database to the newest revision; safe to run again."""
     config = alembic_config(database)
     with database.engine.begin() as connection:
+        if not database.is_sqlite:
+            # A migration may rewrite a large table or build an index: let it take the time it needs.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
