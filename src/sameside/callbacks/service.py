@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from sameside.callbacks import rules
 from sameside.callbacks.models import Callback, CallbackState
-from sameside.cases import timeline
+from sameside.cases import events, timeline
 from sameside.cases.models import Case
-from sameside.cases.rules import EventType
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
@@ -81,7 +80,9 @@ def book(session: Session, actor: Actor, case: Case, policy: Policy, *, starts_a
         created_at=clock.now(),
     )
     session.add(callback)
-    _event(session, case.id, actor, EventType.CALLBACK_BOOKED, {"starts_at": starts_at.isoformat(), "phone": number})
+    timeline.add_event(
+        session, case.id, actor, events.CallbackBooked(starts_at=starts_at, phone=number), at=clock.now()
+    )
     session.flush()
     publish(session.info, "case.status", case_id=case.id)
     return callback
@@ -127,12 +128,12 @@ def flag_missed(session: Session, *, now: datetime | None = None) -> int:
             .values(state=CallbackState.MISSED, settled_at=now)
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            _event(
+            timeline.add_event(
                 session,
                 callback.case_id,
                 None,
-                EventType.CALLBACK_MISSED,
-                {"starts_at": callback.starts_at.isoformat(), "phone": callback.phone, "notify": "supervisor"},
+                events.CallbackMissed(starts_at=callback.starts_at, phone=callback.phone, notify="supervisor"),
+                at=clock.now(),
             )
             _tell_of_missed(session, callback)
             publish(session.info, "case.status", case_id=callback.case_id)
@@ -154,7 +155,3 @@ def _tell_of_missed(session: Session, callback: Callback) -> None:
         case_id=callback.case_id,
         data={"callback_id": callback.id},
     )
-
-
-def _event(session: Session, case_id: int, actor: Actor | None, event: EventType, data: dict[str, object]) -> None:
-    timeline.add_event(session, case_id, actor, event, dict(data), at=clock.now())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from sameside.cases.events import LatestBrief, Transferred, payload_of
 from sameside.cases.models import Case, CaseTag, TimelineEntry
 from sameside.cases.rules import CaseStatus, EventType
 from sameside.customers.models import Customer
@@ -179,7 +180,7 @@ def _cursor_for(case: Case, sort: str) -> str:
     return cursors.encode([case.updated_at.isoformat(), case.id])
 
 
-def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
+def latest_brief(session: Session, case: Case) -> LatestBrief | None:
     """The brief of the case's most recent transfer, for whoever has it now."""
     row = session.scalar(
         select(TimelineEntry)
@@ -187,9 +188,10 @@ def latest_brief(session: Session, case: Case) -> dict[str, Any] | None:
         .order_by(TimelineEntry.id.desc())
         .limit(1)
     )
-    if row is None or not row.data:
+    payload = payload_of(row) if row is not None else None
+    if row is None or not isinstance(payload, Transferred):
         return None
-    return {**row.data.get("brief", {}), "at": row.created_at, "by": row.author_staff_id}
+    return LatestBrief(**payload.brief.model_dump(), at=row.created_at, by=row.author_staff_id)
 
 
 def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sameside.cases import rules, timeline
+from sameside.cases import events, rules, timeline
 from sameside.cases.access import scope_of
 from sameside.cases.escalation import service as escalations
 from sameside.cases.fairness import queries as fair_queue
@@ -35,6 +35,8 @@ from sameside.staff.models import Staff, Team
 
 SUBJECT_MAX = 300
 BODY_MAX = 100_000
+EMAILED: dict[Email, events.Emailed] = {Email.REPLY: "reply", Email.NOTICE: "notice"}
+"""What a reply's timeline entry says was emailed."""
 
 
 def open_case(
@@ -107,10 +109,10 @@ def open_case_with_message(
         created_at=now,
     )
     session.add(first)
-    created: dict[str, Any] = {"channel": channel.value}
-    if follow_up_of:
-        created["follow_up_of"] = follow_up_of
-    _event(session, case, actor, EventType.CREATED, created, at=now)
+    created = (
+        events.Created(channel=channel, follow_up_of=follow_up_of) if follow_up_of else events.Created(channel=channel)
+    )
+    _event(session, case, actor, created, at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
     routing.route(session, actor, case, reason="new case")
@@ -272,7 +274,7 @@ def _answer(
         case.first_human_reply_at = now
         if case.owner_id is None and staff_id is not None:
             case.owner_id = staff_id
-            _event(session, case, actor, EventType.ASSIGNED, {"owner_id": staff_id, "reason": "first reply"}, at=now)
+            _event(session, case, actor, events.Assigned(owner_id=staff_id, reason="first reply"), at=now)
     _move(session, actor, case, status, now)
     session.add(entry)
     case.updated_at = now
@@ -320,7 +322,7 @@ def assign(session: Session, actor: Actor, case: Case, owner: Staff | None) -> C
     previous = case.owner_id
     case.owner_id = owner_id
     case.updated_at = now
-    _event(session, case, actor, EventType.ASSIGNED, {"owner_id": owner_id, "previous_owner_id": previous}, at=now)
+    _event(session, case, actor, events.Assigned(owner_id=owner_id, previous_owner_id=previous), at=now)
     publish(session.info, "case.assigned", case_id=case.id, owner_id=owner_id)
     return case
 
@@ -343,7 +345,7 @@ def transfer(
     rules.check_transfer(actor, scope_of(case), owner.id if owner else None, owner.is_active if owner else True)
     brief = rules.check_brief(brief)
     now = clock.now()
-    previous = {"team_id": case.team_id, "owner_id": case.owner_id}
+    previous = events.Placement(team_id=case.team_id, owner_id=case.owner_id)
     if team is not None:
         case.team_id = team.id
         if owner is None:
@@ -355,17 +357,13 @@ def transfer(
         session,
         case,
         actor,
-        EventType.TRANSFERRED,
-        {
-            "from": previous,
-            "to": {"team_id": case.team_id, "owner_id": case.owner_id},
-            "brief": {
-                "problem": brief.problem,
-                "tried": brief.tried,
-                "promised": brief.promised,
-                "feeling": brief.feeling,
-            },
-        },
+        events.Transferred(
+            from_=previous,
+            to=events.Placement(team_id=case.team_id, owner_id=case.owner_id),
+            brief=events.Brief(
+                problem=brief.problem, tried=brief.tried, promised=brief.promised, feeling=brief.feeling
+            ),
+        ),
         at=now,
     )
     publish(session.info, "case.assigned", case_id=case.id, owner_id=case.owner_id)
@@ -413,8 +411,7 @@ def take_next(
                 session,
                 case,
                 actor,
-                EventType.ASSIGNED,
-                {"owner_id": actor.staff_id, "reason": f"took next (fair-queue score {score})"},
+                events.Assigned(owner_id=actor.staff_id, reason=f"took next (fair-queue score {score})"),
                 at=now,
             )
             publish(session.info, "case.assigned", case_id=case.id, owner_id=actor.staff_id)
@@ -454,21 +451,14 @@ def update_details(
     rules.check_work(actor, scope_of(case), "change this case's details")
     now = clock.now()
     if priority is not None and priority is not case.priority:
-        _event(
-            session,
-            case,
-            actor,
-            EventType.PRIORITY_CHANGED,
-            {"from": case.priority.value, "to": priority.value},
-            at=now,
-        )
+        _event(session, case, actor, events.PriorityChanged(from_=case.priority, to=priority), at=now)
         case.priority = priority
     if tags is not None:
         cleaned = rules.clean_tags(tags)
         if set(cleaned) != set(case.tag_names):
             existing = {t.tag: t for t in case.tags}
             case.tags = [existing.get(t) or CaseTag(tag=t) for t in sorted(cleaned)]
-            _event(session, case, actor, EventType.TAGGED, {"tags": sorted(cleaned)}, at=now)
+            _event(session, case, actor, events.Tagged(tags=tuple(sorted(cleaned))), at=now)
     case.updated_at = now
     session.flush()
     return case
@@ -511,13 +501,15 @@ def _note_restatement(session: Session, actor: Actor, case: Case, entry: Timelin
         session,
         case,
         actor,
-        EventType.RESTATEMENT_DETECTED,
-        {"entry_id": entry.id, "repeats_entry_id": earlier[found.index].id, "score": found.score},
+        events.RestatementDetected(entry_id=entry.id, repeats_entry_id=earlier[found.index].id, score=found.score),
         at=now,
     )
 
 
-def _move(session: Session, actor: Actor, case: Case, status: CaseStatus, now: Any) -> None:
+def _move(
+    session: Session, actor: Actor, case: Case, status: CaseStatus, now: Any, *, reason: str | None = None
+) -> None:
+    """Every change of a case's status goes through here: recorded on the timeline, published to live pages."""
     if status == case.status:
         return
     previous = case.status
@@ -527,7 +519,12 @@ def _move(session: Session, actor: Actor, case: Case, status: CaseStatus, now: A
         case.resolved_at = now
     elif status is CaseStatus.CLOSED:
         case.closed_at = now
-    _event(session, case, actor, EventType.STATUS_CHANGED, {"from": previous.value, "to": status.value}, at=now)
+    changed = (
+        events.StatusChanged(from_=previous, to=status)
+        if reason is None
+        else events.StatusChanged(from_=previous, to=status, reason=reason)
+    )
+    _event(session, case, actor, changed, at=now)
     publish(session.info, "case.status", case_id=case.id, status=status.value)
 
 
@@ -536,24 +533,21 @@ def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
     case.reopen_count += 1
     case.resolved_at = None
     case.updated_at = now
-    _event(session, case, actor, EventType.REOPENED, {"count": case.reopen_count}, at=now)
+    _event(session, case, actor, events.Reopened(count=case.reopen_count), at=now)
     publish(session.info, "case.status", case_id=case.id, status=case.status.value)
 
 
-def _event(session: Session, case: Case, actor: Actor, event: EventType, data: dict[str, Any], *, at: Any) -> None:
-    timeline.add_event(session, case, actor, event, data, at=at)
+def _event(session: Session, case: Case, actor: Actor, payload: events.Payload, *, at: Any) -> None:
+    timeline.add_event(session, case, actor, payload, at=at)
 
 
 def _delivery_data(delivery: mailing.Delivery) -> dict[str, Any]:
     """What the timeline keeps of where a reply went: the desk says it, the API returns it."""
-    data: dict[str, Any] = {}
-    if delivery.route.email is not None:
-        data["emailed"] = delivery.route.email.value
-    if delivery.held_until is not None:
-        data["held_until"] = delivery.held_until.isoformat()
-    if delivery.route.note:
-        data["delivery_note"] = delivery.route.note
-    return data
+    return events.Delivery(
+        emailed=EMAILED[delivery.route.email] if delivery.route.email is not None else None,
+        held_until=delivery.held_until,
+        delivery_note=delivery.route.note or None,
+    ).stored()
 
 
 def _clean_text(value: str, field: str, limit: int) -> str:
@@ -573,8 +567,7 @@ def record_delivery_failure(
         session,
         case_id,
         None,
-        EventType.DELIVERY_FAILED,
-        {"recipient": recipient, "reason": reason[:500], "outbound_id": outbound_id, "bounced": bounced},
+        events.DeliveryFailed(recipient=recipient, reason=reason[:500], outbound_id=outbound_id, bounced=bounced),
         at=clock.now(),
     )
     publish(session.info, "case.delivery_failed", case_id=case_id, outbound_id=outbound_id)

@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sameside.cases import events, timeline
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
-from sameside.cases import timeline
 from sameside.cases.access import scope_of
 from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import CaseStatus, EntryKind, EventType
+from sameside.cases.rules import CaseStatus, EntryKind
 from sameside.consults.models import Consult
 from sameside.kit import clock
 from sameside.kit.actors import Actor, Role, StaffActor
@@ -62,8 +62,7 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
         session,
         case,
         actor,
-        EventType.CONSULT_OPENED,
-        {"department_id": department.id, "due_at": due.isoformat(), "question": question[:2000]},
+        events.ConsultOpened(department_id=department.id, due_at=due, question=question[:2000]),
         at=now,
         # What the customer reads: who we are asking, and by when they will hear from us.
         body=f"We are checking with our {department.name.lower()} team; "
@@ -111,8 +110,7 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
         session,
         consult.case_id,
         actor,
-        EventType.CONSULT_ANSWERED,
-        {"consult_id": consult.id, "late": now > consult.due_at},
+        events.ConsultAnswered(consult_id=consult.id, late=now > consult.due_at),
         at=now,
     )
     session.flush()

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sameside.cases import queries
+from sameside.cases import events, queries, timeline
 from sameside.cases.errors import CaseNotFound
 from sameside.cases.escalation import rules as escalation_rules
+from sameside.cases.events import Asker
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseClosed, CaseScope, CaseStatus, EntryKind, EventType, may_view
 from sameside.customers.models import Customer
@@ -37,14 +37,6 @@ SOURCE_MAX = 32
 FROM_MESSAGE = "their message"
 NOTICE_KIND = "escalation"
 """The source of a request found in a customer's own words."""
-
-
-@dataclass(frozen=True)
-class Asker:
-    kind: str
-    """`customer`, `staff` or `system`."""
-    id: int | None
-    name: str
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ def notice_in_message(session: Session, actor: Actor, case: Case, entry: Timelin
     if ask is None or case.status is CaseStatus.CLOSED:
         return
     customer = session.get(Customer, entry.author_customer_id or case.customer_id)
-    asker = Asker("customer", customer.id, customer.name) if customer else _asker(session, actor)
+    asker = Asker(kind="customer", id=customer.id, name=customer.name) if customer else _asker(session, actor)
     _record(
         session, actor, case, asker=asker, reason=entry.body[:REASON_MAX], source=FROM_MESSAGE, words=ask.phrase[:200]
     )
@@ -134,20 +126,19 @@ def open_escalation(session: Session, case: Case) -> OpenEscalation | None:
         )
         .limit(1)
     )
-    if answered is not None:
+    payload = events.payload_of(entry)
+    if answered is not None or not isinstance(payload, events.EscalationRequested):
         return None
-    data = entry.data or {}
-    by = data.get("by") or {}
     return OpenEscalation(
         entry_id=entry.id,
         requested_at=entry.created_at,
-        source=str(data.get("source", "")),
-        asked_by=Asker(str(by.get("kind", "system")), by.get("id"), str(by.get("name", ""))),
-        reason=str(data.get("reason", "")),
-        words=data.get("words"),
-        waiting_minutes=int(data.get("waiting_minutes", 0)),
-        owner_id=data.get("owner_id"),
-        told=tuple(data.get("told", ())),
+        source=payload.source,
+        asked_by=payload.asked_by,
+        reason=payload.reason,
+        words=payload.words,
+        waiting_minutes=payload.waiting_minutes,
+        owner_id=payload.owner_id,
+        told=payload.told,
     )
 
 
@@ -169,27 +160,25 @@ def _record(
         recipients = [owner.id if owner and owner.is_active else None, *(s.id for s in supervisors)]
         asking_staff = asker.id if asker.kind == "staff" else None  # an agent asking needs no alert of their own
         told = [i for i in dict.fromkeys(recipients) if i is not None and i != asking_staff]
-    brief = queries.latest_brief(session, case)
     event = _event(
         session,
         case,
         actor,
         asker,
-        EventType.ESCALATION_REQUESTED,
-        {
-            "source": source,
-            "by": {"kind": asker.kind, "id": asker.id, "name": asker.name},
-            "reason": reason,
-            "words": words,
-            "open_minutes": escalation_rules.minutes_between(case.created_at, now),
-            "waiting_minutes": waiting,
-            "first_human_reply_at": case.first_human_reply_at.isoformat() if case.first_human_reply_at else None,
-            "owner_id": case.owner_id,
-            "team_id": case.team_id,
-            "supervisor_ids": [s.id for s in supervisors],
-            "told": told,
-            "brief": _jsonable(brief),
-        },
+        events.EscalationRequested(
+            source=source,
+            asked_by=asker,
+            reason=reason,
+            words=words,
+            open_minutes=escalation_rules.minutes_between(case.created_at, now),
+            waiting_minutes=waiting,
+            first_human_reply_at=case.first_human_reply_at,
+            owner_id=case.owner_id,
+            team_id=case.team_id,
+            supervisor_ids=tuple(s.id for s in supervisors),
+            told=tuple(told),
+            brief=queries.latest_brief(session, case),
+        ),
         at=now,
     )
     raised = escalation_rules.priority_after(case.priority)
@@ -199,8 +188,7 @@ def _record(
             case,
             actor,
             asker,
-            EventType.PRIORITY_CHANGED,
-            {"from": case.priority.value, "to": raised.value, "reason": "escalation requested"},
+            events.PriorityChanged(from_=case.priority, to=raised, reason="escalation requested"),
             at=now,
         )
         case.priority = raised
@@ -230,11 +218,11 @@ def _notice_text(case: Case, asker: Asker, reason: str, words: str | None, waiti
 def _asker(session: Session, actor: Actor) -> Asker:
     if isinstance(actor, CustomerActor):
         customer = session.get(Customer, actor.customer_id)
-        return Asker("customer", actor.customer_id, customer.name if customer else "The customer")
+        return Asker(kind="customer", id=actor.customer_id, name=customer.name if customer else "The customer")
     if isinstance(actor, StaffActor):
         staff = session.get(Staff, actor.staff_id)
-        return Asker("staff", actor.staff_id, staff.name if staff else f"staff #{actor.staff_id}")
-    return Asker("system", None, actor.name)
+        return Asker(kind="staff", id=actor.staff_id, name=staff.name if staff else f"staff #{actor.staff_id}")
+    return Asker(kind="system", id=None, name=actor.name)
 
 
 def _may_see(session: Session, actor: Actor, case: Case) -> bool:
@@ -283,24 +271,14 @@ def _last_told_at(session: Session, case: Case) -> datetime | None:
 
 
 def _event(
-    session: Session, case: Case, actor: Actor, asker: Asker, event: EventType, data: dict[str, Any], *, at: datetime
+    session: Session, case: Case, actor: Actor, asker: Asker, payload: events.Payload, *, at: datetime
 ) -> TimelineEntry:
-    """An internal event: the customer's page never shows who was told or what the brief says."""
-    entry = TimelineEntry(
-        case_id=case.id,
-        kind=EntryKind.EVENT,
-        event=event,
-        is_public=False,
-        author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
-        author_customer_id=asker.id if asker.kind == "customer" else None,
-        data={**data, **({"by_system": actor.name} if isinstance(actor, SystemActor) else {})},
-        created_at=at,
+    """An internal event (the customer's page never shows who was told or what the brief says), by the asker.
+
+    A customer's request found during intake is still theirs: the entry is
+    authored by them, whoever wrote it down.
+    """
+    assert not payload.public
+    return timeline.add_event(
+        session, case, actor, payload, at=at, customer_id=asker.id if asker.kind == "customer" else None
     )
-    session.add(entry)
-    return entry
-
-
-def _jsonable(brief: dict[str, Any] | None) -> dict[str, Any] | None:
-    if brief is None:
-        return None
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in brief.items()}

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sameside.cases import timeline
+from sameside.cases import events, timeline
 from sameside.cases.models import Case, CaseTag
 from sameside.cases.routing import rules as routing_rules
-from sameside.cases.rules import ACTIVE, CaseStatus, EventType
+from sameside.cases.rules import ACTIVE, CaseStatus
 from sameside.kit import clock
 from sameside.kit.actors import Actor, Role, SystemActor
 from sameside.kit.events import publish
@@ -98,8 +98,7 @@ def route(session: Session, actor: Actor, case: Case, *, reason: str) -> None:
         session,
         case,
         ROUTING,
-        EventType.ASSIGNED,
-        {"owner_id": choice.staff_id, "reason": f"routed: {choice.why}", "after": reason},
+        events.Assigned(owner_id=choice.staff_id, reason=f"routed: {choice.why}", after=reason),
         at=now,
     )
     session.flush()
