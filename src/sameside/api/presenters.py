@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from sameside.auth.models import ApiToken
 from sameside.auth.schemas import TokenOut
+from sameside.cases.events import delivery_of, payload_of
 from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.schemas import Author, CaseDetail, CaseOut, TimelineEntryOut
+from sameside.cases.schemas import Author, CaseDetail, CaseOut, DeliveryOut, TimelineEntryOut
 from sameside.customers.models import Customer
 from sameside.customers.schemas import CustomerBrief, CustomerOut, IdentityOut, OrganizationOut, Preferences
 from sameside.mail.schemas import AttachmentOut
@@ -55,6 +56,21 @@ def entry_out(entry: TimelineEntry, *, for_customer: bool = False) -> TimelineEn
         event=entry.event,
         data=None if for_customer else entry.data,
         created_at=entry.created_at,
+        # Customers see that something happened, never its internal details (who was told, the question asked).
+        payload=None if for_customer else payload_of(entry),
+    )
+
+
+def delivery_out(entry: TimelineEntryOut) -> DeliveryOut | None:
+    """Where an outbound message went, from its entry; None for anything that was not sent to the customer."""
+    if entry.direction != "outbound" or entry.channel is None:
+        return None
+    delivery = delivery_of(entry.data)
+    return DeliveryOut(
+        channel=entry.channel,
+        emailed=delivery.emailed,
+        held_until=delivery.held_until,
+        note=delivery.delivery_note,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from sameside.cases.events import Emailed, EventPayload
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.rules import Channel
 from sameside.customers.schemas import CustomerBrief
@@ -77,9 +78,15 @@ class TimelineEntryOut(Output):
     automatic: bool
     body: str | None
     event: EventType | None
+    """For an event: what happened (its details are `payload`)."""
     data: dict[str, Any] | None
+    """The entry's details as stored, for staff: an event's (typed in `payload`), or a message's — where a
+    reply went (`emailed`, `held_until`, `delivery_note`), what the intake noted of an email."""
     created_at: datetime
     attachments: list[AttachmentOut] = Field(default_factory=list)
+    payload: EventPayload | None = None
+    """For staff, an event's details, typed by its `kind` (the same as `event`); null for messages and notes,
+    for customers, and for an event whose stored details could not be read."""
 
 
 class CaseDetail(CaseOut):
@@ -110,7 +117,7 @@ class DeliveryOut(Output):
 
     channel: Channel
     """Where it is written: email, portal, chat, or phone (a call written down)."""
-    emailed: str | None
+    emailed: Emailed | None
     """`reply` (the reply itself), `notice` (a link to it on the portal), or null (nothing emailed)."""
     held_until: datetime | None
     """The email waits for the customer's contact window until then; null when it goes now."""
