@@ -444,6 +444,23 @@ def reopen(session: Session, actor: Actor, case: Case) -> Case:
     return case
 
 
+def hand_back(session: Session, actor: Actor, case: Case, *, reason: str) -> Case:
+    """The internal work a case waited on is done: it opens again, the ball back with its owner (P3, P4).
+
+    Does nothing unless the case is waiting on internal. Whoever did that
+    work may do this — a department answering a consult is not the case's
+    owner, so this asks only that they are staff; the caller has checked
+    they were the ones asked. The move is on the timeline, with `reason`,
+    and reaches live pages like any other.
+    """
+    rules.require_staff(actor, "hand a case back to its owner")
+    if case.status is not CaseStatus.WAITING_ON_INTERNAL:
+        return case
+    rules.check_transition(case.status, CaseStatus.OPEN)
+    _move(session, actor, case, CaseStatus.OPEN, clock.now(), reason=reason)
+    return case
+
+
 def update_details(
     session: Session, actor: Actor, case: Case, *, priority: Priority | None = None, tags: list[str] | None = None
 ) -> Case:

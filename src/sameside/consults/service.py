@@ -3,9 +3,11 @@
 The owner asks inside the case; the case waits on internal, and the customer
 is told plainly who we are checking with and by when. The department answers
 in its queue; the answer lands on the case as an internal note for the owner,
-who keeps the case (P3) and tells the customer. A consult past its due time
-is overdue, on the department's page and the case's, and the owner and the
-department are notified once (`flag_overdue_consults`, run by the worker).
+who keeps the case (P3) and tells the customer. Once nothing else is asked,
+the case opens again for them through the case verbs, so the move is on its
+timeline and its live pages. A consult past its due time is overdue, on the
+department's page and the case's, and the owner and the department are
+notified once (`flag_overdue_consults`, run by the worker).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from sameside.cases import events, timeline
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
 from sameside.cases.access import scope_of
-from sameside.cases.models import Case, TimelineEntry
-from sameside.cases.rules import CaseStatus, EntryKind
+from sameside.cases.models import Case
+from sameside.cases.rules import CaseStatus
 from sameside.consults.models import Consult
 from sameside.kit import clock
 from sameside.kit.actors import Actor, Role, StaffActor
@@ -96,22 +98,11 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
     consult.answer, consult.answered_by, consult.answered_at = text[:QUESTION_MAX], actor.staff_id, now
     department = session.get(Department, consult.department_id)
     name = department.name if department else "the department"
-    session.add(
-        TimelineEntry(
-            case_id=consult.case_id,
-            kind=EntryKind.NOTE,
-            is_public=False,
-            author_staff_id=actor.staff_id,
-            body=f"Answer from {name} to “{consult.question[:200]}”:\n\n{consult.answer}",
-            created_at=now,
-        )
-    )
+    case = session.get(Case, consult.case_id)
+    assert case is not None  # a consult is deleted with its case
+    cases.add_note(session, actor, case, f"Answer from {name} to “{consult.question[:200]}”:\n\n{consult.answer}")
     timeline.add_event(
-        session,
-        consult.case_id,
-        actor,
-        events.ConsultAnswered(consult_id=consult.id, late=now > consult.due_at),
-        at=now,
+        session, case, actor, events.ConsultAnswered(consult_id=consult.id, late=now > consult.due_at), at=now
     )
     session.flush()
     still_open = session.scalar(
@@ -119,12 +110,10 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
         .select_from(Consult)
         .where(Consult.case_id == consult.case_id, Consult.answered_at.is_(None))
     )
-    case = session.get(Case, consult.case_id)
-    if case is not None and not still_open and case.status is CaseStatus.WAITING_ON_INTERNAL:
-        case.status = CaseStatus.OPEN  # the ball is back with the owner
-        case.updated_at = now
+    if not still_open:
+        cases.hand_back(session, actor, case, reason="consult answered")  # the ball is back with the owner
     # The owner keeps the case (P3), so the answer is theirs to act on; the asker's if nobody owns it.
-    keeper = (case.owner_id if case else None) or consult.asked_by
+    keeper = case.owner_id or consult.asked_by
     if keeper is not None and keeper != actor.staff_id:
         late = " (late)" if now > consult.due_at else ""
         notices.notify(
@@ -135,7 +124,6 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
             case_id=consult.case_id,
             data={"consult_id": consult.id},
         )
-    publish(session.info, "case.note", case_id=consult.case_id)  # the owner hears of it at once
     return consult
 
 
