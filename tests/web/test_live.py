@@ -26,7 +26,7 @@ def test_a_customer_reply_reaches_the_agent_watching_the_case(client: TestClient
         watching = ws.receive_json()
         assert watching["type"] == "watching"
         presence = ws.receive_json()
-        assert presence == {"type": "presence", "topic": f"case:{number}", "viewers": [agent_name(db, agent.id)]}
+        assert presence == {"type": "presence", "topic": f"case:{number}:staff", "viewers": [agent_name(db, agent.id)]}
 
         reply = client.post(
             f"/api/v1/cases/{number}/replies", json={"body": "Any news?"}, headers=make.customer_session(customer)
@@ -94,6 +94,28 @@ def test_two_agents_on_one_case_see_each_other(client: TestClient, make: Factory
             assert both["viewers"] == sorted([agent_name(db, dana.id), agent_name(db, sam.id)])
         left = first.receive_json()
         assert left["viewers"] == [agent_name(db, dana.id)]
+
+
+def test_a_customer_watching_their_case_never_hears_which_staff_open_it(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    ana = make.customer("ana@example.com")
+    number = make.case(ana).id
+    dana = make.staff(Role.SUPERVISOR, password=None)
+    client.cookies.set("sameside_session", make.customer_session(ana)["Cookie"].split("=", 1)[1])
+    with client.websocket_connect("/ws/live", headers=ORIGIN) as customer:
+        customer.send_json({"watch": f"case:{number}"})
+        assert customer.receive_json() == {"type": "watching", "topic": f"case:{number}", "viewers": []}
+        signed_in(client, db, dana)
+        with client.websocket_connect("/ws/live", headers=ORIGIN) as staff:
+            staff.send_json({"watch": f"case:{number}"})
+            assert staff.receive_json()["type"] == "watching"
+            assert staff.receive_json()["viewers"] == [agent_name(db, dana.id)]
+        # Then something the customer may hear: it is the first thing to reach them, no presence before it.
+        reply = client.post(f"/api/v1/cases/{number}/replies", json={"body": "Hello Ana"}, headers=dana.headers)
+        assert reply.status_code == 201, reply.text
+        first = customer.receive_json()
+        assert first["type"] != "presence" and dana.email not in str(first) and "viewers" not in first
 
 
 def agent_name(db: Database, staff_id: int) -> str:

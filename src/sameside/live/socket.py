@@ -57,7 +57,7 @@ async def live(ws: WebSocket) -> None:
     finally:
         hub.unsubscribe(subscription)
         for topic in watching:
-            hub.publish(topic, {"type": "presence", "name": name, "joined": False})
+            hub.publish(topic, {"type": "presence", "name": name, "joined": False})  # staff topics only
 
 
 async def _send_updates(ws: WebSocket, subscription: Subscription) -> None:
@@ -92,12 +92,15 @@ async def _read_requests(
                 continue
             topic = f"case:{number}"
             subscription.add(topic)
+            # Who on staff has the case open is for staff: it travels on the staff topic, never to the customer.
+            staff_topic = f"{topic}:staff"
             if isinstance(actor, StaffActor):
-                subscription.add(f"{topic}:staff")
-                if topic not in watching:
-                    watching.append(topic)
-                    hub.publish(topic, {"type": "presence", "name": name, "joined": True})
-            await ws.send_json({"type": "watching", "topic": topic, "viewers": hub.viewers(topic)})
+                subscription.add(staff_topic)
+                if staff_topic not in watching:
+                    watching.append(staff_topic)
+                    hub.publish(staff_topic, {"type": "presence", "name": name, "joined": True})
+            viewers = hub.viewers(staff_topic) if isinstance(actor, StaffActor) else []
+            await ws.send_json({"type": "watching", "topic": topic, "viewers": viewers})
 
 
 def _who(db: Database, token: str | None) -> tuple[StaffActor | CustomerActor, str] | None:
