@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 FILE_PENDING = "mailboxes.file_pending"
 INTAKE: Need[Intake] = Need("mail intake")
 BATCH = 50
-"""Messages per run, each in its own transaction; a full batch runs again on the worker's next round."""
+"""Messages per run, each in its own transaction; a run that filed any runs again on the next round."""
 
 
 @task(FILE_PENDING)
