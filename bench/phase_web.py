@@ -36,6 +36,7 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
 
 
 def _seed(url: str, *, sockets: int) -> dict[str, Any]:
+    from sameside import wiring  # noqa: F401  (registers the job handlers the seeded replies enqueue mail for)
     from sameside.auth import service as auth
     from sameside.cases import service as cases
     from sameside.cases.access import case_for
