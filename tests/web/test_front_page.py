@@ -153,3 +153,16 @@ def test_health_check(client: TestClient) -> None:
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
+
+
+def test_signing_out_ends_the_session_on_the_server_even_from_a_stale_form(client: TestClient, make: Factory) -> None:
+    staff = _staff_who_can_sign_in(make, email="ivo@desk.example")
+    client.post("/sign-in", data={"email": staff.email, "password": PASSWORD}, follow_redirects=False)
+    copied = client.cookies.get("sameside_session")
+    assert copied and client.get("/api/v1/staff/me").status_code == 200
+
+    out = client.post("/sign-out", data={"csrf": "from a page long closed"}, follow_redirects=False)
+
+    assert out.status_code == 303
+    client.cookies.set("sameside_session", copied)  # a copy of the cookie kept from before
+    assert client.get("/api/v1/staff/me").status_code == 401
