@@ -505,3 +505,18 @@ def test_other_list_parameters_are_checked(client: TestClient, make: Factory) ->
     assert client.get("/api/v1/cases", headers=agent.headers, params={"limit": 0}).status_code == 422
     assert client.get("/api/v1/cases", headers=agent.headers, params={"owner": "bob"}).status_code == 422
     assert client.get("/api/v1/cases", headers=agent.headers, params={"status": "lost"}).status_code == 422
+
+
+def test_one_address_receives_a_handful_of_sign_in_links_an_hour_however_often_asked(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    make.customer("ana.silva@example.com", name="Ana Silva")
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for minute in range(8):  # within the per-process rate limit, which alone let 120 an hour through
+        with clock.frozen(start + timedelta(minutes=5 * minute)):
+            answer = client.post(MAGIC_LINK, json={"email": "ana.silva@example.com"})
+        assert answer.status_code == 202  # the same answer every time: nothing to learn from it
+    assert len(_magic_jobs(db)) == 5  # within the hour: five links, not eight
+    with clock.frozen(start + timedelta(hours=2)):
+        client.post(MAGIC_LINK, json={"email": "ana.silva@example.com"})
+    assert len(_magic_jobs(db)) == 6  # an hour later she can have another

@@ -170,6 +170,10 @@ def issue_magic_link(session: Session, customer: Customer, *, minutes: int) -> s
     return token
 
 
+SIGN_IN_LINKS_PER_HOUR = 5
+"""Sign-in links one address receives in an hour at most, whoever asks and from wherever (all processes)."""
+
+
 def request_magic_link(session: Session, email: str, *, link_base: str, minutes: int) -> None:
     """Email a sign-in link if a customer has this address; silently nothing otherwise.
 
@@ -179,13 +183,17 @@ def request_magic_link(session: Session, email: str, *, link_base: str, minutes:
     customer = customer_by_email(session, email)
     if customer is None:
         return
+    address = email.strip().lower()
+    if outbox.sent_last_hour(session, address, "magic_link") >= SIGN_IN_LINKS_PER_HOUR:
+        # Enough links are on their way; more would only fill their inbox (or serve someone flooding it).
+        return
     token = issue_magic_link(session, customer, minutes=minutes)
     cfg = outbox.config()
     outbox.queue(
         session,
         purpose="magic_link",
         envelope=outbox.Envelope(
-            to_address=email.strip().lower(),
+            to_address=address,
             to_name=customer.name,
             from_name=cfg.from_name,
             from_address=cfg.from_address,

@@ -129,17 +129,18 @@ def queue(
 
 def automatic_allowed(session: Session, address: str, *, now: datetime | None = None) -> bool:
     """Whether one more automatic message may go to `address` this hour (loop protection)."""
+    return sent_last_hour(session, address, "acknowledgement", now=now) < _config.automatic_per_hour
+
+
+def sent_last_hour(session: Session, address: str, purpose: str, *, now: datetime | None = None) -> int:
+    """How many messages for `purpose` we queued to `address` in the last hour (one index range)."""
     since = (now or clock.now()) - timedelta(hours=1)
     sent = session.scalar(
         select(func.count())
         .select_from(OutboundMail)
-        .where(
-            OutboundMail.recipient == address,
-            OutboundMail.purpose == "acknowledgement",
-            OutboundMail.created_at >= since,
-        )
+        .where(OutboundMail.recipient == address, OutboundMail.purpose == purpose, OutboundMail.created_at >= since)
     )
-    return (sent or 0) < _config.automatic_per_hour
+    return sent or 0
 
 
 def outbound_by_message_ids(session: Session, message_ids: Sequence[str]) -> OutboundMail | None:
