@@ -9,7 +9,7 @@ from sameside.customers.rules import (
     check_time_of_day,
     check_timezone,
     may_see_customer,
-    require_staff_for_tier,
+    require_lead_for_tier,
 )
 from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
@@ -87,8 +87,11 @@ def test_staff_see_every_customer_and_a_customer_only_themselves() -> None:
     assert not may_see_customer(CustomerActor(43, 7), 42)
 
 
-def test_only_staff_change_a_customers_tier() -> None:
-    require_staff_for_tier(StaffActor(1, Role.AGENT))
-    require_staff_for_tier(SystemActor())
+def test_only_a_supervisor_changes_a_customers_tier() -> None:
+    require_lead_for_tier(StaffActor(1, Role.SUPERVISOR))
+    require_lead_for_tier(StaffActor(1, Role.ADMIN))
+    require_lead_for_tier(SystemActor())
     with pytest.raises(Forbidden):
-        require_staff_for_tier(CustomerActor(42))
+        require_lead_for_tier(StaffActor(1, Role.AGENT))
+    with pytest.raises(Forbidden):
+        require_lead_for_tier(CustomerActor(42))

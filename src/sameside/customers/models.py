@@ -28,6 +28,9 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(String(200))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
     tier: Mapped[Tier] = mapped_column(str_enum(Tier), default=Tier.STANDARD)
+    tier_decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """The supervisor who last changed the tier (none: never changed, or by the software)."""
+    tier_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     # Preferences (P14): honoured by routing and by every outgoing message.

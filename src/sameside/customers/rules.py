@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
+from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 
 
@@ -43,9 +43,20 @@ def may_see_customer(actor: Actor, customer_id: int) -> bool:
     return isinstance(actor, CustomerActor) and actor.customer_id == customer_id
 
 
-def require_staff_for_tier(actor: Actor) -> None:
+def require_staff_for_identities(actor: Actor) -> None:
     if not isinstance(actor, (StaffActor, SystemActor)):
+        raise Forbidden("Only staff may add a customer's email addresses or phone numbers.")
+
+
+def require_lead_for_tier(actor: Actor) -> None:
+    """A customer's tier weighs in the queue (P9) and their organization opens its shared cases to them:
+    both are a supervisor's decision (or an admin's, or the software's own, as when a domain places them)."""
+    if isinstance(actor, SystemActor):
+        return
+    if not isinstance(actor, StaffActor):
         raise Forbidden("Only staff may change a customer's tier or organization.")
+    if not actor.at_least(Role.SUPERVISOR):
+        raise Forbidden("A customer's tier and organization are a supervisor's decision; ask yours.")
 
 
 def check_time_of_day(value: str, field: str) -> str:

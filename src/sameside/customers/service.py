@@ -12,7 +12,8 @@ from sameside.customers import rules
 from sameside.customers.errors import IdentityTaken
 from sameside.customers.models import Customer, CustomerIdentity, Organization
 from sameside.customers.rules import Channel, IdentityKind, Tier
-from sameside.kit.actors import Actor
+from sameside.kit import clock
+from sameside.kit.actors import Actor, StaffActor
 from sameside.kit.addresses import normalize_email, normalize_phone
 from sameside.kit.errors import Conflict, Forbidden, Invalid
 from sameside.kit.unset import UNSET, Unset
@@ -71,7 +72,7 @@ def find_or_create(
 def add_identity(
     session: Session, actor: Actor, customer: Customer, kind: IdentityKind, value: str
 ) -> CustomerIdentity:
-    rules.require_staff_for_tier(actor)
+    rules.require_staff_for_identities(actor)
     normalized = normalize_identity(kind, value)
     owner = _customer_by_identity(session, kind, normalized)
     if owner is not None:
@@ -105,7 +106,7 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     if not rules.may_see_customer(actor, customer.id):
         raise Forbidden("You may not change this customer.")
     if changes.tier is not UNSET or changes.organization_id is not UNSET:
-        rules.require_staff_for_tier(actor)
+        rules.require_lead_for_tier(actor)
     if changes.name is not UNSET:
         name = (changes.name or "").strip()
         if not name:
@@ -143,7 +144,11 @@ def update_customer(session: Session, actor: Actor, customer: Customer, changes:
     if changes.tier is not UNSET:
         if changes.tier is None:
             raise Invalid("Choose a tier: standard, premium or enterprise.")
-        customer.tier = changes.tier
+        if changes.tier is not customer.tier:
+            customer.tier = changes.tier
+            # Who decided, and when: a tier changes how long this customer waits, so it is never anonymous.
+            customer.tier_decided_by = actor.staff_id if isinstance(actor, StaffActor) else None
+            customer.tier_decided_at = clock.now()
     if changes.organization_id is not UNSET:
         if changes.organization_id is not None and session.get(Organization, changes.organization_id) is None:
             raise Invalid(f"There is no organization with id {changes.organization_id}.")
