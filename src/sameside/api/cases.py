@@ -18,7 +18,6 @@ from sameside.cases.schemas import (
     CaseOut,
     CasePage,
     CaseUpdate,
-    DeliveryOut,
     NoteIn,
     ReplyIn,
     ReplyOut,
@@ -188,15 +187,7 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
                 portal=f"{settings.base_url.rstrip('/')}/portal",
             )
         out = _entry(session, actor, entry.id)
-        delivery = None
-        if isinstance(actor, StaffActor) and out.channel is not None:
-            data = out.data or {}
-            delivery = DeliveryOut(
-                channel=out.channel,
-                emailed=data.get("emailed"),
-                held_until=data.get("held_until"),
-                note=data.get("delivery_note"),
-            )
+        delivery = presenters.delivery_out(out) if isinstance(actor, StaffActor) else None
         return ReplyOut(**out.model_dump(), delivery=delivery)
 
 
