@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sameside.http.deps import ReadSession, StaffUser, Write
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
-from sameside.staff import notifications as notices
+from sameside.staff import notifications
 from sameside.staff.models import Notification
 from sameside.staff.notification_schemas import NotificationOut, NotificationPage, ReadAllOut
 
@@ -40,11 +40,11 @@ def list_notifications(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> NotificationPage:
     """Your notifications, newest first, paged by cursor."""
-    page = notices.list_for(session, actor.staff_id, unread_only=unread, limit=limit, cursor=cursor)
+    page = notifications.list_for(session, actor.staff_id, unread_only=unread, limit=limit, cursor=cursor)
     return NotificationPage(
         items=[notification_out(n) for n in page.items],
         next_cursor=page.next_cursor,
-        unread=notices.unread_count(session, actor.staff_id),
+        unread=notifications.unread_count(session, actor.staff_id),
     )
 
 
@@ -53,7 +53,7 @@ def list_notifications(
 def read_all(actor: StaffUser, write: Write) -> ReadAllOut:
     """Mark all your notifications read."""
     with write() as session:
-        return ReadAllOut(marked=notices.mark_all_read(session, actor))
+        return ReadAllOut(marked=notifications.mark_all_read(session, actor))
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut)
@@ -61,4 +61,4 @@ def read_all(actor: StaffUser, write: Write) -> ReadAllOut:
 def read_one(notification_id: Id, actor: StaffUser, write: Write) -> NotificationOut:
     """Mark one of your notifications read; someone else's is a 404, like a missing one."""
     with write() as session:
-        return notification_out(notices.mark_read(session, actor, notification_id))
+        return notification_out(notifications.mark_read(session, actor, notification_id))

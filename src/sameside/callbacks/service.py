@@ -19,7 +19,7 @@ from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
 from sameside.kit.errors import Conflict, Forbidden, NotFound
 from sameside.kit.events import publish
-from sameside.staff import notifications as notices
+from sameside.staff import notifications
 from sameside.staff.models import Staff
 
 NOTICE = timedelta(minutes=30)
@@ -145,9 +145,9 @@ def _tell_of_missed(session: Session, callback: Callback) -> None:
     case = session.execute(select(Case.owner_id, Case.team_id).where(Case.id == callback.case_id)).one_or_none()
     if case is None:
         return
-    supervisors = notices.supervisors_of(session, staff_id=case.owner_id, team_id=case.team_id)
+    supervisors = notifications.supervisors_of(session, staff_id=case.owner_id, team_id=case.team_id)
     when = callback.starts_at.strftime("%a %d %b %H:%M")
-    notices.notify(
+    notifications.notify(
         session,
         [case.owner_id, *(s.id for s in supervisors)],
         kind="callback_missed",

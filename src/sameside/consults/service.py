@@ -30,7 +30,7 @@ from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from sameside.kit.events import publish
 from sameside.kit.hours import Hours, add_business_hours
-from sameside.staff import notifications as notices
+from sameside.staff import notifications
 from sameside.staff.models import Department
 
 QUESTION_MAX = 10_000
@@ -116,7 +116,7 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
     keeper = case.owner_id or consult.asked_by
     if keeper is not None and keeper != actor.staff_id:
         late = " (late)" if now > consult.due_at else ""
-        notices.notify(
+        notifications.notify(
             session,
             [keeper],
             kind="consult_answered",
@@ -157,13 +157,13 @@ def _flag(session: Session, overdue: Sequence[Consult], now: datetime) -> int:
     keepers = dict(
         session.execute(select(Case.id, Case.owner_id).where(Case.id.in_({c.case_id for c in overdue}))).all()
     )
-    members = {d: notices.department_members(session, d) for d in {c.department_id for c in overdue}}
+    members = {d: notifications.department_members(session, d) for d in {c.department_id for c in overdue}}
     names = dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(members.keys()))).all())
     flagged = 0
     for consult in overdue:
         consult.overdue_flagged_at = now
         due = consult.due_at.strftime("%d %b %H:%M")
-        made = notices.notify(
+        made = notifications.notify(
             session,
             [keepers.get(consult.case_id) or consult.asked_by, *members[consult.department_id]],
             kind="consult_overdue",

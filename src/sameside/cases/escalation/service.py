@@ -29,7 +29,7 @@ from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Invalid
 from sameside.kit.events import publish
-from sameside.staff import notifications as notices
+from sameside.staff import notifications
 from sameside.staff.models import Notification, Staff
 
 REASON_MAX = 2000
@@ -154,7 +154,7 @@ def _record(
     now = clock.now()
     waiting = _waiting_minutes(session, case, now)
     owner = session.get(Staff, case.owner_id) if case.owner_id else None
-    supervisors = notices.supervisors_of(session, staff_id=case.owner_id, team_id=case.team_id)
+    supervisors = notifications.supervisors_of(session, staff_id=case.owner_id, team_id=case.team_id)
     told: list[int] = []
     if escalation_rules.tells_people(_last_told_at(session, case), now):
         recipients = [owner.id if owner and owner.is_active else None, *(s.id for s in supervisors)]
@@ -195,7 +195,7 @@ def _record(
     case.updated_at = now
     session.flush()
     if told:
-        notices.notify(
+        notifications.notify(
             session,
             told,
             kind=NOTICE_KIND,
