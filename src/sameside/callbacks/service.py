@@ -118,9 +118,15 @@ def mark_done(session: Session, actor: StaffActor, callback_id: int) -> Callback
 def flag_missed(session: Session, *, now: datetime | None = None) -> int:
     """Mark calls nobody made as missed, and say so on their case for the owner and supervisors."""
     now = now or clock.now()
+    # In id order, skipping rows another worker has locked: two workers flagging at once never wait on each other.
     late = session.scalars(
-        select(Callback).where(Callback.state == CallbackState.BOOKED, Callback.ends_at <= now - rules.MISSED_AFTER)
+        select(Callback)
+        .where(Callback.state == CallbackState.BOOKED, Callback.ends_at <= now - rules.MISSED_AFTER)
+        .order_by(Callback.id)
+        .limit(200)
+        .with_for_update(skip_locked=True)
     ).all()
+    flagged = 0
     for callback in late:
         claimed = session.execute(
             update(Callback)
@@ -137,7 +143,8 @@ def flag_missed(session: Session, *, now: datetime | None = None) -> int:
             )
             _tell_of_missed(session, callback)
             publish(session.info, "case.status", case_id=callback.case_id)
-    return len(late)
+            flagged += 1
+    return flagged
 
 
 def _tell_of_missed(session: Session, callback: Callback) -> None:
