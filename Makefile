@@ -30,15 +30,17 @@ run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0
 	$(BIN)/sameside serve --host $(HOST) --port $(PORT)
 
 # Coverage data is written to a folder of this run's own (other runs in this checkout may be going on at once);
-# the combined file is kept as .coverage, for `.venv/bin/coverage report` file by file.
+# the combined file is kept as .coverage, for `.venv/bin/coverage report` file by file. The tests that time our
+# code (marked `timed`) run afterwards on their own: no second process and no tracer competing with them.
 test: $(STAMP) ## the whole suite in parallel, on SQLite and (when reachable) PostgreSQL, with coverage
 	@data=$$(mktemp -d) && trap 'rm -rf "$$data"' EXIT && \
-	  echo "$(BIN)/pytest $(XDIST) --cov --cov-report=" && \
-	  COVERAGE_FILE="$$data/.coverage" $(BIN)/pytest $(XDIST) --cov --cov-report=; code=$$?; \
+	  echo "$(BIN)/pytest $(XDIST) --cov --cov-report= -m 'not timed'" && \
+	  COVERAGE_FILE="$$data/.coverage" $(BIN)/pytest $(XDIST) --cov --cov-report= -m "not timed"; code=$$?; \
 	  cp "$$data/.coverage" .coverage 2>/dev/null; exit $$code
+	$(BIN)/pytest -m timed
 
-test-fast: $(STAMP) ## the inner loop: SQLite only, no browser, no slow tests, no coverage
-	$(BIN)/pytest $(XDIST) -m "not slow and not browser and not postgresql"
+test-fast: $(STAMP) ## the inner loop: SQLite only, no browser, no slow or timed tests, no coverage
+	$(BIN)/pytest $(XDIST) -m "not slow and not browser and not postgresql and not timed"
 
 screenshots: $(STAMP) ## the browser tests on SQLite, saving each page to docs/screenshots/
 	SAMESIDE_SCREENSHOTS=1 $(BIN)/pytest tests/web -k "browser and sqlite" -p no:cacheprovider -q

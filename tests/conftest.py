@@ -24,7 +24,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by what it needs, from its fixtures, so `make test-fast` can leave the costly ones out.
 
     `postgresql`: runs on the PostgreSQL side of the `database` fixture. `browser`: drives Chromium
-    (uses the `browser` fixture, directly or through `page`). `slow` is marked by hand.
+    (uses the `browser` fixture, directly or through `page`). `slow` and `timed` are marked by hand; a
+    timed test also gets `no_cover`, since coverage's tracer would slow what it times several times over.
     """
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -32,6 +33,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgresql)
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("timed") is not None:
+            item.add_marker(pytest.mark.no_cover)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -217,7 +217,7 @@ def bulk(db: Database) -> Iterator[None]:
             raw.close()
 
 
-@pytest.mark.no_cover  # timed: coverage's tracer would slow it several times over
+@pytest.mark.timed
 @pytest.mark.usefixtures("bulk")
 def test_the_read_stays_cheap_on_ten_thousand_cases(db: Database, make: Factory) -> None:
     teams = [make.team() for _ in range(3)]

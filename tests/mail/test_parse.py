@@ -174,7 +174,7 @@ def test_huge_header_parses() -> None:
     assert len(mail.subject) == 200_000 and mail.text == "body"
 
 
-@pytest.mark.no_cover  # timed: coverage's tracer would slow it several times over
+@pytest.mark.timed
 def test_deep_nesting_terminates_fast_with_a_defect() -> None:
     depth = 3000
     raw = b"From: a@example.com\nSubject: deep\n"
@@ -228,7 +228,7 @@ def test_never_raises_anything_but_malformed_mail(raw: bytes) -> None:
     assert "\n" not in mail.subject and "\r" not in mail.subject
 
 
-@pytest.mark.no_cover  # timed: coverage's tracer would slow it several times over
+@pytest.mark.timed
 def test_typical_message_parses_well_under_a_third_of_a_millisecond() -> None:
     raw = (FIXTURES / "inline_image.eml").read_bytes()
     parse(raw)

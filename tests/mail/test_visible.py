@@ -158,7 +158,7 @@ def test_crlf_is_normalised() -> None:
         "Hi\n" + "x" * MAX_CHARS + "\nOn Mon, A wrote:\n> q",
     ],
 )
-@pytest.mark.no_cover  # timed: coverage's tracer would slow it several times over
+@pytest.mark.timed
 def test_never_raises_never_empty_and_stays_fast(text: str) -> None:
     started = time.perf_counter()
     split = split_reply(text)
