@@ -89,3 +89,14 @@ def test_a_desk_form_not_about_a_case_refuses_a_stranger_and_a_stale_token(
     signed_in(client, db, agent)
     stale = client.post("/desk/notifications/read-all", data={"csrf": "x"})
     assert stale.status_code == 403 and "This form has expired" in stale.text
+
+
+def test_htmx_swaps_in_a_refusal_page_so_errors_show_with_javascript_on(client: TestClient) -> None:
+    """htmx ignores 4xx answers unless told otherwise: every page tells it to draw them (error, draft and all)."""
+    import json
+    import re
+
+    front = client.get("/")
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", front.text).group(1))  # type: ignore[union-attr]
+    four = next(rule for rule in config["responseHandling"] if rule["code"].startswith("4"))
+    assert four["swap"] is True
