@@ -51,6 +51,23 @@ class MagicLink(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    identity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_identities.id", ondelete="CASCADE"), index=True
+    )
+    """The address it was mailed to: redeeming the link proves that address (none: printed for staff to pass on)."""
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AddressConfirmation(Base):
+    """A single-use, expiring link mailed to a pending address; opening it (as the rules say) verifies it."""
+
+    __tablename__ = "address_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(ForeignKey("customer_identities.id", ondelete="CASCADE"), index=True)
     token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sameside.customers.rules import Channel, IdentityKind, Tier
+from sameside.customers.rules import Channel, IdentityKind, Proof, Tier
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
 
@@ -64,6 +64,16 @@ class CustomerIdentity(Base):
     undeliverable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Mail to this address came back for good (a hard bounce); cleared when they write again."""
     undeliverable_reason: Mapped[str | None] = mapped_column(String(500))
+    proof: Mapped[Proof] = mapped_column(str_enum(Proof), default=Proof.CLAIMED, server_default=Proof.CLAIMED.value)
+    """How far we know it is theirs (`rules.Proof`): only claimed and verified addresses receive sign-in links."""
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """The staff member who added it (none: it came from the customer, or from the software)."""
+    proven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When it became verified."""
+    vouched_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """The supervisor who vouched for it, when that is how it was verified."""
+    vouch_reason: Mapped[str | None] = mapped_column(Text)
+    """Why they vouched, in their words: the record an auditor reads."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     customer: Mapped[Customer] = relationship(lazy="raise", back_populates="identities")

@@ -23,6 +23,55 @@ class IdentityKind(StrEnum):
     CHAT = "chat"
 
 
+class Proof(StrEnum):
+    """How far we know that an identity is the customer's own (see docs/auth.md).
+
+    `claimed`: it arrived on the customer's own message or request (mail from
+    it, a chat or portal request naming it, the address a new customer was
+    made with). Mail to it reaches whoever owns it, so sign-in links may go
+    there; redeeming one proves it. `verified`: proven — a sign-in link or a
+    confirmation link sent to it was opened, or a supervisor vouched for it.
+    `pending`: staff added it to a customer we already knew; nothing proves it
+    belongs to them, so it receives no sign-in link and places them in no
+    organization until it is confirmed.
+    """
+
+    CLAIMED = "claimed"
+    VERIFIED = "verified"
+    PENDING = "pending"
+
+
+def receives_sign_in_links(kind: IdentityKind, proof: Proof) -> bool:
+    """Only an email address the customer claimed or that was proven may be sent a sign-in link."""
+    return kind is IdentityKind.EMAIL and proof is not Proof.PENDING
+
+
+def proof_of_added_identity(actor: Actor) -> Proof:
+    """An identity staff add to a known customer is pending; one the software adds (imports, the demo) is claimed."""
+    return Proof.CLAIMED if isinstance(actor, SystemActor) else Proof.PENDING
+
+
+def confirmation_needs_sign_in(other_proofs: list[Proof]) -> bool:
+    """Whether confirming a pending address needs the customer signed in through one of their other identities.
+
+    A customer we know by a claimed or verified identity confirms a new
+    address only from a session opened through that identity: the mail round
+    trip alone would let whoever owns the new address (say, the colleague who
+    typed it in) take the account. A customer with nothing proven has no such
+    identity; the round trip to the address is then the proof.
+    """
+    return any(p is not Proof.PENDING for p in other_proofs)
+
+
+def require_supervisor_to_vouch(actor: Actor) -> None:
+    if isinstance(actor, SystemActor):
+        return
+    if not isinstance(actor, StaffActor) or not actor.at_least(Role.SUPERVISOR):
+        raise Forbidden(
+            "Only a supervisor may vouch for a customer's address; an agent asks the customer to confirm it."
+        )
+
+
 class Channel(StrEnum):
     """How a customer reaches us, or prefers to be reached."""
 
