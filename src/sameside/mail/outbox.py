@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from sameside.jobs.service import enqueue
@@ -125,6 +125,26 @@ def queue(
         )
     enqueue(session, DELIVER, run_after=not_before or now, outbound_id=outbound_id)
     return outbound_id
+
+
+def mark_sent(session: Session, outbound_id: int) -> None:
+    """Record that the relay accepted the message: one UPDATE, meant to commit on its own at once.
+
+    A message carrying a credential (a sign-in link) has its stored copy
+    erased in the same statement. Only a queued message changes, so marking
+    twice changes nothing.
+    """
+    session.execute(
+        update(OutboundMail)
+        .where(OutboundMail.id == outbound_id, OutboundMail.state == OutboundState.QUEUED)
+        .values(
+            state=OutboundState.SENT,
+            sent_at=clock.now(),
+            attempts=OutboundMail.attempts + 1,
+            last_error=None,
+            raw=case((OutboundMail.sensitive, None), else_=OutboundMail.raw),
+        )
+    )
 
 
 def automatic_allowed(session: Session, address: str, *, now: datetime | None = None) -> bool:

@@ -4,15 +4,23 @@ The job is claimed (and committed as running) before the message is handed
 to the transport (`worker.transport`: SMTP, or the console), so no database
 lock is held while a slow server answers. Then:
 
-- accepted → the message is `sent` (a message carrying a credential has its
-  stored copy erased);
+- accepted → the message is `sent`, in a short transaction of its own that
+  commits before anything else happens — before the job is settled, before
+  a log line, before the next message (a message carrying a credential has
+  its stored copy erased in that same statement);
 - 4xx or a network failure → retried with backoff, the same bytes each time;
 - 5xx → `failed` for good, and the case says "delivery failed" so a person
   can reach the customer another way.
 
-If the worker dies mid-send its lease runs out and another worker sends the
-same message again, with the same Message-ID: the customer's mail client
-shows one message, and a duplicate is better than a loss.
+Delivery is at least once, and the window for a second copy is as small as
+we can make it: from the relay's 250 after DATA to the commit that marks the
+message sent. A worker killed in that window, or a database that stays
+unreachable through `_mark_sent`'s retries, leaves the message queued; its
+lease runs out and another worker sends it again, with the same Message-ID,
+so the customer's mail client shows one message. Anything that fails after
+the mark (settling the job, the next message) cannot resend it: a queued
+message is the only kind ever handed to the transport. A duplicate is better
+than a loss.
 
 The handler lives here, in the worker, rather than in `mail`: it records
 failures on the case (`cases` stands above `mail`) and needs a transport.
@@ -21,8 +29,9 @@ failures on the case (`cases` stands above `mail`) and needs a transport.
 from __future__ import annotations
 
 import logging
+import time
 
-from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from sameside.cases import service as cases
 from sameside.config import Settings
@@ -30,7 +39,7 @@ from sameside.db.engine import Database
 from sameside.jobs.run import Provided, Run
 from sameside.kit import clock
 from sameside.mail.models import OutboundMail, OutboundState
-from sameside.mail.outbox import DELIVER
+from sameside.mail.outbox import DELIVER, mark_sent
 from sameside.worker.runner import Runner
 from sameside.worker.transport import TRANSPORT, MailTransport, Refusal, transport_from
 
@@ -52,24 +61,31 @@ def deliver(run: Run) -> bool:
         run.need(TRANSPORT).send(*ready)
     except Refusal as refusal:
         _refused(run, outbound_id, refusal)
-    else:
-        _sent(run, outbound_id)
-    return True
+        return True
+    _mark_sent(run, outbound_id)
+    return True  # the worker settles the job in a transaction of its own, after the mark has committed
 
 
-def _sent(run: Run, outbound_id: int) -> None:
-    with run.unit_of_work() as session:
-        mail = session.get(OutboundMail, outbound_id)
-        assert mail is not None
-        values: dict[str, object] = {
-            "state": OutboundState.SENT,
-            "sent_at": clock.now(),
-            "attempts": OutboundMail.attempts + 1,
-            "last_error": None,
-        }
-        if mail.sensitive:
-            values["raw"] = None
-        session.execute(update(OutboundMail).where(OutboundMail.id == outbound_id).values(**values))
+MARK_ATTEMPTS = 5
+
+
+def _mark_sent(run: Run, outbound_id: int) -> None:
+    """Commit `sent` at once; a database hiccup here is waited out, since giving up means sending again.
+
+    The job is deliberately not settled in this transaction: a failure to
+    settle it must not undo the mark (the worker retries the job, and the
+    retry finds the message sent and sends nothing).
+    """
+    for attempt in range(1, MARK_ATTEMPTS + 1):
+        try:
+            with run.db.unit_of_work() as session:
+                mark_sent(session, outbound_id)
+            return
+        except OperationalError:  # locked, timed out or disconnected: the relay has the message, so try again
+            if attempt == MARK_ATTEMPTS:
+                raise
+            log.warning("outbound mail %s was accepted but not yet marked sent; trying again", outbound_id)
+            time.sleep(0.2 * 2**attempt)
 
 
 def _refused(run: Run, outbound_id: int, refusal: Refusal) -> None:

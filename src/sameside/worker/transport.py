@@ -76,7 +76,8 @@ class SmtpTransport:
             raise Refusal(421, f"{type(exc).__name__}: {exc}") from exc
 
     def _send(self, sender: str, recipient: str, raw: bytes) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.local_hostname) as smtp:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.local_hostname)
+        try:
             if self.starttls:
                 smtp.starttls()
             if self.username and self.password:
@@ -91,6 +92,25 @@ class SmtpTransport:
             if refused:
                 code, message = next(iter(refused.values()))
                 raise Refusal(code, _text(message))
+        except BaseException:
+            smtp.close()
+            raise
+        _say_goodbye(smtp)
+
+
+def _say_goodbye(smtp: smtplib.SMTP) -> None:
+    """End a session whose message the relay has accepted; nothing that goes wrong now may count as a failure.
+
+    The relay said 250 to the DATA: the message is theirs. A relay that then
+    answers QUIT with an error, hangs up or times out must not make us send
+    it again, so the goodbye's troubles are logged and swallowed.
+    """
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.info("the relay accepted a message, then ended the session badly (%s); it counts as sent", exc)
+    finally:
+        smtp.close()
 
 
 class ConsoleTransport:
