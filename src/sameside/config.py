@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     """Send an automatic acknowledgement, with the honest expected wait, when mail opens a case."""
     mail_automatic_per_hour: int = 3
     """At most this many automatic messages to one address per hour (loop protection)."""
+    mail_authserv_id: str | None = None
+    """The authserv-id of the server that receives our mail (RFC 8601): its `Authentication-Results` decide
+    whether a sender is who their From says. A message failing DMARC then never joins a case. Unset: unchecked."""
 
     mail_transport: Literal["smtp", "console"] | None = None
     """How `sameside worker` sends mail: `smtp` through the relay below, or `console`, which prints each

@@ -96,7 +96,13 @@ def blob_store(settings: Settings) -> BlobStore:
 def intake(db: Database, settings: Settings) -> Intake:
     from sameside.mailboxes.filing import Intake  # only the processes that take mail load the parsers
 
-    return Intake(db, blob_store(settings), max_attachment_bytes=settings.mail_max_bytes, reach=reach(settings))
+    return Intake(
+        db,
+        blob_store(settings),
+        max_attachment_bytes=settings.mail_max_bytes,
+        reach=reach(settings),
+        authserv_id=settings.mail_authserv_id,
+    )
 
 
 def reach(settings: Settings) -> Reach:

@@ -182,15 +182,20 @@ def test_new_mail_from_the_same_customer_without_a_reference_is_a_new_case(intak
     assert len(case_rows(db)) == 2  # never threaded by subject
 
 
-def test_the_customer_may_type_the_case_number_in_the_subject(intake: Intake, db: Database) -> None:
+def test_the_subject_token_with_its_key_threads_but_a_bare_case_number_does_not(intake: Intake, db: Database) -> None:
+    """The key is in our mail only; a number anyone can count to proves nothing, even from the right address."""
     take(intake, message())
     case = case_rows(db)[0]
 
-    take(intake, message("Any news?", subject=f"About {subject_token(case.id, case.thread_key)}"))
-    take(intake, message("Any news at all?", subject=f"About [#{case.id}]"))
+    [keyed] = take(intake, message("Any news?", subject=f"About {subject_token(case.id, case.thread_key)}"))
+    [bare] = take(intake, message("Any news at all?", subject=f"About [#{case.id}]"))
 
-    assert len(case_rows(db)) == 1
-    assert [m.body for m in messages_on(db, case.id)][-2:] == ["Any news?", "Any news at all?"]
+    assert (keyed.case_id, keyed.new_case) == (case.id, False)
+    assert bare.new_case and bare.case_id != case.id
+    assert [m.body for m in messages_on(db, case.id)][-1] == "Any news?"
+    [first] = messages_on(db, bare.case_id or 0)[:1]
+    assert first.body == "Any news at all?"
+    assert first.data is not None and first.data["points_at"] == [case.id]  # the agent is told what it named
 
 
 def test_a_subject_token_with_the_wrong_key_points_nowhere(intake: Intake, db: Database) -> None:

@@ -48,6 +48,8 @@ class ParsedMail:
     report_type: str | None
     report: DeliveryReport | None
     defects: list[str] = field(default_factory=list)
+    authentication_results: list[str] = field(default_factory=list)
+    """Raw `Authentication-Results` values, top first: claims until `authenticity` says whose to believe."""
 
 
 class MalformedMail(ValueError):

@@ -84,7 +84,7 @@ SELECTED_HEADERS = (
 )
 _WANTED_HEADERS = frozenset(
     {*SELECTED_HEADERS, "from", "sender", "reply-to", "to", "cc", "subject", "date"}
-    | {"message-id", "in-reply-to", "references"}
+    | {"message-id", "in-reply-to", "references", "authentication-results"}
 )
 ACTIONS = frozenset({"failed", "delayed", "delivered", "relayed", "expanded"})
 
@@ -148,6 +148,7 @@ def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedMail:
         report_type=report_type,
         report=report,
         defects=defects,
+        authentication_results=headers.get("authentication-results", []),
     )
 
 

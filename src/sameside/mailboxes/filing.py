@@ -4,12 +4,19 @@ Per message: parse, classify (RFC 3834 and bounces), thread, file. Each runs
 inside a savepoint, so a message that breaks anything is quarantined with the
 reason and the ones behind it carry on.
 
-Threading (`_thread`): In-Reply-To and References first, then a case token in
-the subject. Pointing at a case is never enough: the sender must be one of
-that case's customer's addresses or one of its participants; anyone else gets
-a case of their own and learns nothing of the one they pointed at. Without a
-reference there is no threading at all — never by subject — so a new problem
-from the same customer is a new case.
+Threading (`_thread`): In-Reply-To and References first, then a keyed case
+token in the subject (`[#1234-k3x9mq]`). Both prove the sender had a message
+of the thread; a bare `[#1234]` proves nothing (case numbers count up), so it
+threads nothing. Pointing at a case is never enough either: the sender must be
+one of that case's customer's addresses or one of its participants; anyone
+else gets a case of their own and learns nothing of the one they pointed at.
+Without a reference there is no threading at all — never by subject — so a new
+problem from the same customer is a new case.
+
+Before any of that, the sender must not be known to be forged
+(`mail.authenticity`, by the receiving server's `Authentication-Results`): a
+message whose sender is not verified never joins or reopens a case; it opens
+one of its own, marked with the reason, and gets no automatic answer.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from sameside.kit.actors import CustomerActor, SystemActor
 from sameside.kit.addresses import normalize_email
 from sameside.kit.errors import Invalid
 from sameside.mail import outbox
+from sameside.mail.authenticity import Authenticity, sender_authenticity
 from sameside.mail.blobs import BlobStore
 from sameside.mail.classify import Classification, MailKind, bounce_report, classify
 from sameside.mail.compose import sendable
@@ -65,6 +73,14 @@ PARTICIPANTS_MAX = 20
 
 
 @dataclass(frozen=True, slots=True)
+class Pointer:
+    """A case a message points at, and whether the pointer proves its sender had that case's mail."""
+
+    case_id: int
+    proven: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     inbound_id: int
     state: InboundState
@@ -84,6 +100,9 @@ class Intake:
     acknowledgement offers only a reply by email. The typical wait it states
     is kept per team for a minute (`WaitCache`), so acknowledging costs no
     extra query per message.
+
+    `authserv_id` names the receiving server whose `Authentication-Results`
+    are believed (`mail.authenticity`); None takes every sender on its From.
     """
 
     def __init__(
@@ -93,8 +112,10 @@ class Intake:
         *,
         max_attachment_bytes: int = 25 * 1024 * 1024,
         reach: Reach | None = None,
+        authserv_id: str | None = None,
     ) -> None:
         self.db = db
+        self.authserv_id = authserv_id
         self.blobs = blobs
         self.max_attachment_bytes = max_attachment_bytes
         self.reach = reach or Reach()
@@ -185,6 +206,7 @@ class _File:
         self.max_attachment_bytes = intake.max_attachment_bytes
         self.reach = intake.reach
         self.waits = intake.waits
+        self.authserv_id = intake.authserv_id
         self.teams = teams
 
     def run(self, inbound_id: int) -> Outcome:
@@ -211,7 +233,16 @@ class _File:
             return self._settle(
                 row, InboundState.IGNORED, reason=f"From one of our own addresses ({sender}); never filed or answered."
             )
-        case = self._thread(mail, sender)
+        authenticity = sender_authenticity(
+            mail.authentication_results,
+            authserv_id=self.authserv_id,
+            sender=sender,
+            from_address=mail.sender.address if mail.sender else None,
+        )
+        pointers = self._pointers(mail)
+        if not authenticity.may_join_a_case:
+            return self._kept_apart(row, mail, sender, verdict, authenticity, pointers)
+        case = self._thread(pointers, sender)
         if verdict.kind is MailKind.AUTO_REPLY:
             if case is None:
                 return self._settle(
@@ -220,32 +251,74 @@ class _File:
             return self._add_to_case(row, mail, case, sender, verdict, automatic=True)
         if case is not None and case.status is not CaseStatus.CLOSED:
             return self._add_to_case(row, mail, case, sender, verdict, automatic=False)
-        return self._open_case(row, mail, sender, verdict, follow_up_of=case.id if case else None)
+        return self._open_case(
+            row,
+            mail,
+            sender,
+            verdict,
+            follow_up_of=case.id if case else None,
+            points_at=[p.case_id for p in pointers if case is None or p.case_id != case.id],
+        )
+
+    def _kept_apart(
+        self,
+        row: InboundMail,
+        mail: ParsedMail,
+        sender: str,
+        verdict: Classification,
+        authenticity: Authenticity,
+        pointers: list[Pointer],
+    ) -> Outcome:
+        """A sender not verified: whatever the message points at, it joins nothing, and nothing answers it."""
+        if verdict.kind is MailKind.AUTO_REPLY:
+            return self._settle(
+                row,
+                InboundState.IGNORED,
+                reason=f"{verdict.reason}; sender not verified ({authenticity.reason}), so it joins no case.",
+            )
+        return self._open_case(
+            row,
+            mail,
+            sender,
+            verdict,
+            follow_up_of=None,
+            points_at=[p.case_id for p in pointers],
+            unverified=authenticity.reason,
+        )
 
     # ------------------------------------------------------------ threading
 
-    def _thread(self, mail: ParsedMail, sender: str) -> Case | None:
-        """The case this message continues, if it points at one its sender belongs to."""
+    def _pointers(self, mail: ParsedMail) -> list[Pointer]:
+        """The existing cases the message points at, each once, in the order they count.
+
+        In-Reply-To and References name messages of a thread, which only the
+        people on it had; a subject token's key is in our mail only. Both are
+        proof. A bare `[#1234]` is not: anyone can count to 1234. A token
+        with the wrong key points nowhere.
+        """
         refs = [normalize_message_id(m) for m in [*mail.in_reply_to, *reversed(mail.references)] if m.strip()]
-        candidates: list[int] = []
+        found: list[Pointer] = []
         if refs:
-            found = self.session.execute(
+            rows = self.session.execute(
                 select(MessageRef.message_id, MessageRef.case_id).where(MessageRef.message_id.in_(refs[:50]))
             ).all()
-            by_id = {r.message_id: r.case_id for r in found}
-            candidates += [by_id[r] for r in refs if r in by_id]
-        for token in find_subject_tokens(mail.subject):
+            by_id = {r.message_id: r.case_id for r in rows}
+            found += [Pointer(by_id[r], proven=True) for r in refs if r in by_id]
+        for token in find_subject_tokens(mail.subject)[:10]:
             case = self.session.get(Case, token.case_id)
-            # A token with the wrong key points nowhere; a bare number may still be typed by its customer.
             if case is not None and (token.key is None or token.key == (case.thread_key or "")):
-                candidates.append(case.id)
-        seen: set[int] = set()
-        for case_id in candidates:
-            if case_id in seen:
-                continue
-            seen.add(case_id)
-            if self._belongs(case_id, sender):
-                case = self.session.get(Case, case_id)
+                found.append(Pointer(case.id, proven=token.key is not None))
+        unique: dict[int, Pointer] = {}
+        for pointer in found:
+            if pointer.case_id not in unique or (pointer.proven and not unique[pointer.case_id].proven):
+                unique[pointer.case_id] = pointer
+        return list(unique.values())
+
+    def _thread(self, pointers: list[Pointer], sender: str) -> Case | None:
+        """The case this message continues: the first it proves it belongs to, whose sender belongs to it."""
+        for pointer in pointers:
+            if pointer.proven and self._belongs(pointer.case_id, sender):
+                case = self.session.get(Case, pointer.case_id)
                 if case is not None:
                     return case
         return None
@@ -268,18 +341,36 @@ class _File:
     # ------------------------------------------------------------ filing
 
     def _open_case(
-        self, row: InboundMail, mail: ParsedMail, sender: str, verdict: Classification, *, follow_up_of: int | None
+        self,
+        row: InboundMail,
+        mail: ParsedMail,
+        sender: str,
+        verdict: Classification,
+        *,
+        follow_up_of: int | None,
+        points_at: list[int] | None = None,
+        unverified: str | None = None,
     ) -> Outcome:
+        """A new case for the message. `points_at`: cases it named but did not join, noted for the agent.
+
+        `unverified` is why its sender could not be believed: then the case is
+        marked with it, nothing is answered and no bounce mark is cleared —
+        the address's owner may never have written.
+        """
         session = self.session
         customer, created = customers.find_or_create(
             session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
         )
-        if not created:
+        if not created and unverified is None:
             _deliverable_again(session, sender)
         team_id = self._team_for(row, mail)
         row.team_id = team_id
         team = session.get(Team, team_id) if team_id else None
         text, data = self._message(row, mail)
+        if unverified is not None:
+            data["sender_unverified"] = unverified
+        if points_at:
+            data["points_at"] = points_at[:10]
         case, first = cases.open_case_with_message(
             session,
             CustomerActor(customer.id, customer.organization_id),
@@ -298,11 +389,18 @@ class _File:
         for address in sorted(others - ours - {sender})[:PARTICIPANTS_MAX]:
             session.add(CaseParticipant(case_id=case.id, address=address))
         acknowledged = False
-        if verdict.kind is MailKind.HUMAN and outbox.config().acknowledge:
+        if verdict.kind is MailKind.HUMAN and outbox.config().acknowledge and unverified is None:
             acknowledged = self._acknowledge(case, customer, sender)
-        self._settle(row, InboundState.FILED, case_id=case.id, entry_id=entry_id)
+        reason = f"Sender not verified ({unverified}): filed on a case of its own." if unverified else None
+        self._settle(row, InboundState.FILED, reason=reason, case_id=case.id, entry_id=entry_id)
         return Outcome(
-            row.id, InboundState.FILED, case.id, new_case=True, kind=verdict.kind.value, acknowledged=acknowledged
+            row.id,
+            InboundState.FILED,
+            case.id,
+            new_case=True,
+            kind=verdict.kind.value,
+            reason=reason,
+            acknowledged=acknowledged,
         )
 
     def _add_to_case(
