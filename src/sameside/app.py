@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from sameside import __version__, wiring
+from sameside.api import openapi
 from sameside.api.routes import router as api_router
 from sameside.auth import service as auth_service
 from sameside.config import Settings
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    openapi.install(app)
     _docs(app)
 
     @app.get("/healthz", include_in_schema=False)

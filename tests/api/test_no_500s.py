@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from sameside.kit.actors import Role
+from sameside.kit.ids import MAX_ID
+from sameside.mailboxes.store import receive
 from tests.api.test_errors import problem_of
 from tests.factories import Factory
 
@@ -60,3 +62,13 @@ def test_staff_cannot_null_a_tier_or_a_name(client: TestClient, make: Factory) -
         problem_of(client.patch(f"/api/v1/customers/{customer.id}", headers=admin.headers, json=body), 422)
     kept = client.get(f"/api/v1/customers/{customer.id}", headers=admin.headers).json()
     assert kept["tier"] == "standard" and kept["name"] == "Casey Morgan"
+
+
+def test_a_mail_cursor_past_the_largest_id_lists_from_the_newest(client: TestClient, make: Factory) -> None:
+    admin = make.staff(Role.ADMIN, password=None)
+    with make.db.unit_of_work() as s:
+        receive(s, b"Subject: hello\r\n\r\nbody\r\n", source="smtp")
+    for cursor in ("877076210514", str(MAX_ID + 1)):
+        answer = client.get("/api/v1/admin/mail", headers=admin.headers, params={"cursor": cursor})
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["items"]) == 1

@@ -37,7 +37,7 @@ def test_the_openapi_document_says_which_payload_goes_with_which_event(client: T
     status = resolve(document, {"$ref": mapping["status_changed"]})
     assert {"from", "to", "reason"} <= status["properties"].keys()  # stored keys, on the wire too
     escalation = resolve(document, {"$ref": mapping["escalation_requested"]})
-    assert escalation["properties"]["by"]["$ref"].endswith("/Asker")
+    assert escalation["properties"]["by"]["$ref"].endswith("/EscalationAsker")
 
 
 def test_staff_read_each_event_typed_and_customers_only_that_it_happened(client: TestClient, make: Factory) -> None:

@@ -27,7 +27,15 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 NEVER_INLINE = ("text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml", "text/javascript")
 
 
-@router.get("/attachments/{attachment_id}/download", tags=["attachments"])
+_BYTES = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/attachments/{attachment_id}/download",
+    tags=["attachments"],
+    response_class=Response,
+    responses={200: {"description": "The file, as an attachment download.", "content": {"*/*": _BYTES}}},
+)
 @offload
 def download_attachment(
     attachment_id: Id,
@@ -65,7 +73,9 @@ def list_inbound_mail(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InboundMailPage:
     """Inbound mail, newest first; `state=quarantined` lists what needs an admin."""
-    before = min(int(cursor), MAX_ID + 1) if cursor else None
+    # Past the largest id there is, a cursor bounds nothing (and may not reach the database: PostgreSQL's
+    # integer would overflow).
+    before = int(cursor) if cursor and int(cursor) <= MAX_ID else None
     rows = queries.inbound_page(session, state=state, before=before, limit=limit + 1)
     items = [InboundMailOut.model_validate(r) for r in rows[:limit]]
     return InboundMailPage(items=items, next_cursor=str(items[-1].id) if len(rows) > limit else None)
@@ -87,7 +97,12 @@ def read_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> Inbound
     return InboundMailDetail(**InboundMailOut.model_validate(row).model_dump(), headers=shown)
 
 
-@router.get("/admin/mail/{inbound_id}/raw", tags=["admin"])
+@router.get(
+    "/admin/mail/{inbound_id}/raw",
+    tags=["admin"],
+    response_class=Response,
+    responses={200: {"description": "The message as it arrived.", "content": {"message/rfc822": _BYTES}}},
+)
 @offload
 def download_inbound_mail(inbound_id: Id, _: Admin, session: ReadSession) -> Response:
     """The message exactly as it arrived, as an .eml download."""
