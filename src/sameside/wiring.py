@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sameside.auth import tasks as auth_tasks
 from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 # Every module that registers job handlers (`jobs.registry`), imported here so that any process that
 # loads the wiring — server, CLI, worker — knows every task by name, and `enqueue` can refuse others.
-TASKS = (callbacks_tasks, consults_tasks, mailboxes_tasks, worker_tasks)
+TASKS = (auth_tasks, callbacks_tasks, consults_tasks, mailboxes_tasks, worker_tasks)
 
 _hub: Hub | None = None
 _subscribed = False

@@ -28,9 +28,11 @@ from sameside.auth import service as auth_service
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
 from sameside.consults import service as consult_service
+from sameside.customers import service as customer_service
 from sameside.customers.models import Customer
+from sameside.customers.rules import IdentityKind
 from sameside.kit import signing
-from sameside.kit.actors import Role
+from sameside.kit.actors import Role, StaffActor
 from sameside.kit.hours import parse_hours
 from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.mailboxes.store import receive
@@ -236,6 +238,15 @@ def _on_case(suffix: str, body: Callable[[World, str], Any] | None = None, *, re
     return prepare
 
 
+def _pending_identity(w: World) -> int:
+    """A fresh address an agent added to the customer: pending until confirmed or vouched for."""
+    with w.make.db.unit_of_work() as s:
+        customer = s.get(Customer, w.customer.id)
+        assert customer is not None
+        agent = StaffActor(w.staff["team_agent"].id, Role.AGENT)
+        return customer_service.add_identity(s, agent, customer, IdentityKind.EMAIL, f"added-{_n()}@example.com").id
+
+
 def _fixed(path: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
     def prepare(w: World, role: str) -> Call:
         return Call(path.format(w=w), body(w, role) if body else None)
@@ -375,6 +386,17 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
             lambda w, r: {"kind": "email", "value": f"second-{_n()}@example.com"},
         ),
         (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("DELETE", "/api/v1/customers/{customer_id}/identities/{identity_id}"): (
+        lambda w, r: Call(f"/api/v1/customers/{w.customer.id}/identities/{_pending_identity(w)}"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/customers/{customer_id}/identities/{identity_id}/vouch"): (  # a supervisor's word
+        lambda w, r: Call(
+            f"/api/v1/customers/{w.customer.id}/identities/{_pending_identity(w)}/vouch",
+            {"reason": "She read it out to me on a call from her number on file."},
+        ),
+        (401, 403, 403, 403, 403, 403, 200, 200),
     ),
     ("GET", "/api/v1/customers/{customer_id}/cases"): (
         _fixed("/api/v1/customers/{w.customer.id}/cases"),

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sameside.kit.actors import Role
 from sameside.staff.models import Staff
 from tests.factories import PASSWORD, Factory, Person
+from tests.web.sign_in_forms import sign_in_form
 
 SIGN_IN_FORM = re.compile(r'<form[^>]*method="post"[^>]*action="/sign-in"', re.I)
 
@@ -74,7 +75,8 @@ def test_the_front_page_says_what_is_here(client: TestClient) -> None:
 def test_signing_in_by_form_redirects_and_then_the_page_says_who_you_are(client: TestClient, make: Factory) -> None:
     staff = _staff_who_can_sign_in(make, Role.SUPERVISOR, email="frida@desk.example")
 
-    signed_in = client.post("/sign-in", data={"email": staff.email, "password": PASSWORD}, follow_redirects=False)
+    form = {"email": staff.email, "password": PASSWORD, "presession": sign_in_form(client)}
+    signed_in = client.post("/sign-in", data=form, follow_redirects=False)
 
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/desk"  # straight to the workspace
@@ -91,7 +93,8 @@ def test_signing_in_by_form_redirects_and_then_the_page_says_who_you_are(client:
 def test_a_bad_sign_in_shows_an_error_with_401(client: TestClient, make: Factory) -> None:
     _staff_who_can_sign_in(make, email="gus@desk.example")
 
-    page = client.post("/sign-in", data={"email": "gus@desk.example", "password": "not it"}, follow_redirects=False)
+    form = {"email": "gus@desk.example", "password": "not it", "presession": sign_in_form(client)}
+    page = client.post("/sign-in", data=form, follow_redirects=False)
 
     assert page.status_code == 401
     assert 'role="alert"' in page.text
@@ -105,7 +108,7 @@ def test_a_bad_sign_in_shows_an_error_with_401(client: TestClient, make: Factory
 
 def test_what_a_failed_sign_in_echoes_is_escaped(client: TestClient) -> None:
     evil = '"><script>alert(1)</script>'
-    page = client.post("/sign-in", data={"email": evil, "password": "x"})
+    page = client.post("/sign-in", data={"email": evil, "password": "x", "presession": sign_in_form(client)})
     assert page.status_code == 401
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
@@ -141,7 +144,7 @@ def test_every_page_forbids_inline_scripts(client: TestClient, make: Factory) ->
         client.post("/sign-in", data={"email": "nobody@desk.example", "password": "wrong"}),
         client.post("/tokens", data={"csrf": "x"}),
     ]
-    client.post("/sign-in", data={"email": staff.email, "password": PASSWORD})
+    client.post("/sign-in", data={"email": staff.email, "password": PASSWORD, "presession": sign_in_form(client)})
     signed_in_pages = [client.get("/"), client.get("/auth/magic", params={"token": "t"})]
 
     for page in anonymous_pages + signed_in_pages:
@@ -157,7 +160,8 @@ def test_health_check(client: TestClient) -> None:
 
 def test_signing_out_ends_the_session_on_the_server_even_from_a_stale_form(client: TestClient, make: Factory) -> None:
     staff = _staff_who_can_sign_in(make, email="ivo@desk.example")
-    client.post("/sign-in", data={"email": staff.email, "password": PASSWORD}, follow_redirects=False)
+    form = {"email": staff.email, "password": PASSWORD, "presession": sign_in_form(client)}
+    client.post("/sign-in", data=form, follow_redirects=False)
     copied = client.cookies.get("sameside_session")
     assert copied and client.get("/api/v1/staff/me").status_code == 200
 

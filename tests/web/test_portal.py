@@ -14,6 +14,7 @@ from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.mail.models import OutboundMail
 from tests.factories import Factory
+from tests.web.sign_in_forms import work_off_sign_in_links
 from tests.web.test_desk import signed_in as staff_signed_in
 
 SYSTEM = SystemActor("test")
@@ -38,6 +39,7 @@ def test_without_a_session_the_portal_offers_a_sign_in_link(client: TestClient, 
     unknown = client.post("/portal/link", data={"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 200
     assert "If we know that address" in known.text and "If we know that address" in unknown.text
+    assert work_off_sign_in_links(client) == 2  # one job each: the request does the same work for both
     with db.unit_of_work(write=False) as s:
         assert s.scalar(select(func.count()).select_from(OutboundMail)) == 1  # mail only for the known address
 

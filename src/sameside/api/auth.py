@@ -68,13 +68,15 @@ def sign_out(request: Request, _: MaybeUser, write: Write) -> Response:
 
 @router.post("/auth/magic-link", status_code=status.HTTP_202_ACCEPTED)
 @offload
-def request_magic_link(body: MagicLinkRequest, request: Request, write: Write, settings: AppSettings) -> dict[str, str]:
-    """Email a customer a sign-in link. Answers the same whether or not the address is known."""
+def request_magic_link(body: MagicLinkRequest, request: Request, write: Write) -> dict[str, str]:
+    """Email a customer a sign-in link. Answers the same, in the same time, whether or not the address is known.
+
+    The request only enqueues a job; the worker looks the address up and
+    mails a link only to an address proven to be the customer's (docs/auth.md).
+    """
     with write() as session:
         doorman(request).knock(request, "magic_link", body.email)
-        auth.request_magic_link(
-            session, body.email, link_base=f"{settings.base_url}/auth/magic", minutes=settings.magic_link_minutes
-        )
+        auth.ask_for_sign_in_link(session, body.email)
         return {"detail": "If this address belongs to a customer, a sign-in link is on its way."}
 
 

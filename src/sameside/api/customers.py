@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sameside.api import presenters
+from sameside.auth import addresses
 from sameside.cases import queries as case_queries
 from sameside.cases.queries import CaseFilter
 from sameside.cases.schemas import CasePage
 from sameside.customers import service
-from sameside.customers.queries import customer_for
+from sameside.customers.queries import customer_for, identity_of
 from sameside.customers.schemas import (
     CustomerOut,
     CustomerStaffUpdate,
@@ -19,14 +20,16 @@ from sameside.customers.schemas import (
     IdentityCreate,
     OrganizationCreate,
     OrganizationOut,
+    Vouch,
 )
-from sameside.http.deps import Admin, CustomerUser, ReadSession, StaffUser, User, Write
+from sameside.http.deps import Admin, AppSettings, CustomerUser, ReadSession, StaffUser, User, Write
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 
 router = APIRouter(tags=["customers"])
 
 CustomerId = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdentityId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/customers/me", response_model=CustomerOut)
@@ -69,12 +72,43 @@ def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: S
 
 @router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
 @offload
-def add_identity(customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write) -> CustomerOut:
-    """Record another address or number by which we know this customer."""
+def add_identity(
+    customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write, settings: AppSettings
+) -> CustomerOut:
+    """Record another address or number by which we know this customer.
+
+    It is `pending` until the customer confirms it (a link is mailed to it) or
+    a supervisor vouches: until then it receives no sign-in link. The
+    customer's proven addresses are told of the change.
+    """
     with write() as session:
         customer = customer_for(session, actor, customer_id)
-        service.add_identity(session, actor, customer, body.kind, body.value)
+        addresses.add_address(session, actor, customer, body.kind, body.value, base_url=settings.base_url)
         session.expire(customer, ["identities"])
+        return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.delete("/customers/{customer_id}/identities/{identity_id}", response_model=CustomerOut)
+@offload
+def remove_identity(customer_id: CustomerId, identity_id: IdentityId, actor: StaffUser, write: Write) -> CustomerOut:
+    """Forget one of a customer's identities (never the last); their proven addresses are told."""
+    with write() as session:
+        customer = customer_for(session, actor, customer_id)
+        addresses.remove_address(session, actor, customer, identity_of(session, customer, identity_id))
+        session.expire(customer, ["identities"])
+        return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.post("/customers/{customer_id}/identities/{identity_id}/vouch", response_model=CustomerOut)
+@offload
+def vouch_for_identity(
+    customer_id: CustomerId, identity_id: IdentityId, body: Vouch, actor: StaffUser, write: Write
+) -> CustomerOut:
+    """A supervisor verifies a pending identity on their word; who and why are kept on it."""
+    with write() as session:
+        customer = customer_for(session, actor, customer_id)
+        service.vouch_for_identity(session, actor, customer, identity_of(session, customer, identity_id), body.reason)
+        session.expire(customer, ["identities", "organization"])
         return presenters.customer_out(customer_for(session, actor, customer_id))
 
 

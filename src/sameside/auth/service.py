@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from sameside.auth.errors import BadCredentials, BadMagicLink
 from sameside.auth.models import ApiToken, InstanceSecret, MagicLink, SignInSession
-from sameside.customers.models import Customer
-from sameside.customers.queries import customer_by_email
+from sameside.customers.models import Customer, CustomerIdentity
+from sameside.customers.queries import email_identity
+from sameside.customers.rules import Proof, receives_sign_in_links
+from sameside.customers.service import prove_identity
+from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid, NotFound
@@ -156,12 +159,19 @@ def record_api_token_use(session: Session, plaintext: str) -> None:
     session.execute(update(ApiToken).where(ApiToken.token_digest == digest(plaintext)).values(last_used_at=clock.now()))
 
 
-def issue_magic_link(session: Session, customer: Customer, *, minutes: int) -> str:
-    """A single-use sign-in token for `customer`, valid for `minutes`."""
+def issue_magic_link(
+    session: Session, customer: Customer, *, minutes: int, identity: CustomerIdentity | None = None
+) -> str:
+    """A single-use sign-in token for `customer`, valid for `minutes`.
+
+    `identity` is the address it will be mailed to: redeeming the link proves
+    that address. A link printed for staff to pass on names none.
+    """
     token = new_token()
     session.add(
         MagicLink(
             customer_id=customer.id,
+            identity_id=identity.id if identity is not None else None,
             token_digest=digest(token),
             expires_at=clock.now() + timedelta(minutes=minutes),
         )
@@ -173,21 +183,38 @@ def issue_magic_link(session: Session, customer: Customer, *, minutes: int) -> s
 SIGN_IN_LINKS_PER_HOUR = 5
 """Sign-in links one address receives in an hour at most, whoever asks and from wherever (all processes)."""
 
+SEND_SIGN_IN_LINK = "auth.send_sign_in_link"
+"""The job that looks an address up and mails it a sign-in link (`auth.tasks`)."""
+
+
+def ask_for_sign_in_link(session: Session, email: str) -> None:
+    """The request path of a sign-in link: enqueue one job, the same for any address.
+
+    Whether the address is a customer's, proven, or over its hourly cap is
+    decided by the job (`request_magic_link`), off the request: a request for
+    a customer and one for a stranger do the same work and take the same
+    time, so neither the answer nor its timing tells who is a customer.
+    """
+    enqueue(session, SEND_SIGN_IN_LINK, email=email.strip().lower()[:320])
+
 
 def request_magic_link(session: Session, email: str, *, link_base: str, minutes: int) -> None:
-    """Email a sign-in link if a customer has this address; silently nothing otherwise.
+    """Email a sign-in link if a customer has this address and it is proven; silently nothing otherwise.
 
-    The caller answers the same either way, so the request cannot be used to
-    learn who is a customer.
+    Runs in the worker (`ask_for_sign_in_link` enqueues it). A pending address
+    — one staff added and nobody confirmed — gets nothing: a link there could
+    reach whoever typed it in (`customers.rules.receives_sign_in_links`).
     """
-    customer = customer_by_email(session, email)
-    if customer is None:
+    identity = email_identity(session, email)
+    if identity is None or not receives_sign_in_links(identity.kind, identity.proof):
         return
-    address = email.strip().lower()
+    customer = session.get(Customer, identity.customer_id)
+    assert customer is not None  # FK with ON DELETE CASCADE
+    address = identity.value
     if outbox.sent_last_hour(session, address, "magic_link") >= SIGN_IN_LINKS_PER_HOUR:
         # Enough links are on their way; more would only fill their inbox (or serve someone flooding it).
         return
-    token = issue_magic_link(session, customer, minutes=minutes)
+    token = issue_magic_link(session, customer, minutes=minutes, identity=identity)
     cfg = outbox.config()
     outbox.queue(
         session,
@@ -213,7 +240,10 @@ def request_magic_link(session: Session, email: str, *, link_base: str, minutes:
 
 
 def redeem_magic_link(session: Session, token: str) -> Customer:
-    """Use a magic link once. Expired, used or unknown links fail alike."""
+    """Use a magic link once. Expired, used or unknown links fail alike.
+
+    The address it was mailed to is proven by its use: a claimed one becomes verified.
+    """
     link = session.scalar(select(MagicLink).where(MagicLink.token_digest == digest(token)))
     if link is None or link.used_at is not None or link.expires_at <= clock.now():
         raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")
@@ -225,6 +255,10 @@ def redeem_magic_link(session: Session, token: str) -> Customer:
         raise BadMagicLink("This sign-in link is not valid any more; ask for a new one.")
     customer = session.get(Customer, link.customer_id)
     assert customer is not None  # FK with ON DELETE CASCADE
+    if link.identity_id is not None:
+        identity = session.get(CustomerIdentity, link.identity_id)
+        if identity is not None and identity.proof is Proof.CLAIMED:
+            prove_identity(session, identity)
     return customer
 
 

@@ -7,3 +7,7 @@ class CustomerNotFound(NotFound):
 
 class IdentityTaken(Conflict):
     pass
+
+
+class IdentityNotFound(NotFound):
+    pass

@@ -4,14 +4,22 @@ from datetime import datetime
 
 from pydantic import Field, field_validator
 
-from sameside.customers.rules import Channel, IdentityKind, Tier
+from sameside.customers.rules import Channel, IdentityKind, Proof, Tier
 from sameside.kit.ids import MAX_ID
 from sameside.kit.schema import Input, Output
 
 
 class IdentityOut(Output):
+    id: int
     kind: IdentityKind
     value: str
+    proof: Proof
+    """`claimed`, `verified`: the customer's own; sign-in links may go there. `pending`: staff added it, unconfirmed."""
+    added_by: int | None
+    """The staff member who added it, if staff did."""
+    vouched_by: int | None
+    """The supervisor who vouched for it, if that is how it was verified."""
+    vouch_reason: str | None
 
 
 class OrganizationOut(Output):
@@ -90,3 +98,8 @@ class OrganizationCreate(Input):
     name: str = Field(min_length=1, max_length=200)
     domain: str | None = Field(default=None, max_length=253)
     tier: Tier = Tier.STANDARD
+
+
+class Vouch(Input):
+    reason: str = Field(min_length=1, max_length=2000)
+    """How the supervisor knows the address is the customer's; kept on the record with their name."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sameside.customers import rules
-from sameside.customers.errors import IdentityTaken
+from sameside.customers.errors import IdentityNotFound, IdentityTaken
 from sameside.customers.models import Customer, CustomerIdentity, Organization
-from sameside.customers.rules import Channel, IdentityKind, Tier
+from sameside.customers.rules import Channel, IdentityKind, Proof, Tier
 from sameside.kit import clock
 from sameside.kit.actors import Actor, StaffActor
 from sameside.kit.addresses import normalize_email, normalize_phone
@@ -72,6 +72,13 @@ def find_or_create(
 def add_identity(
     session: Session, actor: Actor, customer: Customer, kind: IdentityKind, value: str
 ) -> CustomerIdentity:
+    """Record another identity of a known customer.
+
+    Added by staff it is `pending` (`rules.proof_of_added_identity`): it gets
+    no sign-in link and places the customer in no organization until it is
+    proven. Telling the customer and mailing the confirmation link is the
+    caller's (`auth.addresses.add_address`), which sits above mail.
+    """
     rules.require_staff_for_identities(actor)
     normalized = normalize_identity(kind, value)
     owner = _customer_by_identity(session, kind, normalized)
@@ -79,10 +86,76 @@ def add_identity(
         if owner.id == customer.id:
             raise IdentityTaken(f"{normalized} is already one of this customer's identities.")
         raise IdentityTaken(f"{normalized} already belongs to another customer; merge them instead.")
-    identity = CustomerIdentity(customer_id=customer.id, kind=kind, value=normalized)
+    identity = CustomerIdentity(
+        customer_id=customer.id,
+        kind=kind,
+        value=normalized,
+        proof=rules.proof_of_added_identity(actor),
+        added_by=actor.staff_id if isinstance(actor, StaffActor) else None,
+    )
     session.add(identity)
     session.flush()
     return identity
+
+
+def remove_identity(session: Session, actor: Actor, customer: Customer, identity: CustomerIdentity) -> None:
+    """Forget one of a customer's identities; their last one stays, or we could not reach them at all."""
+    rules.require_staff_for_identities(actor)
+    if identity.customer_id != customer.id:
+        raise IdentityNotFound(f"This customer has no identity with id {identity.id}.")
+    others = session.scalar(
+        select(func.count())
+        .select_from(CustomerIdentity)
+        .where(CustomerIdentity.customer_id == customer.id, CustomerIdentity.id != identity.id)
+    )
+    if not others:
+        raise Conflict(f"{identity.value} is this customer's only identity; add another before removing it.")
+    session.delete(identity)
+    session.flush()
+
+
+def prove_identity(
+    session: Session, identity: CustomerIdentity, *, vouched_by: int | None = None, reason: str | None = None
+) -> CustomerIdentity:
+    """Mark an identity verified: its owner opened a link mailed to it, or a supervisor vouched (who and why kept).
+
+    A proven email address on an organization's domain places a customer who
+    is in no organization yet in that one, as their first address would have;
+    one already placed stays where a supervisor or their first address put them.
+    """
+    if identity.proof is not Proof.VERIFIED:
+        identity.proof = Proof.VERIFIED
+        identity.proven_at = clock.now()
+        identity.vouched_by = vouched_by
+        identity.vouch_reason = reason
+    if identity.kind is IdentityKind.EMAIL:
+        customer = session.get(Customer, identity.customer_id)
+        assert customer is not None  # an identity's customer is its FK, ON DELETE CASCADE
+        if customer.organization_id is None:
+            org = session.scalar(select(Organization).where(Organization.domain == identity.value.rpartition("@")[2]))
+            if org is not None:
+                customer.organization_id = org.id
+                if customer.tier_decided_at is None:  # a supervisor's own call on the tier stands
+                    customer.tier = org.tier
+    session.flush()
+    return identity
+
+
+def vouch_for_identity(
+    session: Session, actor: Actor, customer: Customer, identity: CustomerIdentity, reason: str
+) -> CustomerIdentity:
+    """A supervisor verifies a pending identity on their word, recorded with who and why."""
+    rules.require_supervisor_to_vouch(actor)
+    if identity.customer_id != customer.id:
+        raise IdentityNotFound(f"This customer has no identity with id {identity.id}.")
+    why = " ".join(reason.split())
+    if not why:
+        raise Invalid("Say why you vouch for this address (how you know it is theirs); it is kept on the record.")
+    if identity.proof is not Proof.PENDING:
+        raise Conflict(f"{identity.value} needs no vouching: it is already {identity.proof.value}.")
+    return prove_identity(
+        session, identity, vouched_by=actor.staff_id if isinstance(actor, StaffActor) else None, reason=why[:2000]
+    )
 
 
 @dataclass

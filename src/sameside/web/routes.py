@@ -6,20 +6,23 @@ come with the web issue and build on the same sessions.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sameside.auth import addresses
 from sameside.auth import service as auth
+from sameside.auth.errors import SignInToConfirm
 from sameside.http.deps import CSRF_COOKIE, SESSION_COOKIE, AppSettings, Write, set_session_cookies
 from sameside.http.limits import doorman
 from sameside.http.offload import offload
-from sameside.kit.actors import StaffActor
+from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
 from sameside.staff.queries import get_staff
-from sameside.web.deps import PostedForm, form_reader, viewer_of
+from sameside.web import sign_in_guard
+from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -34,10 +37,18 @@ def _refused(response: HTMLResponse, error: DomainError) -> HTMLResponse:
     return response
 
 
+def _sign_in_page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page with a sign-in form: it carries the pre-session token, and the browser gets it as a cookie."""
+    token = sign_in_guard.issue(request)
+    response = page(request, name, status_code=status_code, presession=token, **context)
+    sign_in_guard.set_cookie(request, response, token)
+    return response
+
+
 @router.get("/", response_class=HTMLResponse)
 @offload
 def home(request: Request) -> HTMLResponse:
-    return page(request, "home.html")
+    return _sign_in_page(request, "home.html")
 
 
 @router.post("/sign-in", response_model=None)
@@ -46,11 +57,12 @@ def sign_in(request: Request, form: Form, write: Write, settings: AppSettings) -
     with write() as session:
         email, password = form.get("email", ""), form.get("password", "")
         try:
+            sign_in_guard.check(request, form)
             doorman(request).knock(request, "sign_in", email)
             staff = auth.check_staff_password(session, email, password)
         except DomainError as error:
             return _refused(
-                page(request, "home.html", status_code=error.status, error=error.detail, email=email), error
+                _sign_in_page(request, "home.html", status_code=error.status, error=error.detail, email=email), error
             )
         issued = auth.open_session(session, staff=staff, days=settings.session_days)
         response = RedirectResponse("/desk", status_code=303)
@@ -91,19 +103,67 @@ def create_token(request: Request, form: Form, write: Write) -> HTMLResponse:
 def magic_landing(request: Request, token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     """Where a magic link lands. It asks for one click before using the link,
     because mail scanners open links too and would otherwise spend it."""
-    return page(request, "magic.html", token=token)
+    return _sign_in_page(request, "magic.html", token=token)
 
 
 @router.post("/auth/magic", response_model=None)
 @offload
 def magic_redeem(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
     with write() as session:
+        token = form.get("token", "")
+        try:
+            sign_in_guard.check(request, form)
+        except DomainError as error:
+            # The form is not offered again with this token: it may be a stranger's, posted by their site.
+            return _sign_in_page(request, "magic.html", status_code=error.status, error=error.detail, token="")
         try:
             doorman(request).knock(request, "magic_link_redeem")
-            customer = auth.redeem_magic_link(session, form.get("token", ""))
+            customer = auth.redeem_magic_link(session, token)
         except DomainError as error:
-            return _refused(page(request, "magic.html", status_code=error.status, error=error.detail, token=""), error)
+            return _refused(
+                _sign_in_page(request, "magic.html", status_code=error.status, error=error.detail, token=""), error
+            )
         issued = auth.open_session(session, customer=customer, days=settings.session_days)
         response = RedirectResponse("/portal", status_code=303)
+        set_session_cookies(response, settings, issued)
+        return response
+
+
+@router.get("/auth/confirm-address", response_class=HTMLResponse)
+@offload
+def confirm_address_landing(
+    request: Request, session: PageSession, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """Where an address's confirmation link lands: which address, and one button (scanners open links too)."""
+    try:
+        _, identity = addresses.confirmation_to_open(session, token)
+    except DomainError as error:
+        return _sign_in_page(request, "confirm_address.html", status_code=error.status, error=error.detail, token="")
+    return _sign_in_page(request, "confirm_address.html", token=token, address=identity.value)
+
+
+@router.post("/auth/confirm-address", response_model=None)
+@offload
+def confirm_address(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
+    """Confirm the address: as the customer signed in, or by the round trip alone when they have nothing proven.
+
+    In the second case the link proved the address the customer is known by,
+    as a sign-in link would: they are signed in.
+    """
+    token = form.get("token", "")
+    with write() as session:
+        viewer = viewer_of(request, session)
+        try:
+            sign_in_guard.check(request, form)
+            confirmed = addresses.confirm_address(session, token, viewer.actor)
+        except DomainError as error:
+            keep = token if isinstance(error, SignInToConfirm) else ""
+            return _sign_in_page(
+                request, "confirm_address.html", status_code=error.status, error=error.detail, token=keep
+            )
+        if isinstance(viewer.actor, CustomerActor) and viewer.actor.customer_id == confirmed.customer.id:
+            return page(request, "confirm_address.html", confirmed=confirmed.address)
+        issued = auth.open_session(session, customer=confirmed.customer, days=settings.session_days)
+        response = page(request, "confirm_address.html", confirmed=confirmed.address, signed_in_now=True)
         set_session_cookies(response, settings, issued)
         return response
