@@ -133,3 +133,45 @@ def test_schemas_are_named_for_what_they_are(client: TestClient) -> None:
     [union] = [s for s in entry["properties"]["payload"]["anyOf"] if s.get("type") != "null"]
     assert union["discriminator"]["mapping"]["transferred"] == "#/components/schemas/TransferredEvent"
     assert schemas["TransferredEvent"]["properties"]["brief"]["$ref"] == "#/components/schemas/HandoffBrief"
+
+
+def _request_schema(document: dict[str, Any], method: str, path: str) -> Any:
+    schema = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return jsonschema_rs.validator_for({**schema, "components": document["components"]})
+
+
+def test_the_input_rules_the_server_enforces_are_in_the_schema(client: TestClient, make: Factory) -> None:
+    """For each sample, the request schema and the server agree: what the schema allows is taken, what not, refused."""
+    admin = make.staff(Role.ADMIN, password=None)
+    number = make.case(make.customer()).id
+    document = _document(client)
+    samples: list[tuple[str, str, dict[str, Any]]] = [
+        *[
+            ("post", "/api/v1/teams", {"slug": slug, "name": "Billing"})
+            for slug in ("billing", "b-2", "a" * 63, "Billing", "bill ing", "-x", "b_2", "a" * 64)
+        ],
+        *[
+            ("post", "/api/v1/staff", {"email": f"s{n}@desk.example", "name": "S", "role": "agent", **extra})
+            for n, extra in enumerate(
+                [
+                    {"languages": ["de", "pt-BR"]},
+                    {"password": "x" * 10},
+                    {"languages": ["german"]},
+                    {"languages": ["d"]},
+                    {"password": "too short"},
+                ]
+            )
+        ],
+        *[("patch", "/api/v1/cases/{number}", {"tags": [tag]}) for tag in ("vip", "router-x2", "two words", "ta\tb")],
+        *[
+            ("post", "/api/v1/cases", {"subject": "S", "body": "B", "channel": "phone", "customer": customer})
+            for customer in ({"phone": "+49 30 1234567"}, {"email": "casey@example.com"}, {"name": "Nobody"})
+        ],
+    ]
+    disagreements: list[str] = []
+    for method, template, body in samples:
+        allowed = _request_schema(document, method, template).is_valid(body)
+        answer = client.request(method, template.format(number=number), headers=admin.headers, json=body)
+        if allowed != answer.is_success:
+            disagreements.append(f"{method.upper()} {template} {body}: schema {allowed}, server {answer.status_code}")
+    assert not disagreements, "\n".join(disagreements)

@@ -1,25 +1,52 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from sameside.cases.events import Emailed, EventPayload
-from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
+from sameside.cases.rules import TAG_MAX, CaseStatus, EntryKind, EventType, Priority
 from sameside.customers.rules import Channel
 from sameside.customers.schemas import CustomerBrief
 from sameside.kit.ids import MAX_ID
-from sameside.kit.schema import Input, Output
+from sameside.kit.schema import EmailAddress, Input, Output
 from sameside.mail.schemas import AttachmentOut
 from sameside.staff.schemas import StaffBrief, TeamOut
 
+# What `cases.rules.clean_tags` and `kit.addresses` check, stated in the schema for clients (not checked twice).
+Tag = Annotated[
+    str,
+    Field(
+        max_length=TAG_MAX,
+        description="One word: no spaces; kept in lower case.",
+        json_schema_extra={"pattern": r"^\S+$"},
+    ),
+]
+Phone = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description="5 to 15 digits after an optional `+` (or `00`); spaces, dots, dashes, slashes, brackets between.",
+        json_schema_extra={"pattern": r"^\+?[0-9 ().\-/]+$"},
+    ),
+]
+
 
 class CustomerRef(Input):
-    """Who the case is for: found by identity, created on first contact."""
+    """Who the case is for: found by identity, created on first contact. Give `email` or `phone`, or both."""
 
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["email"], "properties": {"email": {"type": "string"}}},
+                {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+            ]
+        }
+    )
+
+    email: EmailAddress | None = None
+    phone: Phone | None = None
     name: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
@@ -38,7 +65,7 @@ class CaseCreate(Input):
     """Defaults to `portal` for customers; staff say where the contact came from."""
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     priority: Priority = Priority.NORMAL
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
     shared_with_organization: bool = False
 
 
@@ -149,7 +176,7 @@ class ResolveIn(Input):
 
 class CaseUpdate(Input):
     priority: Priority | None = None
-    tags: list[str] | None = Field(default=None, max_length=20)
+    tags: list[Tag] | None = Field(default=None, max_length=20)
 
 
 class BriefIn(Input):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EmailAddress = Annotated[str, Field(max_length=320, json_schema_extra={"format": "email"})]
+"""An email address: the schema says so (`format: email`); the domain checks it (`kit.addresses`)."""
 
 
 class Input(BaseModel):

@@ -9,8 +9,11 @@ from sameside.kit.errors import Forbidden, Invalid
 from sameside.staff.errors import WeakPassword
 from sameside.staff.passwords import MIN_LENGTH
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+"""Both also stated in the API's schema (`staff.schemas`), so a generated client checks them first."""
+_SLUG = re.compile(SLUG_PATTERN)
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
 SKILLS_MAX = 20
 """Languages or products per person: enough for anyone, small enough to show on the team page."""
 PRODUCT_MAX = 64
@@ -54,7 +57,7 @@ def check_password(password: str) -> None:
 
 
 def check_slug(slug: str) -> str:
-    if not _SLUG.match(slug):
+    if not _SLUG.fullmatch(slug):
         raise Invalid(f"{slug!r} is not a valid slug: use lower-case letters, digits and dashes.")
     return slug
 

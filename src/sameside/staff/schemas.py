@@ -7,12 +7,25 @@ from pydantic import Field
 
 from sameside.kit.actors import Role
 from sameside.kit.ids import MAX_ID
-from sameside.kit.schema import Input, Output
+from sameside.kit.schema import EmailAddress, Input, Output
 from sameside.staff.models import Routing
+from sameside.staff.passwords import MIN_LENGTH
+from sameside.staff.rules import LANGUAGE_PATTERN, SLUG_PATTERN
 
-# Shapes only; `staff.rules` checks the tags and names themselves, for every caller.
+# The rules `staff.rules` checks for every caller, stated in the schema too (`json_schema_extra`: stated, not
+# checked twice), so a client generated from the API's document knows them before it sends.
+Slug = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=63,
+        description="Lower-case letters, digits and dashes; it names the team or department in addresses and URLs.",
+        json_schema_extra={"pattern": SLUG_PATTERN},
+    ),
+]
+Password = Annotated[str, Field(max_length=1024, json_schema_extra={"minLength": MIN_LENGTH})]
 Languages = Annotated[
-    list[Annotated[str, Field(max_length=35)]],
+    list[Annotated[str, Field(max_length=35, json_schema_extra={"pattern": LANGUAGE_PATTERN})]],
     Field(max_length=20, description="Language tags such as `de` or `pt-BR`; kept as primary tags (`pt`)."),
 ]
 Products = Annotated[
@@ -36,9 +49,9 @@ class TeamOut(Output):
 
 
 class TeamCreate(Input):
-    slug: str = Field(min_length=1, max_length=64)
+    slug: Slug
     name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     routing: RoutingMode = Routing.TAKE_NEXT
 
 
@@ -46,7 +59,7 @@ class TeamUpdate(Input):
     """Admins change anything; a supervisor of the team may send `routing` alone."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
+    email: EmailAddress | None = None
     routing: RoutingMode | None = None
 
 
@@ -58,7 +71,7 @@ class DepartmentOut(Output):
 
 
 class DepartmentCreate(Input):
-    slug: str = Field(min_length=1, max_length=64)
+    slug: Slug
     name: str = Field(min_length=1, max_length=200)
     service_level_hours: int = Field(default=8, ge=1, le=24 * 30)
 
@@ -89,12 +102,12 @@ class StaffBrief(Output):
 
 
 class StaffCreate(Input):
-    email: str = Field(max_length=320)
+    email: EmailAddress
     name: str = Field(min_length=1, max_length=200)
     role: Role
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    password: str | None = Field(default=None, max_length=1024)
+    password: Password | None = None
     languages: Languages = Field(default_factory=list)
     products: Products = Field(default_factory=list)
 
@@ -107,6 +120,6 @@ class StaffUpdate(Input):
     team_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     department_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     is_active: bool | None = None
-    password: str | None = Field(default=None, max_length=1024)
+    password: Password | None = None
     languages: Languages | None = None
     products: Products | None = None
