@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -131,3 +133,35 @@ def test_a_failure_after_the_relay_accepted_never_sends_the_message_again(
     assert len(relay.delivered) == 1
     with db.unit_of_work(write=False) as s:
         assert list(s.scalars(select(Job.state).where(Job.kind == outbox.DELIVER))) == ["done"]
+
+
+def test_a_database_slow_to_take_the_mark_is_waited_out_rather_than_sending_again(
+    db: Database, make: Factory, relay: BadGoodbyes, mail_settings: Settings
+) -> None:
+    """The outbound row is locked for a while right when the relay accepts: the mark waits, then lands."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's lock timeout; SQLite's writers queue on our own lock for the whole timeout instead")
+    a_reply_is_queued(db, make)
+    impatient = Database(db.url.render_as_string(hide_password=False), lock_timeout=0.3)
+    locked, done = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:
+        with db.unit_of_work() as s:
+            s.execute(select(OutboundMail.id).with_for_update())
+            locked.set()
+            time.sleep(1.0)  # longer than the worker's lock timeout, shorter than its patience
+        done.set()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        assert Deliverer(impatient, mail_settings).deliver_next()
+        assert done.is_set()  # the mark waited for the lock to go
+        assert states(db) == [OutboundState.SENT]
+    finally:
+        holder.join(10)
+        impatient.dispose()
+
+    deliver_everything_due(db, mail_settings)
+    assert len(relay.delivered) == 1
