@@ -33,10 +33,11 @@ from sameside.live.hub import Hub
 from sameside.live.socket import router as live_router
 from sameside.web import errors as page_errors
 from sameside.web.back_office import router as back_office_router
-from sameside.web.chat import STARTS_PER_HOUR
+from sameside.web.chat import ChatLimits
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
 from sameside.web.notifications import router as notifications_router
+from sameside.web.portal import PORTAL_REQUESTS_PER_HOUR
 from sameside.web.portal import router as portal_router
 from sameside.web.reports import router as reports_router
 from sameside.web.routes import router as web_router
@@ -92,7 +93,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.blobs = wiring.blob_store(settings)
     app.state.hub = Hub(settings.redis_url)
     app.state.callback_policy = wiring.callback_policy(settings)
-    app.state.chat_starts = RateLimiter(STARTS_PER_HOUR, 3600)
+    app.state.chat_limits = ChatLimits()
+    app.state.portal_requests = RateLimiter(PORTAL_REQUESTS_PER_HOUR, 3600)
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
 
     problems.install(app)

@@ -38,6 +38,7 @@ LIVE_EVENTS = (
     "case.note",
     "case.assigned",
     "case.status",
+    "case.customer",
     "case.delivery_failed",
     "staff.notified",
 )

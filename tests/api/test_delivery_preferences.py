@@ -19,6 +19,7 @@ from sameside.kit import clock
 from sameside.kit.actors import Role
 from sameside.mail.models import OutboundMail
 from tests.factories import Factory, Person
+from tests.web.test_chat_identity import confirmation_token
 from tests.web.test_desk import signed_in
 
 NIGHT = datetime(2031, 3, 5, 23, 0, tzinfo=UTC)  # 23:00 in London
@@ -92,7 +93,7 @@ def test_in_an_open_chat_the_answer_stays_in_the_chat(client: TestClient, make: 
     answered = reply(client, agent, number)
 
     assert answered["delivery"] == {"channel": "chat", "emailed": None, "held_until": None, "note": None}
-    assert mails(db) == []
+    assert [m[0] for m in mails(db)] == ["chat_confirmation"]  # only the link to prove the address
 
 
 def test_a_chat_that_has_gone_quiet_is_answered_by_email_and_the_agent_told(
@@ -102,6 +103,11 @@ def test_a_chat_that_has_gone_quiet_is_answered_by_email_and_the_agent_told(
     with clock.frozen(NIGHT - timedelta(hours=2)), client.websocket_connect("/ws/chat") as ws:
         ws.send_json({"start": {"name": "Bo Berg", "email": "bo@example.com", "message": "Is my order shipped?"}})
         number = ws.receive_json()["case"]
+        # Bo proves the address is his: only then may answers go to it.
+        confirmed = TestClient(client.app).post(
+            "/chat/confirm", data={"token": confirmation_token(db, "bo@example.com")}
+        )
+        assert confirmed.status_code == 200
 
     with clock.frozen(NIGHT):
         answered = reply(client, agent, number)
@@ -111,8 +117,26 @@ def test_a_chat_that_has_gone_quiet_is_answered_by_email_and_the_agent_told(
 
     assert answered["delivery"]["channel"] == "email"
     assert answered["delivery"]["note"] == "The case came by chat, but they have no chat open: sent by email."
-    assert [m[0] for m in mails(db)] == ["reply"]
+    assert [m[0] for m in mails(db)] == ["chat_confirmation", "reply"]
     assert refused.status_code == 422 and "no chat open" in refused.json()["detail"]
+
+
+def test_a_quiet_chat_whose_visitor_proved_nothing_is_answered_on_the_case_only(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.SUPERVISOR)
+    make.customer("bo@example.com", name="Bo Berg")
+    with clock.frozen(NIGHT - timedelta(hours=2)), client.websocket_connect("/ws/chat") as ws:
+        ws.send_json({"start": {"name": "Bo?", "email": "bo@example.com", "message": "What did I order?"}})
+        number = ws.receive_json()["case"]
+
+    with clock.frozen(NIGHT):
+        answered = reply(client, agent, number)
+
+    # Whoever typed Bo's address gets nothing into Bo's inbox but the link to prove it.
+    assert answered["delivery"]["channel"] == "chat" and answered["delivery"]["emailed"] is None
+    assert "nothing was sent" in answered["delivery"]["note"]
+    assert [m[0] for m in mails(db)] == ["chat_confirmation"]
 
 
 def test_for_someone_who_prefers_a_call_the_reply_is_written_down_by_email(
@@ -280,7 +304,7 @@ def test_someone_chatting_now_is_answered_in_the_chat_even_if_they_prefer_email_
     answered = reply(client, agent, number)
 
     assert answered["delivery"] == {"channel": "chat", "emailed": None, "held_until": None, "note": None}
-    assert mails(db) == []
+    assert [m[0] for m in mails(db)] == ["chat_confirmation"]
 
 
 def test_a_contact_window_needs_a_time_zone_and_two_different_times(client: TestClient, make: Factory) -> None:

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
 from sameside.cases.waits.queries import expected_wait
+from sameside.chat.errors import BadConfirmation
 from sameside.chat.models import ChatSession
+from sameside.chat.queries import chat_now
 from sameside.customers import service as customers
 from sameside.customers.models import Customer
 from sameside.customers.rules import Channel, IdentityKind
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor
+from sameside.kit.addresses import normalize_email
 from sameside.kit.errors import Invalid
+from sameside.kit.events import publish
 from sameside.kit.secrets import digest, new_token
+from sameside.mail import outbox
 
 NAME_MAX = 200
+CONFIRM_TIME = timedelta(hours=24)
+"""How long the link mailed to a chat visitor's address stays good."""
+CONFIRM_LINKS_PER_HOUR = 3
+"""Confirmation links one address receives in an hour at most, however many chats name it."""
+CONFIRMATION_PURPOSE = "chat_confirmation"
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,13 @@ class Started:
     chat: ChatSession
     token: str
     """Shown once, to the visitor's browser; we keep only its digest."""
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    chat: ChatSession
+    customer: Customer
+    """Whose address it is: the chat is filed on them (and they may be signed in)."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +66,36 @@ class Wait:
     """How long a first human answer took lately (median, `cases.waits`); None when there is too little to say."""
 
 
-def start(session: Session, *, name: str, email: str, message: str) -> Started:
-    """A visitor starts a chat: a case for them (found by their address), in their own words."""
+def start(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    message: str,
+    signed_in: CustomerActor | None = None,
+    confirm_link: str,
+) -> Started:
+    """A visitor starts a chat: a case in their own words, filed on whom they have proven to be.
+
+    Signed in to the portal (`signed_in`), the chat is filed on their own
+    record at once. Otherwise the address they typed is only a claim: the case
+    goes on a customer of its own, known by this chat alone — never on the
+    record of whoever owns that address, whose portal, history and tier a
+    stranger could otherwise reach — and a single-use link to `confirm_link`
+    is mailed to the address (at most `CONFIRM_LINKS_PER_HOUR` an hour per
+    address). Following it (`confirm`) files the chat on that address's customer.
+    """
     name = " ".join(name.split())[:NAME_MAX]
-    if not name:
-        raise Invalid("Please tell us your name.")
-    customer, _ = customers.find_or_create(session, kind=IdentityKind.EMAIL, value=email, name=name)
+    customer = session.get(Customer, signed_in.customer_id) if signed_in is not None else None
+    claimed: str | None = None
+    if customer is None:
+        if not name:
+            raise Invalid("Please tell us your name.")
+        claimed = normalize_email(email)
+        # A customer for this chat alone; the CHAT identity is what it is known by.
+        customer, _ = customers.find_or_create(
+            session, kind=IdentityKind.CHAT, value=f"visitor-{new_token()[:22]}", name=name
+        )
     first_line = " ".join(message.strip().splitlines()[0].split())[:80] if message.strip() else ""
     case = cases.open_case(
         session,
@@ -64,19 +106,126 @@ def start(session: Session, *, name: str, email: str, message: str) -> Started:
         channel=Channel.CHAT,
     )
     token = new_token()
-    chat = ChatSession(token_digest=digest(token), case_id=case.id, customer_id=customer.id, created_at=clock.now())
+    now = clock.now()
+    chat = ChatSession(
+        token_digest=digest(token),
+        case_id=case.id,
+        customer_id=customer.id,
+        claimed_email=claimed,
+        verified_at=now if claimed is None else None,
+        created_at=now,
+    )
     session.add(chat)
     session.flush()
+    if claimed is not None:
+        _mail_confirmation(session, chat, name, claimed, confirm_link)
     return Started(chat, token)
 
 
-def resume(session: Session, token: str) -> ChatSession | None:
+def resume(session: Session, token: str, *, signed_in: CustomerActor | None = None) -> ChatSession | None:
+    """The chat this browser's token belongs to, or None.
+
+    A visitor not yet proven who comes back signed in to the portal has proven
+    it: the chat is filed on their record (`signed_in` only from a session
+    cookie on our own site, see `web.chat`).
+    """
     if not token or len(token) > 200:
         return None
-    return session.scalar(select(ChatSession).where(ChatSession.token_digest == digest(token)))
+    found = session.scalar(select(ChatSession).where(ChatSession.token_digest == digest(token)))
+    if found is not None and found.verified_at is None and signed_in is not None:
+        customer = session.get(Customer, signed_in.customer_id)
+        if customer is not None:
+            _file_on(session, found, customer)
+    return found
 
 
-def say(session: Session, chat: ChatSession, text: str) -> TimelineEntry:
+def confirm(session: Session, token: str) -> Confirmed:
+    """Use a confirmation link once: the chat is filed on the customer its address belongs to.
+
+    Opening the link proves the visitor owns the address they typed; the
+    customer is created now if nobody had it yet. Expired, used and unknown
+    links fail alike.
+    """
+    refused = BadConfirmation("This confirmation link is not valid any more; start the chat again if you need to.")
+    if not token or len(token) > 200:
+        raise refused
+    found = session.scalar(select(ChatSession).where(ChatSession.confirm_digest == digest(token)))
+    if found is None or found.claimed_email is None or (found.confirm_expires_at or clock.now()) <= clock.now():
+        raise refused
+    # Conditional update: of two simultaneous uses only one matches.
+    claimed = session.execute(
+        update(ChatSession)
+        .where(ChatSession.id == found.id, ChatSession.confirm_digest == digest(token))
+        .values(confirm_digest=None)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise refused
+    session.refresh(found)
+    visitor = session.get(Customer, found.customer_id)
+    customer, _ = customers.find_or_create(
+        session, kind=IdentityKind.EMAIL, value=found.claimed_email, name=visitor.name if visitor else None
+    )
+    if found.verified_at is None:
+        _file_on(session, found, customer)
+    return Confirmed(found, customer)
+
+
+def _file_on(session: Session, chat: ChatSession, customer: Customer) -> None:
+    """The visitor proved to be `customer`: the chat's case and the lines they wrote become theirs.
+
+    A call booked from the chat keeps naming the visitor's own record (callbacks
+    sit beside chat, not below it); it stays on the case, which is what shows it.
+    """
+    visitor_id = chat.customer_id
+    case = session.get(Case, chat.case_id, with_for_update=True)
+    assert case is not None  # the chat is deleted with its case
+    if visitor_id != customer.id:
+        case.customer_id = customer.id
+        case.customer_tier = customer.tier
+        session.execute(
+            update(TimelineEntry)
+            .where(TimelineEntry.case_id == case.id, TimelineEntry.author_customer_id == visitor_id)
+            .values(author_customer_id=customer.id)
+        )
+    chat.customer_id = customer.id
+    chat.verified_at = clock.now()
+    chat.confirm_digest = None
+    session.flush()
+    publish(session.info, "case.customer", case_id=case.id)
+
+
+def _mail_confirmation(session: Session, chat: ChatSession, name: str, address: str, link: str) -> None:
+    if outbox.sent_last_hour(session, address, CONFIRMATION_PURPOSE) >= CONFIRM_LINKS_PER_HOUR:
+        # Enough links are on their way; more would only serve someone filling that inbox.
+        return
+    token = new_token()
+    chat.confirm_digest = digest(token)
+    chat.confirm_expires_at = clock.now() + CONFIRM_TIME
+    cfg = outbox.config()
+    outbox.queue(
+        session,
+        purpose=CONFIRMATION_PURPOSE,
+        envelope=outbox.Envelope(
+            to_address=address, to_name=name, from_name=cfg.from_name, from_address=cfg.from_address
+        ),
+        subject="Was it you in our chat?",
+        text=(
+            f"Hello {name},\n\n"
+            f"someone started a chat with us just now and gave this address, {address}. If it was you, "
+            "follow this link: the chat joins your account, and you can read it and our answers "
+            f"in your portal.\n\n{link}?token={token}\n\n"
+            f"It works once, within the next {CONFIRM_TIME.total_seconds() // 3600:.0f} hours. "
+            "If it was not you, ignore this email: the chat stays apart from your account, "
+            "and nobody in it sees your cases."
+        ),
+        automatic="auto-generated",
+        sensitive=True,
+    )
+
+
+def say(session: Session, chat_id: int, text: str) -> TimelineEntry:
+    """The visitor says something; it is theirs on the case (whoever they are proven to be by now)."""
+    chat = chat_now(session, chat_id)
     case = session.get(Case, chat.case_id)
     customer = session.get(Customer, chat.customer_id)
     assert case is not None and customer is not None

@@ -1,13 +1,23 @@
 """Live chat for any website: `/widget.js` and the `/ws/chat` socket it speaks to.
 
-The widget runs on other sites, so this socket takes any Origin: it carries
-no cookie and no ambient authority. A visitor proves who they are with the
-token we gave their browser when the chat started (kept in its local
-storage; we keep only a digest). Everything a visitor says becomes a message
-on the case; everything a person answers comes back. The visitor hears their
-place in the queue, what the wait has really been lately, and whether anyone
-is online — and when nobody is, that their message is safe with us and the
-answer will come by email. Never a dead end.
+The widget runs on other sites, so this socket takes any Origin. A visitor
+comes back to their chat with the token we gave their browser when it
+started (kept in its local storage; we keep only a digest). Everything a
+visitor says becomes a message on the case; everything a person answers
+comes back. The visitor hears their place in the queue, what the wait has
+really been lately, and whether anyone is online — and when nobody is, that
+their message is safe with us. Never a dead end.
+
+Who the visitor is, is proven, never typed (`chat.service.start`): the
+portal's session cookie counts only when the socket is opened from this
+site's own pages (the Origin is ours), because another site could otherwise
+open it with a signed-in customer's cookie; anyone else follows the link we
+mail to the address they gave (`/chat/confirm`), which also signs them in to
+the portal, where the chat is then theirs.
+
+A visitor sending faster than a person can read (`LINES_PER_MINUTE` per chat
+or proven customer, `CLIENT_SHARE` times that per client address) is told to
+slow down; the socket stays open and the draft is theirs to send again.
 """
 
 from __future__ import annotations
@@ -17,21 +27,30 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlparse
 
 import anyio
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from sameside.auth import service as auth
 from sameside.callbacks import service as callbacks
 from sameside.cases.access import case_for
+from sameside.chat import queries as chat_queries
 from sameside.chat import service as chat
 from sameside.chat.models import ChatSession
+from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.http.deps import SESSION_COOKIE, AppSettings, Write, set_session_cookies
+from sameside.http.limits import doorman
+from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
-from sameside.kit.errors import DomainError
+from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.ratelimit import RateLimiter
 from sameside.live.hub import Hub, Subscription
+from sameside.web.deps import PostedForm, form_reader
+from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,6 +58,20 @@ MAX_MESSAGE = 16 * 1024
 STATIC = Path(__file__).parent / "static"
 STARTS_PER_HOUR = 20
 """New chats one client address may start in an hour."""
+LINES_PER_MINUTE = 20
+"""Lines one chat visitor (one chat, or one proven customer across their chats) may send in a minute."""
+CLIENT_SHARE = 5
+"""A client address may send this many visitors' worth: a whole office can sit behind one address."""
+Form = Annotated[PostedForm, Depends(form_reader(4096, max_fields=4))]
+
+
+class ChatLimits:
+    """The chat's rate limits, kept per server process (`kit.ratelimit`)."""
+
+    def __init__(self, *, lines_per_minute: int = LINES_PER_MINUTE) -> None:
+        self.starts = RateLimiter(STARTS_PER_HOUR, 3600)
+        self.lines_per_visitor = RateLimiter(lines_per_minute, 60)
+        self.lines_per_client = RateLimiter(lines_per_minute * CLIENT_SHARE, 60)
 
 
 @router.get("/widget.js")
@@ -58,14 +91,15 @@ async def chat_socket(ws: WebSocket) -> None:
     await ws.accept()
     subscription: Subscription | None = None
     try:
-        current = await _open(ws, db)
+        signed_in = await _signed_in(ws, db)
+        current = await _open(ws, db, signed_in)
         if current is None:
             return
         subscription = hub.subscribe({f"case:{current.case_id}"})
         last = await _send_state(ws, db, hub, current, after=0)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_forward, ws, db, hub, current, subscription, last)
-            await _listen(ws, db, current)
+            await _listen(ws, db, current, ws.client.host if ws.client else "-")
             tasks.cancel_scope.cancel()
     except WebSocketDisconnect:
         pass
@@ -74,13 +108,23 @@ async def chat_socket(ws: WebSocket) -> None:
             hub.unsubscribe(subscription)
 
 
-async def _open(ws: WebSocket, db: Database) -> ChatSession | None:
+async def _signed_in(ws: WebSocket, db: Database) -> CustomerActor | None:
+    """The portal customer opening this socket, when it is opened from our own pages with their cookie."""
+    origin = ws.headers.get("origin")
+    cookie = ws.cookies.get(SESSION_COOKIE)
+    if origin is None or urlparse(origin).netloc != ws.headers.get("host") or not cookie:
+        return None
+    found: CustomerActor | None = await _run(db, _customer_of_cookie, cookie)
+    return found
+
+
+async def _open(ws: WebSocket, db: Database, signed_in: CustomerActor | None) -> ChatSession | None:
     """The first message either resumes a chat by its token or starts one."""
     first = await _receive(ws)
     if first is None:
         return None
     if "resume" in first:
-        found: ChatSession | None = await _run(db, _resume, str(first["resume"]))
+        found: ChatSession | None = await _run(db, _resume, str(first["resume"]), signed_in)
         if found is None:
             await ws.send_json({"type": "expired", "detail": "That chat is over; start a new one."})
             return None
@@ -90,20 +134,36 @@ async def _open(ws: WebSocket, db: Database) -> ChatSession | None:
         await ws.send_json({"type": "error", "detail": 'Send {"start": {...}} or {"resume": token} first.'})
         return None
     client = ws.client.host if ws.client else "-"
+    settings: Settings = ws.app.state.settings
     try:
-        starts: RateLimiter = ws.app.state.chat_starts
-        starts.hit(client)
+        limits: ChatLimits = ws.app.state.chat_limits
+        limits.starts.hit(client)
         started: chat.Started = await _run(
-            db, _start, str(start.get("name", "")), str(start.get("email", "")), str(start.get("message", ""))
+            db,
+            _start,
+            str(start.get("name", "")),
+            str(start.get("email", "")),
+            str(start.get("message", "")),
+            signed_in,
+            f"{settings.base_url.rstrip('/')}/chat/confirm",
         )
     except DomainError as error:
         await ws.send_json({"type": "error", "detail": error.detail})
         return None
-    await ws.send_json({"type": "started", "token": started.token, "case": started.chat.case_id})
+    await ws.send_json(
+        {
+            "type": "started",
+            "token": started.token,
+            "case": started.chat.case_id,
+            "verified": started.chat.verified_at is not None,
+            "confirm_to": started.chat.claimed_email,
+        }
+    )
     return started.chat
 
 
-async def _listen(ws: WebSocket, db: Database, current: ChatSession) -> None:
+async def _listen(ws: WebSocket, db: Database, current: ChatSession, client: str) -> None:
+    limits: ChatLimits = ws.app.state.chat_limits
     while True:
         message = await _receive(ws)
         if message is None:
@@ -116,7 +176,17 @@ async def _listen(ws: WebSocket, db: Database, current: ChatSession) -> None:
             await ws.send_json({"type": "error", "detail": 'Send {"say": "..."}.'})
             continue
         try:
-            await _run(db, _say, current, text)
+            limits.lines_per_client.hit(client)
+            await _run(db, _say, current, text, limits.lines_per_visitor)
+        except TooManyRequests as error:
+            wait = error.retry_after
+            await ws.send_json(
+                {
+                    "type": "slow_down",
+                    "detail": f"You are writing faster than we can read. Wait {wait} seconds, then send it again.",
+                    "retry_after": wait,
+                }
+            )
         except DomainError as error:
             await ws.send_json({"type": "error", "detail": error.detail})
 
@@ -154,12 +224,13 @@ async def _forward(
 async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSession, *, after: int) -> int:
     online = hub.staff_online()
     policy: callbacks.Policy = ws.app.state.callback_policy
-    lines, wait, slots = await _run(db, _state, current, after, None if online else policy)
+    lines, wait, slots, verified = await _run(db, _state, current, after, None if online else policy)
     for line in lines:
         await ws.send_json({"type": "line", **asdict(line)})
     await ws.send_json(
         {
             "type": "queue",
+            "verified": verified,
             "position": wait.position,
             "typical_seconds": wait.typical_seconds,
             "people_online": online,
@@ -192,37 +263,86 @@ async def _receive(ws: WebSocket) -> dict[str, Any] | None:
 # ---------------------------------------------------------------- database work (a unit of work each)
 
 
-def _start(db: Database, name: str, email: str, message: str) -> chat.Started:
-    with db.unit_of_work() as session:
-        return chat.start(session, name=name, email=email, message=message)
-
-
-def _resume(db: Database, token: str) -> ChatSession | None:
+def _customer_of_cookie(db: Database, cookie: str) -> CustomerActor | None:
     with db.unit_of_work(write=False) as session:
-        found = chat.resume(session, token)
+        resolved = auth.resolve_session(session, cookie)
+    return resolved.actor if resolved is not None and isinstance(resolved.actor, CustomerActor) else None
+
+
+def _start(
+    db: Database, name: str, email: str, message: str, signed_in: CustomerActor | None, confirm_link: str
+) -> chat.Started:
+    with db.unit_of_work() as session:
+        started = chat.start(
+            session, name=name, email=email, message=message, signed_in=signed_in, confirm_link=confirm_link
+        )
+        session.flush()
+        session.expunge(started.chat)
+        return started
+
+
+def _resume(db: Database, token: str, signed_in: CustomerActor | None) -> ChatSession | None:
+    # Only a signed-in visitor's return can change anything (it files an unproven chat on their record).
+    with db.unit_of_work(write=signed_in is not None) as session:
+        found = chat.resume(session, token, signed_in=signed_in)
         if found is not None:
+            session.flush()
             session.expunge(found)
         return found
 
 
-def _say(db: Database, current: ChatSession, text: str) -> None:
+def _say(db: Database, current: ChatSession, text: str, per_visitor: RateLimiter) -> None:
     with db.unit_of_work() as session:
-        chat.say(session, current, text)
+        now = chat_queries.chat_now(session, current.id)
+        # One chat until proven; then the customer, across every chat they have open.
+        per_visitor.hit(f"customer:{now.customer_id}" if now.verified_at else f"chat:{now.id}")
+        chat.say(session, current.id, text)
 
 
 def _state(
     db: Database, current: ChatSession, after: int, policy: callbacks.Policy | None
-) -> tuple[list[chat.Line], chat.Wait, list[datetime]]:
+) -> tuple[list[chat.Line], chat.Wait, list[datetime], bool]:
     with db.unit_of_work(write=False) as session:
+        now = chat_queries.chat_now(session, current.id)
         slots = callbacks.free_slots(session, policy)[:8] if policy is not None else []
-        return chat.transcript(session, current, after=after), chat.wait(session, current), slots
+        return chat.transcript(session, now, after=after), chat.wait(session, now), slots, now.verified_at is not None
 
 
 def _book_call(db: Database, current: ChatSession, policy: callbacks.Policy, starts_at: datetime, phone: str) -> None:
     with db.unit_of_work() as session:
-        visitor = CustomerActor(current.customer_id)
-        case = case_for(session, visitor, current.case_id, for_update=True)
+        now = chat_queries.chat_now(session, current.id)
+        visitor = CustomerActor(now.customer_id)
+        case = case_for(session, visitor, now.case_id, for_update=True)
         callbacks.book(session, visitor, case, policy, starts_at=starts_at, phone=phone)
+
+
+# ---------------------------------------------------------------- the link mailed to a visitor's address
+
+
+@router.get("/chat/confirm", response_class=HTMLResponse)
+@offload
+def confirm_landing(request: Request, token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """Where the confirmation link lands. One click uses it: mail scanners open links too."""
+    return page(request, "chat_confirm.html", token=token)
+
+
+@router.post("/chat/confirm", response_model=None)
+@offload
+def confirm(request: Request, form: Form, write: Write, settings: AppSettings) -> Response:
+    """The visitor owns the address they typed: the chat is filed on its customer, who is now signed in."""
+    with write() as session:
+        try:
+            doorman(request).knock(request, "magic_link_redeem")
+            confirmed = chat.confirm(session, form.get("token", ""))
+        except DomainError as error:
+            refusal = page(request, "chat_confirm.html", status_code=error.status, error=error.detail, token="")
+            if isinstance(error, TooManyRequests):
+                refusal.headers["Retry-After"] = str(error.retry_after)
+            return refusal
+        issued = auth.open_session(session, customer=confirmed.customer, days=settings.session_days)
+        response = RedirectResponse(f"/portal/cases/{confirmed.chat.case_id}", status_code=303)
+        set_session_cookies(response, settings, issued)
+        return response
 
 
 async def _run(db: Database, fn: Any, *args: Any) -> Any:

@@ -26,6 +26,7 @@ from sameside.cases.models import Case
 from sameside.cases.replies import mailing
 from sameside.cases.rules import TRANSITIONS, CaseStatus, EntryKind, HandoffBrief
 from sameside.cases.signals import sentiment
+from sameside.chat import queries as chat_queries
 from sameside.consults import service as consults
 from sameside.customers.rules import Channel
 from sameside.db.engine import Session
@@ -129,9 +130,16 @@ def _case_page(
     entries = queries.timeline(session, agent.actor, case)
     files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
     attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
-    history = queries.list_cases(
-        session, agent.actor, queries.CaseFilter(customer_id=case.customer_id), sort="-created", limit=11
-    ).items
+    visitor = chat_queries.visitor_of_case(session, case.id)
+    # Someone in a chat who has not proven who they are sees nothing of anyone, and neither do we show them.
+    unproven = visitor is not None and visitor.verified_at is None
+    history = (
+        []
+        if unproven
+        else queries.list_cases(
+            session, agent.actor, queries.CaseFilter(customer_id=case.customer_id), sort="-created", limit=11
+        ).items
+    )
     colleagues = staff_queries.active_colleagues(session)
     names = {s.id: s.name for s in colleagues}
     teams = staff_queries.list_teams(session)
@@ -155,6 +163,8 @@ def _case_page(
         entries=entries,
         attachments=attachments,
         earlier=[c for c in history if c.id != case.id][:10],
+        visitor=visitor,
+        unproven=unproven,
         statuses=_next_statuses(case),
         colleagues=colleagues,
         event_text={e.id: describe_event(e, names) for e in entries if e.kind is EntryKind.EVENT},

@@ -29,8 +29,9 @@ from sameside.http.limits import doorman
 from sameside.http.links import attachment_out
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
-from sameside.kit.errors import DomainError, Invalid
+from sameside.kit.errors import DomainError, Invalid, TooManyRequests
 from sameside.kit.ids import MAX_ID
+from sameside.kit.ratelimit import RateLimiter
 from sameside.mail import queries as mail_queries
 from sameside.web.deps import PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
 from sameside.web.pages import page
@@ -43,6 +44,8 @@ _FORM_LIMIT = 256 * 1024
 
 Form = Annotated[PostedForm, Depends(form_reader(_FORM_LIMIT, max_fields=10))]
 TOO_LONG = "That is too long to send here; you can also reply by email."
+PORTAL_REQUESTS_PER_HOUR = 10
+"""New requests one customer may send from the portal in an hour (per server process, `kit.ratelimit`)."""
 
 
 @router.get("", response_model=None)
@@ -141,6 +144,9 @@ def new_request_form(request: Request, me: PortalCustomer) -> Response:
 @router.post("/new", response_model=None)
 @offload
 def new_request(request: Request, form: Form, me: PortalCustomer) -> Response:
+    """A new case in the customer's words; at most `PORTAL_REQUESTS_PER_HOUR` an hour per customer."""
+    retry_after: list[int] = []
+
     def work(session: Session) -> Response:
         actor = me.actor
         case = service.open_case(
@@ -151,10 +157,23 @@ def new_request(request: Request, form: Form, me: PortalCustomer) -> Response:
             body=form.get("body", ""),
             channel=Channel.PORTAL,
         )
+        # Counted once the request is sound, so fixing a refused form costs nothing; past the
+        # limit the case is rolled back with the rest of the transaction and the draft shown again.
+        limiter: RateLimiter = request.app.state.portal_requests
+        try:
+            limiter.hit(f"customer:{actor.customer_id}")
+        except TooManyRequests as error:
+            retry_after.append(error.retry_after)
+            minutes = max(1, -(-error.retry_after // 60))
+            raise TooManyRequests(
+                f"You have sent {PORTAL_REQUESTS_PER_HOUR} new requests within the hour, as many as we take. "
+                f"Your message is kept below: send it in {minutes} minutes, or add it to one of your cases.",
+                retry_after=error.retry_after,
+            ) from None
         return go(f"/portal/cases/{case.id}")
 
     def refused(session: Session, problem: Problem) -> Response:
-        return page(
+        response = page(
             request,
             "portal_new.html",
             status_code=problem[0],
@@ -163,6 +182,9 @@ def new_request(request: Request, form: Form, me: PortalCustomer) -> Response:
             subject=form.get("subject", ""),
             draft=form.get("body", ""),
         )
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after[0])
+        return response
 
     return act(request, me.csrf, form, work, refused, too_large=TOO_LONG)
 

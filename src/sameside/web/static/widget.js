@@ -37,7 +37,11 @@
   var form = el("form", {}, { display: "grid", gap: ".4rem" });
   var call = el("form", {}, { display: "none", gap: ".4rem", marginTop: ".6rem" });
   var booked = "";
-  panel.append(title, log, status, form, call);
+  var proof = el("p", { hidden: true }, { margin: "0 0 .5rem", fontSize: ".9rem", padding: ".35rem .5rem", background: "#fff6d6", borderRadius: "6px" });
+  var verified = true;
+  var sayInput = null;
+  var lastSaid = "";
+  panel.append(title, proof, log, status, form, call);
   document.body.append(open, panel);
 
   function field(label, name, type) {
@@ -56,6 +60,7 @@
   }
 
   function showStartForm() {
+    sayInput = null;
     form.replaceChildren();
     var name = field("Your name", "name", "text");
     var email = field("Your email (for our answer if you leave)", "email", "email");
@@ -74,9 +79,22 @@
     form.onsubmit = function (event) {
       event.preventDefault();
       if (!message.input.value.trim() || !socket) { return; }
-      socket.send(JSON.stringify({ say: message.input.value }));
+      lastSaid = message.input.value;
+      socket.send(JSON.stringify({ say: lastSaid }));
       message.input.value = "";
     };
+    sayInput = message.input;
+  }
+
+  function showProof(isVerified, address) {
+    verified = isVerified;
+    if (isVerified) { proof.hidden = true; return; }
+    if (address) {
+      proof.textContent = "We have emailed a link to " + address + ". Follow it to confirm it is you: this chat then joins your account, and you can read it in your portal.";
+    } else if (!proof.textContent) {
+      proof.textContent = "Not confirmed yet: follow the link we emailed you, and this chat joins your account.";
+    }
+    proof.hidden = false;
   }
 
   function addLine(line) {
@@ -120,7 +138,9 @@
     if (booked) {
       text += (text ? " " : "") + booked;
     } else if (!q.people_online) {
-      text += (text ? " " : "") + "Nobody is online right now: your message is safe with us, and a person will answer by email.";
+      text += (text ? " " : "") + (verified ?
+        "Nobody is online right now: your message is safe with us, and a person will answer by email." :
+        "Nobody is online right now: your message is safe with us. A person will answer here, and in your portal once you have followed the link we emailed you.");
     }
     status.textContent = text;
   }
@@ -131,9 +151,14 @@
     socket.onmessage = function (event) {
       var m;
       try { m = JSON.parse(event.data); } catch (e) { return; }
-      if (m.type === "started") { localStorage.setItem(storageKey, m.token); showSayForm(); }
-      else if (m.type === "line") { addLine(m); if (first.resume) { showSayForm(); } }
-      else if (m.type === "queue") { showQueue(m); if (first.resume) { showSayForm(); } }
+      if (m.type === "started") { localStorage.setItem(storageKey, m.token); showProof(m.verified, m.confirm_to); showSayForm(); }
+      else if (m.type === "line") { addLine(m); if (first.resume && !sayInput) { showSayForm(); } }
+      else if (m.type === "queue") { showProof(m.verified, null); showQueue(m); if (first.resume && !sayInput) { showSayForm(); } }
+      else if (m.type === "slow_down") {
+        // The socket stays open; what they wrote is put back for them to send again.
+        if (sayInput && !sayInput.value) { sayInput.value = lastSaid; }
+        status.textContent = m.detail;
+      }
       else if (m.type === "callback") {
         booked = "Booked: a person will call you " + m.when + ".";
         call.style.display = "none";
