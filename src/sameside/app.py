@@ -12,11 +12,10 @@ from pathlib import Path
 
 import anyio.to_thread
 import fastapi_offline
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from sameside import __version__, wiring
 from sameside.api import openapi
@@ -24,8 +23,12 @@ from sameside.api.routes import router as api_router
 from sameside.auth import service as auth_service
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.db.probes import Probes
 from sameside.http import problems
+from sameside.http.disk import FreeSpace, RefuseWritesWhenDiskLow
 from sameside.http.failures import Failures
+from sameside.http.health import PROBE_TIMEOUT, HealthChecks
+from sameside.http.health import router as health_router
 from sameside.http.limits import Doorman
 from sameside.http.middleware import LimitBody, SecurityHeaders
 from sameside.kit.ratelimit import RateLimiter
@@ -74,9 +77,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         database.start_checkpointer()
         with database.unit_of_work() as session:
             app.state.link_key = auth_service.instance_key(session, "link-signing", configured=settings.secret_key)
-        async with app.state.hub.run():
-            wiring.use_hub(app.state.hub)
-            yield
+        try:
+            async with app.state.hub.run():
+                wiring.use_hub(app.state.hub)
+                yield
+        finally:
+            app.state.health.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -96,8 +102,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.chat_limits = ChatLimits()
     app.state.portal_requests = RateLimiter(PORTAL_REQUESTS_PER_HOUR, 3600)
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))
+    folders = [settings.data_dir] + (
+        [Path(database.url.database).parent] if database.is_sqlite and database.url.database else []
+    )
+    space = FreeSpace(folders, settings.disk_min_free_mb)
+    app.state.health = HealthChecks(Probes(database.url, PROBE_TIMEOUT), space)
 
     problems.install(app)
+    app.include_router(health_router)
     page_errors.install(app)  # pages answer with pages; the API keeps problem+json
     app.include_router(api_router)
     app.include_router(web_router)
@@ -115,15 +127,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     openapi.install(app)
     _docs(app)
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz(request: Request) -> JSONResponse:
-        try:
-            with request.app.state.db.unit_of_work(write=False) as session:
-                session.execute(text("SELECT 1"))
-        except Exception:
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
-
     @app.get("/api/v1/ping", include_in_schema=False)
     async def ping() -> dict[str, str]:
         """Does nothing: the framework's ceiling, measured beside real routes by the benchmark."""
@@ -132,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(Failures)  # innermost: it answers before Starlette's last resort drops the connection
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody)
+    app.add_middleware(RefuseWritesWhenDiskLow, space=space)  # outermost: a refused write reads nothing
     return app
 
 

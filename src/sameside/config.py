@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     worker_threads: int = 4
     """Threads per process that run request handlers (they share one GIL)."""
 
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a client may take to send a request's line and headers; past it, 408 and the connection closes."""
+
+    http_body_timeout_seconds: float = Field(default=30.0, gt=0)
+    """The longest silence between two reads of a request body; past it, 408 and the connection closes."""
+
+    http_max_header_bytes: int = Field(default=32 * 1024, ge=1024)
+    """The largest request line plus headers taken; a larger one is answered 431 and the connection closed."""
+
+    http_max_connections: int = Field(default=1000, ge=1)
+    """Connections one server process serves at once (lowered to fit its open-file limit); past it, 503."""
+
+    disk_min_free_mb: int = Field(default=100, ge=0)
+    """Below this much free space where data is kept, writes are refused with 503 and `/readyz` says why."""
+
     log_sql: bool = False
 
     redis_url: str | None = None

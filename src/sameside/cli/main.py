@@ -80,6 +80,10 @@ def serve(
 
 
 def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bool) -> None:
+    """uvicorn with our protocol, which bounds header and body time, header size and connections (`http.server`)."""
+    from sameside.http.server import GuardedHttpProtocol, raise_open_file_limit
+
+    raise_open_file_limit()  # before the workers start: they inherit it
     uvicorn.run(
         "sameside.app:app_from_env",
         factory=True,
@@ -89,6 +93,7 @@ def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bo
         access_log=access_log,
         log_level="info",
         server_header=False,
+        http=GuardedHttpProtocol,
     )
 
 

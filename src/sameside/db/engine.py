@@ -5,12 +5,21 @@ so write transactions start with `BEGIN IMMEDIATE` (taking the write lock up
 front instead of failing to upgrade a read lock mid-transaction) and, inside
 one process, queue on a lock rather than spin in SQLite's busy handler.
 Several processes still coordinate through SQLite's own lock and busy timeout.
+
+No lock is ever waited for long on an event loop's thread, where waiting
+would stop every other request (health checks included): there a write
+waits at most `LOOP_PATIENCE` for either lock, then fails as "database is
+locked" (a 503 at the HTTP edge), and for the next `lock_timeout` seconds
+`runs_inline` is False, so request work moves to threads, which wait up to
+`lock_timeout` like any PostgreSQL session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sameside.kit.events import PENDING_KEY, Event, bus
@@ -25,12 +35,23 @@ from sameside.kit.events import PENDING_KEY, Event, bus
 __all__ = ["Database", "Session"]  # routes name the unit of work's session by its type without importing SQLAlchemy
 
 
+LOOP_PATIENCE = 0.1
+"""Seconds an event loop's thread may wait for SQLite's write lock (or ours) before giving up."""
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the app; WAL fsyncs at checkpoint
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA cache_size=-65536")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
@@ -54,11 +75,15 @@ class Database:
         One stuck lock or runaway query must not hold every request: past
         these, a request fails with a database error the HTTP layer answers
         as 503 with Retry-After (PostgreSQL's `lock_timeout` and
-        `statement_timeout`; the pool's wait for a free connection on both).
-        Migrations lift the statement timeout for their own connection.
+        `statement_timeout`; SQLite's busy timeout and our write lock's wait
+        are `lock_timeout` too, `LOOP_PATIENCE` on an event loop; the pool's
+        wait for a free connection on both). Migrations lift the statement
+        timeout for their own connection.
         """
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.lock_timeout = lock_timeout
+        self._busy_until = 0.0
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
@@ -86,11 +111,31 @@ class Database:
             event.listen(self.engine, "connect", self._sqlite_connect)
             # The driver runs in autocommit mode and we say BEGIN ourselves:
             # deferred for reads, IMMEDIATE (after taking our lock) for writes.
-            event.listen(self.engine, "begin", _sqlite_begin_read)
+            event.listen(self.engine, "begin", self._sqlite_begin_read)
             event.listen(self._writer, "after_begin", self._sqlite_begin_write)
+
+    @property
+    def runs_inline(self) -> bool:
+        """May request work run on the event loop now? SQLite, unless a write lately found the database busy."""
+        return self.is_sqlite and time.monotonic() >= self._busy_until
+
+    def _patience(self) -> float:
+        return LOOP_PATIENCE if _on_event_loop() else self.lock_timeout
+
+    def _noticed_busy(self) -> None:
+        self._busy_until = time.monotonic() + self.lock_timeout
+
+    def _wait_at_most(self, connection: Any, seconds: float) -> None:
+        """SQLite's busy timeout for this connection's next statements (set only when it changes)."""
+        milliseconds = int(seconds * 1000)
+        if connection.info.get(_BUSY_KEY) != milliseconds:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+            connection.info[_BUSY_KEY] = milliseconds
 
     def _sqlite_connect(self, dbapi_conn: Any, record: Any) -> None:
         _sqlite_pragmas(dbapi_conn, record)
+        dbapi_conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+        record.info[_BUSY_KEY] = int(self.lock_timeout * 1000)
         if self._checkpointer is not None:
             dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
 
@@ -131,12 +176,21 @@ class Database:
         assert self._write_lock is not None
         if _LOCK_KEY in session.info:
             return  # a savepoint inside the transaction that already holds both locks
-        self._write_lock.acquire()
+        patience = self._patience()
+        started = time.monotonic()
+        if not self._write_lock.acquire(timeout=patience):
+            self._noticed_busy()
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
         session.info[_LOCK_KEY] = self._write_lock
         try:
+            # One budget for both waits: ours in line, then SQLite's for other processes.
+            waited = time.monotonic() - started
+            self._wait_at_most(connection, patience if waited < 0.01 else max(0.001, patience - waited))
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
+        except BaseException as error:
             session.info.pop(_LOCK_KEY).release()
+            if isinstance(error, OperationalError) and "locked" in str(error.orig):
+                self._noticed_busy()
             raise
 
     @contextmanager
@@ -175,10 +229,11 @@ class Database:
             self._checkpointer.join(timeout=5)
         self.engine.dispose()
 
+    def _sqlite_begin_read(self, conn: Any) -> None:
+        if not conn.get_execution_options().get("sameside_write"):
+            self._wait_at_most(conn, self._patience())
+            conn.exec_driver_sql("BEGIN")
+
 
 _LOCK_KEY = "sameside.write_lock"
-
-
-def _sqlite_begin_read(conn: Any) -> None:
-    if not conn.get_execution_options().get("sameside_write"):
-        conn.exec_driver_sql("BEGIN")
+_BUSY_KEY = "sameside.busy_timeout_ms"

@@ -7,6 +7,13 @@ route's work runs right on the event loop. PostgreSQL answers over a socket,
 and the loop must not wait on that, so there the same work runs in a worker
 thread. Routes and dependencies are written as plain functions and marked
 `@offload`; this module makes the choice per request from the app's database.
+
+On the loop, SQLite waits at most a moment for a lock (`db.engine.LOOP_PATIENCE`):
+when another process holds the write lock longer, that write is refused (503)
+and, until the database has been free for a while (`Database.runs_inline`),
+requests that may write (not GET or HEAD) run in threads, where they wait for
+the lock up to the lock timeout. Reads stay on the loop, which a lock held
+elsewhere never stops.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _REQUEST = "_offload_request"
+_READS = frozenset({"GET", "HEAD"})
 
 
 def offload(fn: Callable[P, R]) -> Callable[P, Awaitable[R]]:
@@ -50,7 +58,7 @@ def offload(fn: Callable[P, R]) -> Callable[P, Awaitable[R]]:
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         request: Request = kwargs[request_name] if request_name != _REQUEST else kwargs.pop(_REQUEST)
         db: Database = request.app.state.db
-        if db.is_sqlite:
+        if db.runs_inline or (db.is_sqlite and request.method in _READS):
             return fn(*args, **kwargs)
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
