@@ -32,6 +32,7 @@
   var log = el("div", {}, { margin: "0 0 .5rem", maxHeight: "16rem", overflowY: "auto" });
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
+  log.tabIndex = 0; // a long conversation scrolls: keyboard users reach it too
   var status = el("p", {}, { margin: "0 0 .5rem", color: "#5b6475", fontSize: ".9rem" });
   status.setAttribute("role", "status");
   var form = el("form", {}, { display: "grid", gap: ".4rem" });
