@@ -15,6 +15,7 @@ from sameside.cases.replies.mailing import Reach
 from sameside.config import Settings
 from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
+from sameside.idempotency import tasks as idempotency_tasks
 from sameside.kit.events import Event, bus
 from sameside.live.hub import Hub
 from sameside.mail import outbox
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 # Every module that registers job handlers (`jobs.registry`), imported here so that any process that
 # loads the wiring — server, CLI, worker — knows every task by name, and `enqueue` can refuse others.
-TASKS = (auth_tasks, callbacks_tasks, consults_tasks, mailboxes_tasks, worker_tasks)
+TASKS = (auth_tasks, callbacks_tasks, consults_tasks, idempotency_tasks, mailboxes_tasks, worker_tasks)
 
 _hub: Hub | None = None
 _subscribed = False

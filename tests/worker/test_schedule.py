@@ -49,7 +49,12 @@ def _forget() -> Iterator[None]:
 
 def test_every_scheduled_chore_is_a_registered_task_and_runs_at_least_twice_a_minute() -> None:
     registry.require(chore.task for chore in SCHEDULE)
-    assert {c.task for c in SCHEDULE} == {"mailboxes.file_pending", "callbacks.flag_missed", "consults.flag_overdue"}
+    assert {c.task for c in SCHEDULE} == {
+        "mailboxes.file_pending",
+        "callbacks.flag_missed",
+        "consults.flag_overdue",
+        "idempotency.forget_expired",
+    }
     assert all(0 < c.seconds <= 30 for c in SCHEDULE)
 
 

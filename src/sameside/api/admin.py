@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 
 from sameside.http.deps import Admin, ReadSession, StaffUser, Write
+from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 from sameside.kit.unset import UNSET
@@ -47,6 +48,7 @@ def read_me(actor: StaffUser, session: ReadSession) -> StaffOut:
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffOut)
 @offload
+@idempotent
 def add_staff(body: StaffCreate, actor: Admin, write: Write) -> StaffOut:
     with write() as session:
         staff = service.add_staff(
@@ -101,6 +103,7 @@ def list_teams(_: StaffUser, session: ReadSession) -> list[TeamOut]:
 
 @router.post("/teams", status_code=status.HTTP_201_CREATED, response_model=TeamOut)
 @offload
+@idempotent
 def create_team(body: TeamCreate, actor: Admin, write: Write) -> TeamOut:
     with write() as session:
         return TeamOut.model_validate(
@@ -126,6 +129,7 @@ def list_departments(_: StaffUser, session: ReadSession) -> list[DepartmentOut]:
 
 @router.post("/departments", status_code=status.HTTP_201_CREATED, response_model=DepartmentOut)
 @offload
+@idempotent
 def create_department(body: DepartmentCreate, actor: Admin, write: Write) -> DepartmentOut:
     with write() as session:
         department = service.create_department(

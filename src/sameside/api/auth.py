@@ -28,6 +28,7 @@ from sameside.http.deps import (
     Write,
     set_session_cookies,
 )
+from sameside.http.idempotency import idempotent
 from sameside.http.limits import doorman
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
@@ -107,6 +108,7 @@ def list_tokens(actor: StaffUser, session: ReadSession) -> list[TokenOut]:
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated, tags=["tokens"])
 @offload
+@idempotent
 def create_token(body: TokenCreate, actor: StaffUser, write: Write) -> TokenCreated:
     """A new API token for you; the token is shown in this response only."""
     with write() as session:

@@ -32,6 +32,7 @@ from sameside.customers.queries import customer_for
 from sameside.customers.rules import Channel, IdentityKind
 from sameside.db.engine import Session
 from sameside.http.deps import AppSettings, ReadSession, StaffUser, User, Write
+from sameside.http.idempotency import idempotent
 from sameside.http.links import attachment_out
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor, StaffActor
@@ -53,6 +54,7 @@ def _reload(session: Session, actor: StaffActor | CustomerActor, number: int) ->
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseOut)
 @offload
+@idempotent
 def open_case(body: CaseCreate, actor: User, write: Write) -> CaseOut:
     """Open a case from any channel. The customer is found by identity, or created."""
     with write() as session:
@@ -119,6 +121,7 @@ def list_cases(
 
 @router.post("/next", response_model=CaseOut, responses={204: {"description": "Nobody is waiting."}})
 @offload
+@idempotent
 def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut | Response:
     """Take the case the fair queue says is next in your team (P9): it becomes yours."""
     with write() as session:
@@ -159,6 +162,7 @@ def update_case(number: CaseNumber, body: CaseUpdate, actor: StaffUser, write: W
 
 @router.post("/{number}/replies", status_code=status.HTTP_201_CREATED, response_model=ReplyOut)
 @offload
+@idempotent
 def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings: AppSettings) -> ReplyOut:
     """Reply to the customer (staff), or add to the conversation (the customer).
 
@@ -193,6 +197,7 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
 
 @router.post("/{number}/transfer", response_model=CaseOut)
 @offload
+@idempotent
 def transfer(number: CaseNumber, body: TransferIn, actor: StaffUser, write: Write) -> CaseOut:
     """Hand the case to another team or person, with the brief that spares the customer repeating themselves."""
     with write() as session:
@@ -207,6 +212,7 @@ def transfer(number: CaseNumber, body: TransferIn, actor: StaffUser, write: Writ
 
 @router.post("/{number}/notes", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
 @offload
+@idempotent
 def add_note(number: CaseNumber, body: NoteIn, actor: StaffUser, write: Write) -> TimelineEntryOut:
     """An internal note, never shown to the customer."""
     with write() as session:

@@ -11,6 +11,7 @@ from sameside.consults import service as consults
 from sameside.consults.models import Consult
 from sameside.consults.schemas import AnswerIn, ConsultIn, ConsultOut
 from sameside.http.deps import ReadSession, StaffUser, Write
+from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.actors import Role
 from sameside.kit.errors import Forbidden
@@ -43,6 +44,7 @@ def _fields(row: Consult) -> dict[str, object]:
 
 @router.post("/cases/{number}/consults", status_code=status.HTTP_201_CREATED, response_model=ConsultOut, tags=["cases"])
 @offload
+@idempotent
 def ask(number: Id, body: ConsultIn, actor: StaffUser, write: Write, request: Request) -> ConsultOut:
     """Ask a department about the case; it stays yours, and waits on internal until answered."""
     with write() as session:

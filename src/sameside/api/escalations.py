@@ -12,6 +12,7 @@ from sameside.cases.access import case_for
 from sameside.cases.escalation.service import request_escalation
 from sameside.cases.schemas import TimelineEntryOut
 from sameside.http.deps import User, Write
+from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
 from sameside.kit.ids import MAX_ID
@@ -24,6 +25,7 @@ CaseNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="The case number")
 
 @router.post("/cases/{number}/escalation", status_code=status.HTTP_201_CREATED, response_model=TimelineEntryOut)
 @offload
+@idempotent
 def escalate(number: CaseNumber, body: EscalationIn, actor: User, write: Write) -> TimelineEntryOut:
     """Ask for someone senior to look at the case.
 

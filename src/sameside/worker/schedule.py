@@ -5,8 +5,9 @@ memory, so with several workers a chore runs more often than its interval
 overall. That is safe — every chore here may run in several workers at once
 (filing claims each message with SKIP LOCKED; a missed call is flagged by a
 conditional UPDATE that only one transaction wins; overdue consults are
-locked with SKIP LOCKED and marked when flagged) — and each round of a chore
-with nothing to do is one indexed query.
+locked with SKIP LOCKED and marked when flagged; a second delete of expired
+idempotency answers deletes nothing) — and each round of a chore with
+nothing to do is one indexed query.
 
 A chore is due when the worker starts, then every `seconds` after it last
 ran; one that did something is due again on the next round, so a backlog
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 
 from sameside.callbacks.tasks import FLAG_MISSED
 from sameside.consults.tasks import FLAG_OVERDUE
+from sameside.idempotency.tasks import FORGET_EXPIRED
 from sameside.mailboxes.tasks import FILE_PENDING
 
 
@@ -38,6 +40,9 @@ SCHEDULE: tuple[Every, ...] = (
     # at most changes nothing for the owner told of it, and spares a query a second per worker.
     Every(FLAG_MISSED, seconds=30),
     Every(FLAG_OVERDUE, seconds=30),
+    # Answers kept for Idempotency-Key retries are read as gone after 24 hours anyway; this frees their
+    # space, a thousand rows a round (again at once while there are more).
+    Every(FORGET_EXPIRED, seconds=30),
 )
 
 
