@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from sameside.cases.models import Case
 from sameside.customers.models import Customer
-from sameside.customers.queries import customer_by_email
+from sameside.customers.queries import customer_by_email, email_identity
+from sameside.customers.rules import Proof
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
 from sameside.mail.models import OutboundMail
@@ -129,6 +130,9 @@ def test_the_link_mailed_to_the_address_proves_it_and_files_the_chat_on_its_cust
         assert (said[-1]["body"], said[-1]["author"]) == ("Thanks!", "You")
 
     assert filed_on(db, started["case"]) == ana.id
+    with db.unit_of_work(write=False) as s:
+        address = email_identity(s, "ana@example.com")
+        assert address is not None and address.proof is Proof.VERIFIED
     # Signed in by the link: the chat is in their portal, with their first words as theirs.
     mine = visitor.get(f"/portal/cases/{started['case']}")
     assert mine.status_code == 200 and "Is my refund through?" in mine.text
@@ -159,6 +163,31 @@ def test_a_link_for_an_address_nobody_has_yet_makes_its_customer(
         owner = customer_by_email(s, "cy@example.com")
         assert owner is not None and owner.name == "Cy Dahl"
         assert case.customer_id == owner.id
+
+
+def test_an_address_staff_added_but_nobody_confirmed_does_not_connect_a_chat(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    ana = make.customer("ana@example.com", name="Ana Silva")
+    agent = make.staff(Role.AGENT)
+    # An agent adds an address of his own to Ana: pending until Ana confirms it.
+    added = client.post(
+        f"/api/v1/customers/{ana.id}/identities",
+        json={"kind": "email", "value": "mallory@example.com"},
+        headers=agent.headers,
+    )
+    assert added.status_code == 201, added.text
+    visitor = TestClient(client.app)
+    with visitor.websocket_connect("/ws/chat") as ws:
+        started = start(ws, name="Ana", address="mallory@example.com", message="Read me her cases")
+
+    refused = visitor.post("/chat/confirm", data={"token": confirmation_token(db, "mallory@example.com")})
+
+    assert refused.status_code == 409
+    assert "still waiting to be confirmed on its account" in refused.text
+    assert filed_on(db, started["case"]) != ana.id
+    assert "sameside_session" not in visitor.cookies  # and nobody was signed in as Ana
+    assert visitor.get("/portal").status_code == 401
 
 
 def test_a_customer_signed_in_to_the_portal_chats_as_themselves(

@@ -12,12 +12,13 @@ from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
 from sameside.cases.waits.queries import expected_wait
-from sameside.chat.errors import BadConfirmation
+from sameside.chat.errors import AddressNotTheirsYet, BadConfirmation
 from sameside.chat.models import ChatSession
 from sameside.chat.queries import chat_now
 from sameside.customers import service as customers
 from sameside.customers.models import Customer
-from sameside.customers.rules import Channel, IdentityKind
+from sameside.customers.queries import email_identity
+from sameside.customers.rules import Channel, IdentityKind, receives_sign_in_links
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor
 from sameside.kit.addresses import normalize_email
@@ -142,9 +143,12 @@ def resume(session: Session, token: str, *, signed_in: CustomerActor | None = No
 def confirm(session: Session, token: str) -> Confirmed:
     """Use a confirmation link once: the chat is filed on the customer its address belongs to.
 
-    Opening the link proves the visitor owns the address they typed; the
-    customer is created now if nobody had it yet. Expired, used and unknown
-    links fail alike.
+    Opening the link proves the visitor owns the address they typed, which
+    then counts as verified; the customer is created now if nobody had it yet.
+    An address staff added to a customer and nobody has confirmed yet
+    (`Proof.PENDING`) is not known to be that customer's: owning it proves
+    nothing about them, so the chat stays apart (`AddressNotTheirsYet`) — as
+    it receives no sign-in link either. Expired, used and unknown links fail alike.
     """
     refused = BadConfirmation("This confirmation link is not valid any more; start the chat again if you need to.")
     if not token or len(token) > 200:
@@ -161,10 +165,19 @@ def confirm(session: Session, token: str) -> Confirmed:
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise refused
     session.refresh(found)
+    identity = email_identity(session, found.claimed_email)
+    if identity is not None and not receives_sign_in_links(identity.kind, identity.proof):
+        raise AddressNotTheirsYet(
+            "This address is still waiting to be confirmed on its account, so we cannot connect the chat to it. "
+            "Sign in to the portal with an address already confirmed there, then open the chat again."
+        )
     visitor = session.get(Customer, found.customer_id)
     customer, _ = customers.find_or_create(
         session, kind=IdentityKind.EMAIL, value=found.claimed_email, name=visitor.name if visitor else None
     )
+    identity = identity or email_identity(session, found.claimed_email)
+    assert identity is not None  # just found or made
+    customers.prove_identity(session, identity)
     if found.verified_at is None:
         _file_on(session, found, customer)
     return Confirmed(found, customer)
