@@ -110,6 +110,7 @@ def test_an_agent_who_adds_his_own_address_gets_no_sign_in_link_and_cannot_confi
     anonymous = _confirm(client, link)
     assert anonymous.status_code == 403
     assert "first sign in with the link we send to the address you already use" in anonymous.text
+    assert "Our staff added <strong>mallory@evil.example</strong>" in anonymous.text  # which address, and the button
     staff_signed_in(client, db, mallory)
     as_staff = _confirm(client, link)
     assert as_staff.status_code == 403 and "Staff cannot confirm a customer&#39;s address" in as_staff.text

@@ -143,12 +143,14 @@ def confirm_address(session: Session, token: str, viewer: Actor | None) -> Confi
     if confirmation_needs_sign_in(identity_proofs(session, identity.customer_id, besides=identity.id)):
         if isinstance(viewer, StaffActor):
             raise SignInToConfirm(
-                "Staff cannot confirm a customer's address: the customer confirms it, signed in as themselves."
+                "Staff cannot confirm a customer's address: the customer confirms it, signed in as themselves.",
+                address=identity.value,
             )
         if not isinstance(viewer, CustomerActor) or viewer.customer_id != identity.customer_id:
             raise SignInToConfirm(
                 "To confirm this address, first sign in with the link we send to the address you already use "
-                "with us, then open this confirmation link again in the same browser."
+                "with us, then open this confirmation link again in the same browser.",
+                address=identity.value,
             )
     spent = session.execute(
         update(AddressConfirmation)

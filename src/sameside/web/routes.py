@@ -157,9 +157,15 @@ def confirm_address(request: Request, form: Form, write: Write, settings: AppSet
             sign_in_guard.check(request, form)
             confirmed = addresses.confirm_address(session, token, viewer.actor)
         except DomainError as error:
-            keep = token if isinstance(error, SignInToConfirm) else ""
+            # Refused for want of the customer's session, the link still works once they sign in: keep it.
+            keep = isinstance(error, SignInToConfirm)
             return _sign_in_page(
-                request, "confirm_address.html", status_code=error.status, error=error.detail, token=keep
+                request,
+                "confirm_address.html",
+                status_code=error.status,
+                error=error.detail,
+                token=token if keep else "",
+                address=error.extra.get("address") if keep else None,
             )
         if isinstance(viewer.actor, CustomerActor) and viewer.actor.customer_id == confirmed.customer.id:
             return page(request, "confirm_address.html", confirmed=confirmed.address)
