@@ -391,6 +391,10 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         lambda w, r: Call(f"/api/v1/customers/{w.customer.id}/identities/{_pending_identity(w)}"),
         (401, 403, 403, 200, 200, 200, 200, 200),
     ),
+    ("POST", "/api/v1/customers/{customer_id}/identities/{identity_id}/confirmation"): (
+        lambda w, r: Call(f"/api/v1/customers/{w.customer.id}/identities/{_pending_identity(w)}/confirmation"),
+        (401, 403, 403, 202, 202, 202, 202, 202),
+    ),
     ("POST", "/api/v1/customers/{customer_id}/identities/{identity_id}/vouch"): (  # a supervisor's word
         lambda w, r: Call(
             f"/api/v1/customers/{w.customer.id}/identities/{_pending_identity(w)}/vouch",

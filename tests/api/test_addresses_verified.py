@@ -257,3 +257,25 @@ def test_a_customer_joins_an_organization_by_a_proven_address_on_its_domain_not_
 
     me = client.get(f"/api/v1/customers/{casey.id}", headers=agent.headers).json()
     assert me["organization"] is not None and me["organization"]["id"] == org.id
+
+
+def test_staff_send_a_pending_address_its_confirmation_again_and_only_a_pending_one(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.AGENT, team=make.team(), password=None)
+    ana = make.customer("ana@example.com", name="Ana")
+    identities = _add(client, agent, ana, "ana.work@example.org").json()["identities"]
+    pending = next(i["id"] for i in identities if i["value"] == "ana.work@example.org")
+    claimed = next(i["id"] for i in identities if i["value"] == "ana@example.com")
+    base = f"/api/v1/customers/{ana.id}/identities"
+
+    again = client.post(f"{base}/{pending}/confirmation", headers=agent.headers)
+    needless = client.post(f"{base}/{claimed}/confirmation", headers=agent.headers)
+
+    assert again.status_code == 202 and "ana.work@example.org" in again.json()["detail"]
+    assert "needs no confirmation" in problem_of(needless, 409)["detail"]
+    first, second = (_link(m["text"]) for m in _mail(db, "address_confirmation"))
+    assert first != second
+    _as(client, make.customer_session(ana))
+    assert _confirm(client, second).status_code == 200
+    assert _identity(db, "ana.work@example.org").proof.value == "verified"

@@ -23,7 +23,6 @@ from sameside.customers.schemas import (
     Vouch,
 )
 from sameside.http.deps import Admin, AppSettings, CustomerUser, ReadSession, StaffUser, User, Write
-from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 
@@ -73,7 +72,6 @@ def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: S
 
 @router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
 @offload
-@idempotent
 def add_identity(
     customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write, settings: AppSettings
 ) -> CustomerOut:
@@ -99,6 +97,19 @@ def remove_identity(customer_id: CustomerId, identity_id: IdentityId, actor: Sta
         addresses.remove_address(session, actor, customer, identity_of(session, customer, identity_id))
         session.expire(customer, ["identities"])
         return presenters.customer_out(customer_for(session, actor, customer_id))
+
+
+@router.post("/customers/{customer_id}/identities/{identity_id}/confirmation", status_code=status.HTTP_202_ACCEPTED)
+@offload
+def resend_confirmation(
+    customer_id: CustomerId, identity_id: IdentityId, actor: StaffUser, write: Write, settings: AppSettings
+) -> dict[str, str]:
+    """Mail a pending address its confirmation link again; 409 when it is not pending."""
+    with write() as session:
+        customer = customer_for(session, actor, customer_id)
+        identity = identity_of(session, customer, identity_id)
+        addresses.resend_confirmation(session, actor, customer, identity, base_url=settings.base_url)
+        return {"detail": f"A new confirmation link is on its way to {identity.value}."}
 
 
 @router.post("/customers/{customer_id}/identities/{identity_id}/vouch", response_model=CustomerOut)
@@ -132,7 +143,6 @@ def customer_cases(
 
 @router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
 @offload
-@idempotent
 def create_organization(body: OrganizationCreate, actor: Admin, write: Write) -> OrganizationOut:
     with write() as session:
         org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)

@@ -21,9 +21,10 @@ from sameside.auth.models import AddressConfirmation
 from sameside.customers import service as customers
 from sameside.customers.models import Customer, CustomerIdentity
 from sameside.customers.queries import identity_proofs, proven_addresses
-from sameside.customers.rules import IdentityKind, Proof, confirmation_needs_sign_in
+from sameside.customers.rules import IdentityKind, Proof, confirmation_needs_sign_in, require_staff_for_identities
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
+from sameside.kit.errors import Conflict
 from sameside.kit.secrets import digest, new_token
 from sameside.mail import outbox
 
@@ -76,7 +77,9 @@ def remove_address(session: Session, actor: Actor, customer: Customer, identity:
 
 
 def send_confirmation(session: Session, customer: Customer, identity: CustomerIdentity, *, base_url: str) -> None:
-    """Mail a pending address its single-use confirmation link."""
+    """Mail a pending address its single-use confirmation link (again, when staff ask: earlier ones still work)."""
+    if identity.kind is not IdentityKind.EMAIL or identity.proof is not Proof.PENDING:
+        raise Conflict(f"{identity.value} needs no confirmation: only a pending email address is confirmed.")
     token = new_token()
     session.add(
         AddressConfirmation(
@@ -113,6 +116,14 @@ def send_confirmation(session: Session, customer: Customer, identity: CustomerId
         sensitive=True,
         language=customer.language,
     )
+
+
+def resend_confirmation(
+    session: Session, actor: Actor, customer: Customer, identity: CustomerIdentity, *, base_url: str
+) -> None:
+    """Staff send a pending address its confirmation link again (the first expired, or was lost)."""
+    require_staff_for_identities(actor)
+    send_confirmation(session, customer, identity, base_url=base_url)
 
 
 def confirmation_to_open(session: Session, token: str) -> tuple[AddressConfirmation, CustomerIdentity]:
