@@ -23,6 +23,7 @@ from sameside.customers.schemas import (
     Vouch,
 )
 from sameside.http.deps import Admin, AppSettings, CustomerUser, ReadSession, StaffUser, User, Write
+from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 
@@ -72,6 +73,7 @@ def update_customer(customer_id: CustomerId, body: CustomerStaffUpdate, actor: S
 
 @router.post("/customers/{customer_id}/identities", status_code=status.HTTP_201_CREATED, response_model=CustomerOut)
 @offload
+@idempotent
 def add_identity(
     customer_id: CustomerId, body: IdentityCreate, actor: StaffUser, write: Write, settings: AppSettings
 ) -> CustomerOut:
@@ -143,6 +145,7 @@ def customer_cases(
 
 @router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut, tags=["admin"])
 @offload
+@idempotent
 def create_organization(body: OrganizationCreate, actor: Admin, write: Write) -> OrganizationOut:
     with write() as session:
         org = service.create_organization(session, actor, name=body.name, domain=body.domain, tier=body.tier)
