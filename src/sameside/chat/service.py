@@ -17,7 +17,7 @@ from sameside.chat.models import ChatSession
 from sameside.chat.queries import chat_now
 from sameside.customers import service as customers
 from sameside.customers.models import Customer
-from sameside.customers.queries import email_identity
+from sameside.customers.queries import email_identity, proven_addresses
 from sameside.customers.rules import Channel, IdentityKind, receives_sign_in_links
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor
@@ -126,16 +126,19 @@ def start(
 def resume(session: Session, token: str, *, signed_in: CustomerActor | None = None) -> ChatSession | None:
     """The chat this browser's token belongs to, or None.
 
-    A visitor not yet proven who comes back signed in to the portal has proven
-    it: the chat is filed on their record (`signed_in` only from a session
-    cookie on our own site, see `web.chat`).
+    A visitor not yet proven who comes back signed in to the portal as the
+    customer whose address they typed has proven it: the chat is filed on
+    their record. Signed in as anyone else (a shared computer), the chat stays
+    as it was. `signed_in` comes only from a session cookie on our own site
+    (see `web.chat`).
     """
     if not token or len(token) > 200:
         return None
     found = session.scalar(select(ChatSession).where(ChatSession.token_digest == digest(token)))
     if found is not None and found.verified_at is None and signed_in is not None:
+        theirs = {i.value for i in proven_addresses(session, signed_in.customer_id)}
         customer = session.get(Customer, signed_in.customer_id)
-        if customer is not None:
+        if customer is not None and found.claimed_email in theirs:
             _file_on(session, found, customer)
     return found
 

@@ -165,7 +165,9 @@
         call.style.display = "none";
         status.textContent = booked;
       }
-      else if (m.type === "expired") { localStorage.removeItem(storageKey); log.replaceChildren(); showStartForm(); }
+      else if (m.type === "expired") {
+        localStorage.removeItem(storageKey); log.replaceChildren(); proof.textContent = ""; proof.hidden = true; showStartForm();
+      }
       else if (m.type === "error") { status.textContent = m.detail; }
     };
     socket.onclose = function () {
