@@ -80,8 +80,8 @@ def test_a_held_write_lock_refuses_writes_quickly_and_nothing_is_half_written(de
         _, headers, body, _ = answers[subject]
         assert headers["retry-after"].isdigit() and b"busy" in body
     # Each waited at most the lock timeout for the lock; with more writers than request threads, those
-    # queued for a thread waited for one first.
-    assert max(answer[3] for answer in answers.values()) < 2 * LOCK_TIMEOUT + 2.5, during
+    # queued for a thread waited for one first (two rounds here), and a loaded machine adds its share.
+    assert max(answer[3] for answer in answers.values()) < 4 * LOCK_TIMEOUT + 2.5, during
     assert listed[0] == 200 and listed[3] < 1.0
 
     for subject, status in statuses.items():
