@@ -143,8 +143,10 @@ def _request_schema(document: dict[str, Any], method: str, path: str) -> Any:
 def test_the_input_rules_the_server_enforces_are_in_the_schema(client: TestClient, make: Factory) -> None:
     """For each sample, the request schema and the server agree: what the schema allows is taken, what not, refused."""
     admin = make.staff(Role.ADMIN, password=None)
-    number = make.case(make.customer()).id
+    customer = make.customer()
+    number = make.case(customer).id
     document = _document(client)
+    window = {"contact_window_end": "17:00", "timezone": "Europe/Berlin"}
     samples: list[tuple[str, str, dict[str, Any]]] = [
         *[
             ("post", "/api/v1/teams", {"slug": slug, "name": "Billing"})
@@ -167,11 +169,26 @@ def test_the_input_rules_the_server_enforces_are_in_the_schema(client: TestClien
             ("post", "/api/v1/cases", {"subject": "S", "body": "B", "channel": "phone", "customer": customer})
             for customer in ({"phone": "+49 30 1234567"}, {"email": "casey@example.com"}, {"name": "Nobody"})
         ],
+        *[
+            ("patch", "/api/v1/customers/{customer_id}", body)
+            for body in (
+                {"language": "de-CH"},
+                {"contact_window_start": "09:00", **window},
+                {"tier": "premium"},
+                {"language": "german"},
+                {"contact_window_start": "9:00", **window},
+                {"contact_window_start": "24:00", **window},
+                {"name": None},
+                {"tier": None},
+            )
+        ],
     ]
     disagreements: list[str] = []
     for method, template, body in samples:
         allowed = _request_schema(document, method, template).is_valid(body)
-        answer = client.request(method, template.format(number=number), headers=admin.headers, json=body)
+        answer = client.request(
+            method, template.format(number=number, customer_id=customer.id), headers=admin.headers, json=body
+        )
         if allowed != answer.is_success:
             disagreements.append(f"{method.upper()} {template} {body}: schema {allowed}, server {answer.status_code}")
     assert not disagreements, "\n".join(disagreements)

@@ -81,8 +81,11 @@ class Channel(StrEnum):
     PHONE = "phone"
 
 
-_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+TIME_OF_DAY_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+"""Both also stated in the API's schema (`customers.schemas`), so a generated client checks them first."""
+_HHMM = re.compile(TIME_OF_DAY_PATTERN)
+_LANG = re.compile(LANGUAGE_PATTERN)
 
 
 def may_see_customer(actor: Actor, customer_id: int) -> bool:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from sameside.customers.rules import Channel, IdentityKind, Proof, Tier
+from sameside.customers.rules import LANGUAGE_PATTERN, TIME_OF_DAY_PATTERN, Channel, IdentityKind, Proof, Tier
 from sameside.kit.ids import MAX_ID
-from sameside.kit.schema import Input, Output
+from sameside.kit.schema import Input, Output, not_null
 
 
 class IdentityOut(Output):
@@ -54,16 +55,25 @@ class CustomerBrief(Output):
     name: str
 
 
+# What `customers.rules` checks, stated in the schema for clients (not checked twice).
+LanguageTag = Annotated[str, Field(max_length=16, json_schema_extra={"pattern": LANGUAGE_PATTERN})]
+TimeOfDay = Annotated[str, Field(max_length=5, json_schema_extra={"pattern": TIME_OF_DAY_PATTERN})]
+
+
 class CustomerUpdate(Input):
     """Fields a customer (or staff) may change; omitted fields stay as they are."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, min_length=1, max_length=200, json_schema_extra=not_null)
     preferred_channel: Channel | None = None
-    language: str | None = Field(default=None, max_length=16)
+    language: LanguageTag | None = Field(default=None, description="A language tag such as `en` or `de-CH`.")
     form_of_address: str | None = Field(default=None, max_length=100)
-    timezone: str | None = Field(default=None, max_length=64)
-    contact_window_start: str | None = Field(default=None, max_length=5)
-    contact_window_end: str | None = Field(default=None, max_length=5)
+    timezone: str | None = Field(
+        default=None, max_length=64, description="A time zone by its IANA name, such as `Europe/Berlin`."
+    )
+    contact_window_start: TimeOfDay | None = Field(
+        default=None, description="From when they like to be contacted; needs an end and a time zone."
+    )
+    contact_window_end: TimeOfDay | None = Field(default=None, description="Until when; not the same as the start.")
     accessibility_notes: str | None = Field(default=None, max_length=2000)
 
     @field_validator("name", check_fields=False)
@@ -78,7 +88,7 @@ class CustomerUpdate(Input):
 class CustomerStaffUpdate(CustomerUpdate):
     """Staff may also set the tier and organization."""
 
-    tier: Tier | None = None
+    tier: Tier | None = Field(default=None, json_schema_extra=not_null)
     organization_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
     @field_validator("tier")

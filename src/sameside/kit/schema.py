@@ -10,6 +10,20 @@ EmailAddress = Annotated[str, Field(max_length=320, json_schema_extra={"format":
 """An email address: the schema says so (`format: email`); the domain checks it (`kit.addresses`)."""
 
 
+def not_null(schema: dict[str, Any]) -> None:
+    """`Field(json_schema_extra=not_null)`: a field that may be left out, but not sent as null, says so.
+
+    The field is typed `X | None = None` so that "left out" can be told from a
+    value; a validator refuses an explicit null. The schema then shows `X` alone.
+    """
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+    schema.pop("default", None)
+
+
 class Input(BaseModel):
     """A request body: unknown fields are refused, so a body cannot set what an endpoint does not offer.
 
