@@ -279,3 +279,27 @@ def test_staff_send_a_pending_address_its_confirmation_again_and_only_a_pending_
     _as(client, make.customer_session(ana))
     assert _confirm(client, second).status_code == 200
     assert _identity(db, "ana.work@example.org").proof.value == "verified"
+
+
+def test_replies_never_go_to_an_address_staff_added_and_nobody_confirmed(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team()
+    ana = make.customer("ana@example.com", name="Ana")
+    owner = make.staff(Role.AGENT, team=team, password=None)
+    case = make.case(ana, team=team, owner=owner, subject="My card was charged twice")
+    assert _add(client, owner, ana, "mallory@evil.example").status_code == 201
+    with db.unit_of_work() as s:  # Ana's own address bounced once: the added one is the only deliverable one
+        mine = s.scalar(select(CustomerIdentity).where(CustomerIdentity.value == "ana@example.com"))
+        assert mine is not None
+        mine.undeliverable_since = mine.created_at
+
+    answered = client.post(
+        f"/api/v1/cases/{case.id}/replies", headers=owner.headers, json={"body": "We have refunded the charge."}
+    )
+
+    assert answered.status_code == 201, answered.text
+    with db.unit_of_work(write=False) as s:
+        recipients = {m.recipient for m in s.scalars(select(OutboundMail).where(OutboundMail.purpose == "reply"))}
+    assert "mallory@evil.example" not in recipients
+    assert recipients == {"ana@example.com"}

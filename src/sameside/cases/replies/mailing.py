@@ -27,7 +27,7 @@ from sameside.cases.replies import rules as outgoing
 from sameside.cases.replies.rules import Route
 from sameside.cases.waits.rules import Estimate, describe_hours, next_opening, span
 from sameside.customers.models import Customer, CustomerIdentity
-from sameside.customers.rules import Channel, IdentityKind, zone_of
+from sameside.customers.rules import Channel, IdentityKind, Proof, zone_of
 from sameside.kit.errors import Invalid
 from sameside.kit.hours import DAYS, Hours
 from sameside.mail import outbox
@@ -312,10 +312,18 @@ def notice_text(
 
 
 def email_address_of(session: Session, customer_id: int) -> str | None:
-    """The address to write to: a deliverable one first, the oldest first."""
+    """The address to write to: a deliverable one first, the oldest first; never one still `pending`.
+
+    An address staff added and the customer has not confirmed may be anyone's (the colleague who typed
+    it, say): what we write about the customer's case goes only to addresses the customer brought.
+    """
     rows = session.execute(
         select(CustomerIdentity.value, CustomerIdentity.undeliverable_since)
-        .where(CustomerIdentity.customer_id == customer_id, CustomerIdentity.kind == IdentityKind.EMAIL)
+        .where(
+            CustomerIdentity.customer_id == customer_id,
+            CustomerIdentity.kind == IdentityKind.EMAIL,
+            CustomerIdentity.proof != Proof.PENDING,
+        )
         .order_by(CustomerIdentity.id)
     ).all()
     deliverable: list[str] = [r.value for r in rows if r.undeliverable_since is None]
