@@ -346,6 +346,7 @@ def confirm(request: Request, form: Form, write: Write, settings: AppSettings) -
 
 
 async def _run(db: Database, fn: Any, *args: Any) -> Any:
-    if db.is_sqlite:
+    """On the loop while SQLite is free (fastest); in a thread, where a lock may be waited for, otherwise."""
+    if db.runs_inline:
         return fn(db, *args)
     return await anyio.to_thread.run_sync(fn, db, *args)
