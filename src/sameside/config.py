@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     http_max_header_bytes: int = Field(default=32 * 1024, ge=1024)
     """The largest request line plus headers taken; a larger one is answered 431 and the connection closed."""
 
-    http_max_connections: int = Field(default=1000, ge=1)
+    http_max_connections: int = Field(default=10_000, ge=1)
     """Connections one server process serves at once (lowered to fit its open-file limit); past it, 503."""
 
     disk_min_free_mb: int = Field(default=100, ge=0)

@@ -58,7 +58,7 @@ class HttpLimits:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_header_bytes: int = 32 * 1024
-    max_connections: int = 1000
+    max_connections: int = 10_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HttpLimits:
