@@ -346,7 +346,6 @@ def confirm(request: Request, form: Form, write: Write, settings: AppSettings) -
 
 
 async def _run(db: Database, fn: Any, *args: Any) -> Any:
-    """On the loop while SQLite is free (fastest); in a thread, where a lock may be waited for, otherwise."""
-    if db.runs_inline:
+    if db.is_sqlite:
         return fn(db, *args)
     return await anyio.to_thread.run_sync(fn, db, *args)
