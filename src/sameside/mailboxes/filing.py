@@ -47,7 +47,7 @@ from sameside.kit.errors import Invalid
 from sameside.mail import outbox
 from sameside.mail.authenticity import Authenticity, sender_authenticity
 from sameside.mail.blobs import BlobStore
-from sameside.mail.classify import Classification, MailKind, bounce_report, classify
+from sameside.mail.classify import Classification, MailKind, classify
 from sameside.mail.compose import sendable
 from sameside.mail.models import (
     Attachment,
@@ -55,12 +55,12 @@ from sameside.mail.models import (
     InboundMail,
     InboundState,
     MessageRef,
-    OutboundMail,
     OutboundState,
 )
 from sameside.mail.parse import MalformedMail, ParsedMail, parse
 from sameside.mail.threads import find_subject_tokens, normalize_message_id
 from sameside.mail.visible import split_reply
+from sameside.mailboxes import bounces
 from sameside.mailboxes.store import Received, receive
 from sameside.staff.models import Team
 
@@ -362,7 +362,7 @@ class _File:
             session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
         )
         if not created and unverified is None:
-            _deliverable_again(session, sender)
+            bounces.deliverable_again(session, sender)
         team_id = self._team_for(row, mail)
         row.team_id = team_id
         team = session.get(Team, team_id) if team_id else None
@@ -411,7 +411,7 @@ class _File:
             session, kind=IdentityKind.EMAIL, value=sender, name=mail.sender.name if mail.sender else None
         )
         if not automatic:
-            _deliverable_again(session, sender)
+            bounces.deliverable_again(session, sender)
         text, data = self._message(row, mail)
         data["classification"] = verdict.kind.value
         entry = cases.receive_message(
@@ -503,51 +503,19 @@ class _File:
     # ------------------------------------------------------------ bounces
 
     def _bounce(self, row: InboundMail, mail: ParsedMail, verdict: Classification) -> Outcome:
-        """Mark the message of ours that bounced, and its address; never a case, never an answer.
-
-        Only a bounce that names a message we really sent (its Message-ID is
-        unguessable) marks anything: a forged bounce cannot switch a customer's
-        address off.
-        """
-        report = mail.report or bounce_report(mail)
-        named = [report.original_message_id] if report and report.original_message_id else []
-        named += [normalize_message_id(m) for m in [*mail.in_reply_to, *mail.references]]
-        ours = outbox.outbound_by_message_ids(self.session, [m for m in named if m])
-        permanent = report is None or report.action in ("failed", "") or report.status.startswith("5")
-        if report is not None and (report.action == "delayed" or report.status.startswith("4")):
-            permanent = False
-        if ours is None:
+        """Mark the message of ours that bounced, and its address; never a case, never an answer."""
+        back = bounces.returned(self.session, mail, verdict)
+        if back is None:
             return self._settle(row, InboundState.IGNORED, reason=f"{verdict.reason}; not about a message we sent.")
-        diagnostic = (report.diagnostic or report.status) if report else verdict.reason
-        if permanent and ours.state is not OutboundState.BOUNCED:
-            self._mark_bounced(ours, diagnostic or "returned")
-        state = "returned for good" if permanent else "delayed, still trying"
+        if back.permanent and back.ours.state is not OutboundState.BOUNCED:
+            bounces.mark_bounced(self.session, back.ours, back.diagnostic)
+        state = "returned for good" if back.permanent else "delayed, still trying"
         return self._settle(
             row,
             InboundState.IGNORED,
-            reason=f"{verdict.reason}: our message #{ours.id} to {ours.recipient} {state}.",
-            case_id=ours.case_id,
+            reason=f"{verdict.reason}: our message #{back.ours.id} to {back.ours.recipient} {state}.",
+            case_id=back.ours.case_id,
         )
-
-    def _mark_bounced(self, ours: OutboundMail, diagnostic: str) -> None:
-        now = clock.now()
-        ours.state = OutboundState.BOUNCED
-        ours.failed_at = now
-        ours.last_error = diagnostic[:2000]
-        self.session.execute(
-            update(CustomerIdentity)
-            .where(CustomerIdentity.kind == IdentityKind.EMAIL, CustomerIdentity.value == ours.recipient)
-            .values(undeliverable_since=now, undeliverable_reason=diagnostic[:500])
-        )
-        if ours.case_id:
-            cases.record_delivery_failure(
-                self.session,
-                ours.case_id,
-                recipient=ours.recipient,
-                reason=diagnostic,
-                outbound_id=ours.id,
-                bounced=True,
-            )
 
     def _settle(
         self,
@@ -620,19 +588,6 @@ def _raw_from(raw: bytes) -> str:
     """The From line as written, for when it is too broken to parse as an address list."""
     match = _RAW_FROM.search(raw[:65536])
     return match.group(1).decode("utf-8", "replace") if match else ""
-
-
-def _deliverable_again(session: Session, address: str) -> None:
-    """A person writing from an address shows it works: clear an old bounce mark."""
-    session.execute(
-        update(CustomerIdentity)
-        .where(
-            CustomerIdentity.kind == IdentityKind.EMAIL,
-            CustomerIdentity.value == address,
-            CustomerIdentity.undeliverable_since.is_not(None),
-        )
-        .values(undeliverable_since=None, undeliverable_reason=None)
-    )
 
 
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
