@@ -58,8 +58,9 @@ class Sink:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[Sink]:
-    sink = Sink(port=free_port())
+def smtp_sink(kind: type[Sink] = Sink) -> Iterator[Sink]:
+    """A relay of `kind` (a Sink, or one that misbehaves in its own way) listening on a free loopback port."""
+    sink = kind(port=free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     try:

@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from sameside.cases import service as cases
@@ -24,7 +23,7 @@ from sameside.mail import outbox
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.worker.delivery import Deliverer
 from tests.factories import Factory
-from tests.worker.smtp_sink import Sink, free_port
+from tests.worker.smtp_sink import Sink, smtp_sink
 
 SYSTEM = SystemActor("test")
 
@@ -37,14 +36,9 @@ class BadGoodbyes(Sink):
 
 
 @pytest.fixture
-def relay() -> Iterator[BadGoodbyes]:
-    sink = BadGoodbyes(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
+def relay() -> Iterator[Sink]:
+    with smtp_sink(BadGoodbyes) as sink:
         yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
