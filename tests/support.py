@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -104,3 +105,13 @@ def mail_text(raw: bytes) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None, "the message has no text part"
     return str(part.get_content())  # type: ignore[attr-defined]
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """End a server the test started: asked politely, then killed if it has not gone within 15 s."""
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)

@@ -22,7 +22,7 @@ from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service
-from tests.support import fresh_postgres_database, postgres_problem, unavailable
+from tests.support import fresh_postgres_database, postgres_problem, stop, unavailable
 from tests.worker.smtp_sink import free_port
 
 SYSTEM = SystemActor("test")
@@ -152,12 +152,7 @@ def serving(url: str, tmp_path: Path, name: str, **settings: str) -> Iterator[De
             time.sleep(0.1)
         yield desk
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop(process)
 
 
 @dataclass

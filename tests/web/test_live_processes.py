@@ -25,7 +25,7 @@ from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service
-from tests.support import unavailable
+from tests.support import stop, unavailable
 from tests.worker.smtp_sink import free_port
 
 REDIS = ("127.0.0.1", 6379)
@@ -73,12 +73,7 @@ def server(url: str, redis_url: str, tmp_path: Path, name: str) -> Iterator[int]
             time.sleep(0.2)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop(process)
 
 
 @pytest.mark.slow
