@@ -125,6 +125,11 @@ def timeline(session: Session, actor: Actor, case: Case) -> Sequence[TimelineEnt
     return session.scalars(query).all()
 
 
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    """The cases `actor` may read, as a condition on `Case` (for search, counts and lists built elsewhere)."""
+    return _visible(actor, CaseFilter())
+
+
 def _visible(actor: Actor, filters: CaseFilter) -> ColumnElement[bool]:
     """The SQL form of `rules.may_view`, shaped so a team filter stays on its index."""
     if isinstance(actor, StaffActor):
