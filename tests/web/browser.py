@@ -140,7 +140,8 @@ class _Console:
             self.errors.append((f"console.error: {message.text}" + (f" ({url})" if url else ""), url))
 
     def on_response(self, response: Response) -> None:
-        if response.request.is_navigation_request():
+        # A form htmx sends is a page asked for as much as a navigation is: its refusal is the app's answer.
+        if response.request.is_navigation_request() or response.request.headers.get("hx-request"):
             self.documents.add(response.url)
 
     def problems(self) -> list[str]:

@@ -208,7 +208,10 @@ def act(
         except DomainError as error:
             problem = (error.status, error.detail)
     with database(request).unit_of_work(write=False) as session:
-        return refused(session, problem)
+        answer = refused(session, problem)
+    # Sent by htmx, a refusal changes nothing, so the address bar stays on the page the form was on.
+    answer.headers["HX-Push-Url"] = "false"
+    return answer
 
 
 def go(path: str) -> Response:
