@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sameside.api import admin, auth, cases, consults, customers, escalations, mail, notifications, reports
+from sameside.api import admin, auth, cases, consults, customers, escalations, grants, mail, notifications, reports
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -16,3 +16,4 @@ router.include_router(consults.router)
 router.include_router(escalations.router)
 router.include_router(notifications.router)
 router.include_router(reports.router)
+router.include_router(grants.router)

@@ -244,6 +244,36 @@ class CallbackMissed(Payload):
     notify: str = "supervisor"
 
 
+class GrantFacts(Payload):
+    grant_id: int
+    grant: str
+    """refund, credit, replacement or voucher."""
+    purpose: str
+    """remedy or goodwill."""
+    amount_minor: int
+    """In the currency's smallest unit (cents for EUR)."""
+    currency: str
+
+
+class GrantMade(GrantFacts):
+    """A grant was issued to the customer (P5); they read what they got."""
+
+    kind: Literal[EventType.GRANT_MADE] = EventType.GRANT_MADE
+    public: ClassVar[bool] = True
+    state: str = "issued"
+
+
+class GrantReview(GrantFacts):
+    """A grant on its way through review, for staff: asked of a supervisor, approved, declined, reversed."""
+
+    kind: Literal[EventType.GRANT_APPROVAL_REQUESTED] = EventType.GRANT_APPROVAL_REQUESTED
+    verdict: str
+    """requested, issued (approved), declined or reversed."""
+    reason: str
+    why: str | None = None
+    """Why a supervisor was asked (the budget left), when it was."""
+
+
 class DeliveryFailed(Payload):
     """An email did not reach the customer, so a person can try another way."""
 
@@ -268,6 +298,8 @@ EventPayload = Annotated[
     | ConsultAnswered
     | CallbackBooked
     | CallbackMissed
+    | GrantMade
+    | GrantReview
     | DeliveryFailed,
     Field(discriminator="kind"),
 ]
@@ -287,6 +319,8 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     ConsultAnswered,
     CallbackBooked,
     CallbackMissed,
+    GrantMade,
+    GrantReview,
     DeliveryFailed,
 )
 

@@ -9,6 +9,7 @@ from sameside.cases import events
 from sameside.cases.models import TimelineEntry
 from sameside.cases.replies import mailing
 from sameside.customers.rules import Channel
+from sameside.grants.rules import Money
 
 CHANNEL_LABELS = {
     Channel.EMAIL: "email",
@@ -97,6 +98,13 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
         case events.DeliveryFailed():
             kind = "bounced" if payload.bounced else "could not be delivered"
             text = f"Our email to {payload.recipient} {kind}: {payload.reason}"
+        case events.GrantMade():
+            text = f"{label(payload.purpose)} {payload.grant} of {_money(payload)} issued"
+        case events.GrantReview():
+            verdict = {"requested": "asked of a supervisor", "issued": "approved", "declined": "declined"}
+            said = verdict.get(payload.verdict, payload.verdict)
+            text = f"{label(payload.purpose)} {payload.grant} of {_money(payload)} {said}"
+            text += f": {payload.why or payload.reason}" if payload.verdict == "requested" else f" ({payload.reason})"
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text
@@ -105,3 +113,7 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
 def _when(at: datetime) -> str:
     """The minute of a UTC instant, as the desk has always written it ("2031-03-06 08:30")."""
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _money(payload: events.GrantFacts) -> str:
+    return Money(payload.amount_minor, payload.currency).words()

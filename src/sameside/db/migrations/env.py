@@ -11,6 +11,7 @@ import sameside.cases.models
 import sameside.chat.models
 import sameside.consults.models
 import sameside.customers.models
+import sameside.grants.models
 import sameside.idempotency.models
 import sameside.jobs.models
 import sameside.mail.models
