@@ -8,7 +8,10 @@ succeeds and a refused one is refused for who is asking, not for its input:
 - 401: nobody is signed in (the public auth endpoints excepted);
 - 403: signed in, but the wrong kind of user or role for this action;
 - 404: the case or customer exists but is not theirs (the same as missing,
-  so numbers cannot be probed);
+  so numbers cannot be probed): a customer's, or a restricted team's case;
+- 403 on a case staff may read but not change: every staff member reads
+  every case (a restricted team's excepted); changing it stays with its
+  team, its owner and supervisors;
 - 2xx: allowed (the exact success status is asserted).
 """
 
@@ -297,31 +300,31 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         lambda w, r: (w.case(), Call("/api/v1/cases/next"))[1],
         (401, 403, 403, 200, 204, 422, 204, 422),
     ),
-    ("GET", "/api/v1/cases/{number}"): (_on_case(""), (401, 200, 404, 200, 404, 404, 200, 200)),
+    ("GET", "/api/v1/cases/{number}"): (_on_case(""), (401, 200, 404, 200, 200, 200, 200, 200)),
     ("PATCH", "/api/v1/cases/{number}"): (
         _on_case("", lambda w, r: {"priority": "high", "tags": ["walk"]}),
-        (401, 403, 403, 200, 404, 404, 200, 200),
+        (401, 403, 403, 200, 403, 403, 200, 200),
     ),
     ("POST", "/api/v1/cases/{number}/replies"): (
         _on_case("/replies", lambda w, r: {"body": "Thanks, looking into it."}),
-        (401, 201, 404, 201, 404, 404, 201, 201),
+        (401, 201, 404, 201, 403, 403, 201, 201),
     ),
     ("POST", "/api/v1/cases/{number}/notes"): (
         _on_case("/notes", lambda w, r: {"body": "Checked the courier's tracking."}),
-        (401, 403, 403, 201, 404, 404, 201, 201),
+        (401, 403, 403, 201, 403, 403, 201, 201),
     ),
     ("PUT", "/api/v1/cases/{number}/owner"): (
         _on_case("/owner", _owner_body),
-        (401, 403, 403, 200, 404, 404, 200, 200),
+        (401, 403, 403, 200, 403, 403, 200, 200),
     ),
     ("PUT", "/api/v1/cases/{number}/status"): (
         _on_case("/status", lambda w, r: {"status": "open"}),
-        (401, 403, 403, 200, 404, 404, 200, 200),
+        (401, 403, 403, 200, 403, 403, 200, 200),
     ),
-    ("POST", "/api/v1/cases/{number}/resolve"): (_on_case("/resolve"), (401, 403, 403, 200, 404, 404, 200, 200)),
+    ("POST", "/api/v1/cases/{number}/resolve"): (_on_case("/resolve"), (401, 403, 403, 200, 403, 403, 200, 200)),
     ("POST", "/api/v1/cases/{number}/reopen"): (
         _on_case("/reopen", resolved=True),
-        (401, 403, 403, 200, 404, 404, 200, 200),
+        (401, 403, 403, 200, 403, 403, 200, 200),
     ),
     # --- transfers (P2) and consults (P4): staff work; the department answers its own consults
     ("POST", "/api/v1/cases/{number}/transfer"): (
@@ -332,11 +335,11 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
                 "brief": {"problem": "Charged twice", "tried": "Checked", "promised": "Nothing yet", "feeling": "Calm"},
             },
         ),
-        (401, 403, 403, 200, 404, 404, 200, 200),
+        (401, 403, 403, 200, 403, 403, 200, 200),
     ),
     ("POST", "/api/v1/cases/{number}/consults"): (
         _on_case("/consults", lambda w, r: {"department_id": w.department.id, "question": "Has it shipped?"}),
-        (401, 403, 403, 201, 404, 404, 201, 201),
+        (401, 403, 403, 201, 403, 403, 201, 201),
     ),
     ("GET", "/api/v1/departments/{department_id}/consults"): (
         _fixed("/api/v1/departments/{w.department.id}/consults"),
@@ -349,7 +352,7 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     # --- escalation (P3): whoever sees the case may ask for someone senior; it stays with its owner
     ("POST", "/api/v1/cases/{number}/escalation"): (
         _on_case("/escalation", lambda w, r: {"reason": "The customer wants someone senior to look."}),
-        (401, 201, 404, 201, 404, 404, 201, 201),
+        (401, 201, 404, 201, 403, 403, 201, 201),
     ),
     # --- reports: whether the queue is fair is every staff member's business, never a customer's
     ("GET", "/api/v1/reports/wait-parity"): (
@@ -468,6 +471,14 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def restrict(make: Factory, team: Team) -> None:
+    """Make `team` a restricted one: its cases are read by its people, supervisors and those consulted."""
+    with make.db.unit_of_work() as s:
+        row = s.get(Team, team.id)
+        assert row is not None
+        row.restricted = True
 
 
 def _endpoints(client: TestClient) -> set[tuple[str, str]]:
@@ -621,10 +632,11 @@ def test_each_role_lists_and_reads_exactly_the_cases_it_may_see(client: TestClie
     alice_shared = make.case(alice, shared=True).id
     everything = {in_team, other_team, owned_elsewhere, untriaged, alice_private, alice_shared}
 
+    # Staff read every case (restricted teams' apart: tests/api/test_case_visibility.py).
     sees = {
-        "team_agent": {in_team, owned_elsewhere, untriaged, alice_private, alice_shared},
-        "other_agent": {untriaged, alice_private, alice_shared},
-        "back_office": {untriaged, alice_private, alice_shared},
+        "team_agent": everything,
+        "other_agent": everything,
+        "back_office": everything,
         "supervisor": everything,
         "admin": everything,
         "customer": {in_team},
@@ -656,10 +668,10 @@ def test_each_role_lists_and_reads_exactly_the_cases_it_may_see(client: TestClie
 
     # Filters narrow what one may see; they never widen it.
     narrowed = [
-        ("other_agent", {"team": w.team.id}, set()),
-        ("back_office", {"team": w.team.id}, set()),
-        ("team_agent", {"team": foreign_team.id}, {owned_elsewhere}),
-        ("other_agent", {"owner": str(agent.id)}, set()),
+        ("other_agent", {"team": w.team.id}, {in_team}),
+        ("back_office", {"team": w.team.id}, {in_team}),
+        ("team_agent", {"team": foreign_team.id}, {other_team, owned_elsewhere}),
+        ("other_agent", {"owner": str(agent.id)}, {owned_elsewhere}),
         ("customer", {"customer": w.other_customer.id}, set()),
         ("customer", {"owner": "none"}, {in_team}),
         ("other_customer", {"owner": str(agent.id)}, {owned_elsewhere}),
@@ -672,6 +684,7 @@ def test_each_role_lists_and_reads_exactly_the_cases_it_may_see(client: TestClie
 
 def test_someone_elses_case_or_customer_looks_exactly_like_a_missing_one(client: TestClient, make: Factory) -> None:
     w = _build_world(client, make)
+    restrict(make, w.team)  # staff outside a restricted team do not see its cases at all
     number = w.case()
 
     def same_answer(theirs: Any, missing: Any, their_id: int, missing_id: int) -> None:

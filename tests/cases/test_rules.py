@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -217,8 +218,13 @@ def test_supervisors_admins_and_the_system_see_every_case(actor: StaffActor | Sy
         assert may_view(actor, case), name
 
 
-def test_an_agent_sees_their_teams_cases_their_own_and_untriaged_ones() -> None:
-    visible = {name for name, case in CASES.items() if may_view(agent, case)}
+def test_an_agent_reads_every_case_when_no_team_is_restricted() -> None:
+    assert all(may_view(agent, case) for case in CASES.values())
+    assert all(may_view(teamless_agent, case) for case in CASES.values())
+
+
+def test_an_agent_sees_their_teams_cases_their_own_and_untriaged_ones_when_teams_are_restricted() -> None:
+    visible = {name for name, case in CASES.items() if may_view(agent, replace(case, restricted=True))}
     assert visible == {
         "my team, unowned",
         "my team, a colleague's",
@@ -228,8 +234,8 @@ def test_an_agent_sees_their_teams_cases_their_own_and_untriaged_ones() -> None:
     }
 
 
-def test_an_agent_without_a_team_sees_only_their_own_and_untriaged_cases() -> None:
-    visible = {name for name, case in CASES.items() if may_view(teamless_agent, case)}
+def test_an_agent_without_a_team_sees_only_their_own_and_untriaged_cases_of_restricted_teams() -> None:
+    visible = {name for name, case in CASES.items() if may_view(teamless_agent, replace(case, restricted=True))}
     assert visible == {"other team, mine", "no team, unowned", "no team, a colleague's"}
 
 

@@ -117,7 +117,15 @@ def update_team(team_id: Id, body: TeamUpdate, actor: StaffUser, write: Write) -
     with write() as session:
         team = queries.get_team(session, team_id)
         return TeamOut.model_validate(
-            service.update_team(session, actor, team, name=body.name, email=body.email, routing=body.routing)
+            service.update_team(
+                session,
+                actor,
+                team,
+                name=body.name,
+                email=body.email,
+                routing=body.routing,
+                restricted=body.restricted,
+            )
         )
 
 

@@ -120,3 +120,27 @@ class TimelineEntry(Base):
     author_customer: Mapped[Customer | None] = relationship(lazy="raise")
 
     __table_args__ = (Index("ix_timeline_entries_case_id", "case_id", "id"),)
+
+
+class CasePreviousOwner(Base):
+    """Someone who owned the case before: they keep reading it after it moves on (`rules.may_view`)."""
+
+    __tablename__ = "case_previous_owners"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    """When it last left their hands."""
+
+    __table_args__ = (Index("ix_case_previous_owners_staff_case", "staff_id", "case_id"),)
+
+
+class CaseConsultedDepartment(Base):
+    """A department asked about the case: its members read the case they are answering on."""
+
+    __tablename__ = "case_consulted_departments"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ix_case_consulted_departments_department_case", "department_id", "case_id"),)

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sameside.cases.events import LatestBrief, Transferred, payload_of
-from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.models import Case, CaseConsultedDepartment, CasePreviousOwner, CaseTag, TimelineEntry
 from sameside.cases.rules import CaseStatus, EventType
 from sameside.customers.models import Customer
 from sameside.kit import cursor as cursors
 from sameside.kit.actors import Actor, CustomerActor, Role, StaffActor
 from sameside.kit.errors import Invalid
+from sameside.staff.models import Team
 
 SORTS = ("-created", "created", "-updated", "updated")
 """The allowlisted sort keys; each is served by an index ending in id."""
@@ -131,19 +132,36 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
 
 
 def _visible(actor: Actor, filters: CaseFilter) -> ColumnElement[bool]:
-    """The SQL form of `rules.may_view`, shaped so a team filter stays on its index."""
+    """The SQL form of `rules.may_view`, shaped so a team or owner filter stays on its index.
+
+    Staff read every case but a restricted team's; those are read by the team,
+    supervisors and admins, the owner, previous owners and the departments
+    consulted. With no restricted team the test is one lookup in `teams`.
+    """
     if isinstance(actor, StaffActor):
         if actor.at_least(Role.SUPERVISOR):
             return true()
-        mine = Case.owner_id == actor.staff_id
-        if filters.team_id is not None:
-            if filters.team_id == actor.team_id:
-                return true()
-            return mine
+        if filters.team_id is not None and filters.team_id == actor.team_id:
+            return true()
         if filters.owner_id == actor.staff_id:
             return true()
-        in_team = Case.team_id == actor.team_id if actor.team_id is not None else false()
-        return or_(in_team, mine, Case.team_id.is_(None))
+        open_to_all = ~exists().where(Team.id == Case.team_id, Team.restricted.is_(True))
+        kept: list[ColumnElement[bool]] = [
+            open_to_all,
+            Case.owner_id == actor.staff_id,
+            Case.id.in_(select(CasePreviousOwner.case_id).where(CasePreviousOwner.staff_id == actor.staff_id)),
+        ]
+        if actor.team_id is not None:
+            kept.append(Case.team_id == actor.team_id)
+        if actor.department_id is not None:
+            kept.append(
+                Case.id.in_(
+                    select(CaseConsultedDepartment.case_id).where(
+                        CaseConsultedDepartment.department_id == actor.department_id
+                    )
+                )
+            )
+        return or_(*kept)
     if isinstance(actor, CustomerActor):
         own = Case.customer_id == actor.customer_id
         if actor.organization_id is None:

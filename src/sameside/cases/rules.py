@@ -61,6 +61,7 @@ class EventType(StrEnum):
     REPEAT_CONTACT_LINKED = "repeat_contact_linked"  # P12
     SURVEY_SENT = "survey_sent"  # P10
     DELIVERY_FAILED = "delivery_failed"
+    SERVICE_LEVEL_BREACHED = "service_level_breached"
 
 
 # Which moves a person may make. A customer's message moves a case by itself
@@ -169,21 +170,53 @@ def is_first_human_reply(*, already_replied: bool, by_staff: bool, automatic: bo
 
 @dataclass(frozen=True)
 class CaseScope:
-    """What access decisions need to know about a case."""
+    """What access decisions need to know about a case.
+
+    The last three matter only for a case in a restricted team, and are
+    filled in by `access` only then: who else keeps sight of it.
+    """
 
     team_id: int | None
     owner_id: int | None
     customer_id: int
     organization_id: int | None
     shared_with_organization: bool
+    restricted: bool = False
+    """The case's team is restricted: only the people below read it."""
+    previous_owners: frozenset[int] = frozenset()
+    """Staff who owned the case before: they keep reading it (their notifications still open)."""
+    consulted_departments: frozenset[int] = frozenset()
+    """Departments asked about the case: their members read what they are answering."""
 
 
 def may_view(actor: Actor, case: CaseScope) -> bool:
-    """Who may see a case at all.
+    """Who may read a case.
 
-    Supervisors and admins see every case. An agent sees their team's cases,
-    cases they own and untriaged cases (no team). A customer sees their own
+    Staff read every case, as in the big help desks, except a restricted
+    team's: that one is read by the team, supervisors and admins, the case's
+    owner and previous owners, and members of the departments consulted on
+    it. A case with no team is never restricted. A customer reads their own
     cases and the ones shared with their organization.
+
+    Reading is not acting: `may_work` says who may change the case.
+    """
+    if isinstance(actor, SystemActor):
+        return True
+    if isinstance(actor, StaffActor):
+        if not case.restricted or case.team_id is None or may_work(actor, case):
+            return True
+        return actor.staff_id in case.previous_owners or (
+            actor.department_id is not None and actor.department_id in case.consulted_departments
+        )
+    return _customer_sees(actor, case)
+
+
+def may_work(actor: Actor, case: CaseScope) -> bool:
+    """Who may change a case (reply, note, assign, status, ask a department), beyond reading it.
+
+    Supervisors and admins work on every case; an agent on their team's
+    cases, cases they own and untriaged cases (no team). A customer on the
+    cases they may see (they write on them and ask for someone senior).
     """
     if isinstance(actor, SystemActor):
         return True
@@ -191,6 +224,10 @@ def may_view(actor: Actor, case: CaseScope) -> bool:
         if actor.at_least(Role.SUPERVISOR):
             return True
         return case.owner_id == actor.staff_id or case.team_id is None or case.team_id == actor.team_id
+    return _customer_sees(actor, case)
+
+
+def _customer_sees(actor: CustomerActor, case: CaseScope) -> bool:
     return actor.customer_id == case.customer_id or (
         case.shared_with_organization
         and actor.organization_id is not None
@@ -204,6 +241,15 @@ def require_staff(actor: Actor, what: str) -> StaffActor | SystemActor:
     return actor
 
 
+NOT_YOURS_TO_CHANGE = "You may read this case, but it is another team's: its team or a supervisor works on it."
+
+
+def check_may_work(actor: Actor, case: CaseScope) -> None:
+    """Refuse a change to a case the actor may read but not work on (another team's)."""
+    if not may_work(actor, case):
+        raise Forbidden(NOT_YOURS_TO_CHANGE)
+
+
 def check_assign(actor: Actor, case: CaseScope, new_owner_id: int | None, new_owner_active: bool) -> None:
     """Supervisors assign anyone. An agent may take an unowned case for themselves.
 
@@ -211,6 +257,7 @@ def check_assign(actor: Actor, case: CaseScope, new_owner_id: int | None, new_ow
     handoff brief (P2) and is a supervisor's call here.
     """
     staff = require_staff(actor, "assign cases")
+    check_may_work(staff, case)
     if new_owner_id is not None and not new_owner_active:
         raise Invalid("Cases can only be assigned to active staff.")
     if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
@@ -272,6 +319,7 @@ def check_brief(brief: HandoffBrief) -> HandoffBrief:
 def check_transfer(actor: Actor, case: CaseScope, new_owner_id: int | None, new_owner_active: bool) -> None:
     """The owner hands their case on, or a supervisor moves it; never into an inactive person's hands."""
     staff = require_staff(actor, "transfer cases")
+    check_may_work(staff, case)
     if new_owner_id is not None and not new_owner_active:
         raise Invalid("Cases can only be transferred to active staff.")
     if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
@@ -284,6 +332,7 @@ def check_transfer(actor: Actor, case: CaseScope, new_owner_id: int | None, new_
 def check_work(actor: Actor, case: CaseScope, what: str) -> None:
     """Staff work on cases they may see; an agent may not change a case a colleague owns, except by note."""
     staff = require_staff(actor, what)
+    check_may_work(staff, case)
     if isinstance(staff, SystemActor) or staff.at_least(Role.SUPERVISOR):
         return
     if case.owner_id not in (None, staff.staff_id):

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sameside.cases import events, rules, timeline
-from sameside.cases.access import scope_of
+from sameside.cases.access import remember_owner, scope_of
 from sameside.cases.escalation import service as escalations
 from sameside.cases.fairness import queries as fair_queue
 from sameside.cases.fairness import rules as fairness
@@ -320,6 +320,7 @@ def assign(session: Session, actor: Actor, case: Case, owner: Staff | None) -> C
         return case
     now = clock.now()
     previous = case.owner_id
+    remember_owner(session, case.id, previous)
     case.owner_id = owner_id
     case.updated_at = now
     _event(session, case, actor, events.Assigned(owner_id=owner_id, previous_owner_id=previous), at=now)
@@ -346,6 +347,7 @@ def transfer(
     brief = rules.check_brief(brief)
     now = clock.now()
     previous = events.Placement(team_id=case.team_id, owner_id=case.owner_id)
+    remember_owner(session, case.id, case.owner_id)
     if team is not None:
         case.team_id = team.id
         if owner is None:

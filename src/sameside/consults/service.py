@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sameside.cases import events, timeline
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
-from sameside.cases.access import scope_of
+from sameside.cases.access import remember_consulted, scope_of
 from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus
 from sameside.consults.models import Consult
@@ -54,6 +54,7 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
         due_at=due,
     )
     session.add(consult)
+    remember_consulted(session, case.id, department.id)
     local_due = due.astimezone(hours.zone)
     when = (
         local_due.strftime("%H:%M")

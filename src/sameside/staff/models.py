@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.db.base import Base, UTCDateTime, str_enum
@@ -35,6 +35,8 @@ class Team(Base):
     routing: Mapped[Routing] = mapped_column(str_enum(Routing), default=Routing.TAKE_NEXT)
     last_routed_staff_id: Mapped[int | None] = mapped_column(Integer)
     """Round robin's place in the circle: the last agent given a case."""
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A sensitive team: only its people, supervisors, consulted departments and past owners read its cases."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

@@ -46,6 +46,8 @@ class TeamOut(Output):
     name: str
     email: str | None
     routing: Routing
+    restricted: bool
+    """Only the team, supervisors, consulted departments and previous owners read its cases."""
 
 
 class TeamCreate(Input):
@@ -61,6 +63,8 @@ class TeamUpdate(Input):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     email: EmailAddress | None = None
     routing: RoutingMode | None = None
+    restricted: bool | None = None
+    """Admins only: a sensitive team whose cases not every staff member reads."""
 
 
 class DepartmentOut(Output):

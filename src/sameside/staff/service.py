@@ -152,10 +152,13 @@ def update_team(
     name: str | None = None,
     email: str | None = None,
     routing: Routing | None = None,
+    restricted: bool | None = None,
 ) -> Team:
     """Change what is given. The routing alone is a supervisor's to change for their team (`set_routing`)."""
-    if name is not None or email is not None or routing is None:
+    if name is not None or email is not None or restricted is not None or routing is None:
         rules.require_admin(actor)
+    if restricted is not None:
+        team.restricted = restricted
     if name is not None:
         team.name = name.strip() or team.name
     if email is not None:

@@ -7,7 +7,13 @@ Create Date: 2026-12-05 07:10:00
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import sameside.db.base
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -16,8 +22,101 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("teams", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("restricted", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+    op.create_table(
+        "case_previous_owners",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("until", sameside.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_previous_owners_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_case_previous_owners_staff_id_staff"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("case_id", "staff_id", name=op.f("pk_case_previous_owners")),
+    )
+    with op.batch_alter_table("case_previous_owners", schema=None) as batch_op:
+        batch_op.create_index("ix_case_previous_owners_staff_case", ["staff_id", "case_id"], unique=False)
+
+    op.create_table(
+        "case_consulted_departments",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_consulted_departments_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_case_consulted_departments_department_id_departments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("case_id", "department_id", name=op.f("pk_case_consulted_departments")),
+    )
+    with op.batch_alter_table("case_consulted_departments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_case_consulted_departments_department_case", ["department_id", "case_id"], unique=False
+        )
+
+    # The consults already asked keep their departments' sight of the case.
+    op.execute(
+        "INSERT INTO case_consulted_departments (case_id, department_id) "
+        "SELECT DISTINCT case_id, department_id FROM consults"
+    )
+    _previous_owners_from_the_timeline()
+
+
+def _previous_owners_from_the_timeline() -> None:
+    """Everyone a case was assigned or transferred away from, as its timeline recorded it."""
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT t.case_id, t.event, t.data, t.created_at FROM timeline_entries t "
+            "WHERE t.event IN ('assigned', 'transferred') ORDER BY t.id"
+        ).columns(
+            sa.column("case_id", sa.Integer()),
+            sa.column("event", sa.String()),
+            sa.column("data", sa.JSON()),
+            sa.column("created_at", sameside.db.base.UTCDateTime(timezone=True)),
+        )
+    )
+    latest: dict[tuple[int, int], object] = {}
+    for case_id, event, data, at in rows:
+        payload = json.loads(data) if isinstance(data, str) else (data or {})  # JSON stored as text, decoded
+        if event == "transferred":
+            staff_id = (payload.get("from") or payload.get("from_") or {}).get("owner_id")
+        else:
+            staff_id = payload.get("previous_owner_id")
+        if isinstance(staff_id, int):
+            latest[(case_id, staff_id)] = at
+    if not latest:
+        return
+    known = {row[0] for row in bind.execute(sa.text("SELECT id FROM staff"))}
+    table = sa.table(
+        "case_previous_owners",
+        sa.column("case_id", sa.Integer()),
+        sa.column("staff_id", sa.Integer()),
+        sa.column("until", sameside.db.base.UTCDateTime(timezone=True)),
+    )
+    op.bulk_insert(
+        table,
+        [
+            {"case_id": case_id, "staff_id": staff_id, "until": at}
+            for (case_id, staff_id), at in latest.items()
+            if staff_id in known
+        ],
+    )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("case_consulted_departments", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_consulted_departments_department_case")
+    op.drop_table("case_consulted_departments")
+    with op.batch_alter_table("case_previous_owners", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_previous_owners_staff_case")
+    op.drop_table("case_previous_owners")
+    with op.batch_alter_table("teams", schema=None) as batch_op:
+        batch_op.drop_column("restricted")
