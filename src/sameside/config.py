@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     reply_target_hours: int = 8
     """How soon a customer should hear from a person; 'Due soon' lists cases within two hours of it."""
 
+    service_level_warn_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    """How long before a service-level target falls due its case's owner and team supervisors are warned."""
+
     business_hours: str = "Mon-Fri 09:00-17:00"
     """When people answer: callbacks are offered only then (`Mon-Thu 09:00-17:00; Fri 09:00-13:00`)."""
     business_timezone: str = "UTC"

@@ -12,6 +12,9 @@ from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
 from sameside.cases.replies.mailing import Reach
+from sameside.cases.service_levels import service as service_levels
+from sameside.cases.service_levels import tasks as service_levels_tasks
+from sameside.cases.service_levels import watch as service_level_watch
 from sameside.config import Settings
 from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
@@ -28,7 +31,15 @@ if TYPE_CHECKING:
 
 # Every module that registers job handlers (`jobs.registry`), imported here so that any process that
 # loads the wiring — server, CLI, worker — knows every task by name, and `enqueue` can refuse others.
-TASKS = (auth_tasks, callbacks_tasks, consults_tasks, idempotency_tasks, mailboxes_tasks, worker_tasks)
+TASKS = (
+    auth_tasks,
+    callbacks_tasks,
+    consults_tasks,
+    idempotency_tasks,
+    mailboxes_tasks,
+    service_levels_tasks,
+    worker_tasks,
+)
 
 _hub: Hub | None = None
 _subscribed = False
@@ -84,6 +95,12 @@ def wire(settings: Settings) -> None:
             acknowledge=settings.mail_acknowledge,
         )
     )
+    service_levels.configure(
+        reply_target_hours=settings.reply_target_hours,
+        business_hours=settings.business_hours,
+        business_timezone=settings.business_timezone,
+    )
+    service_level_watch.configure(warn_minutes=settings.service_level_warn_minutes)
 
 
 def callback_policy(settings: Settings) -> Policy:

@@ -52,6 +52,7 @@ SAMPLES: list[events.Payload] = [
     events.CallbackBooked(starts_at=AT, phone="+4915112345678"),
     events.CallbackMissed(starts_at=AT, phone="+4915112345678", notify="supervisor"),
     events.DeliveryFailed(recipient="ana@example.com", reason="550 no such user", outbound_id=8, bounced=True),
+    events.ServiceLevelBreached(target="first_reply", due_at=AT, target_minutes=60),
 ]
 WIRE: TypeAdapter[EventPayload] = TypeAdapter(EventPayload)
 

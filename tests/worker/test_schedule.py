@@ -54,6 +54,7 @@ def test_every_scheduled_chore_is_a_registered_task_and_runs_at_least_twice_a_mi
         "callbacks.flag_missed",
         "consults.flag_overdue",
         "idempotency.forget_expired",
+        "service_levels.watch",
     }
     assert all(0 < c.seconds <= 30 for c in SCHEDULE)
 

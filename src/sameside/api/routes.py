@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sameside.api import admin, auth, cases, consults, customers, escalations, grants, mail, notifications, reports
+from sameside.api.service_levels import router as service_levels_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -17,3 +18,4 @@ router.include_router(escalations.router)
 router.include_router(notifications.router)
 router.include_router(reports.router)
 router.include_router(grants.router)
+router.include_router(service_levels_router)

@@ -284,6 +284,16 @@ class DeliveryFailed(Payload):
     bounced: bool
 
 
+class ServiceLevelBreached(Payload):
+    """A service-level target went past its due time unmet (recorded once, by the worker)."""
+
+    kind: Literal[EventType.SERVICE_LEVEL_BREACHED] = EventType.SERVICE_LEVEL_BREACHED
+    target: Literal["first_reply", "next_reply", "resolution"]
+    due_at: Instant
+    target_minutes: int
+    """The target, in business minutes."""
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -300,7 +310,8 @@ EventPayload = Annotated[
     | CallbackMissed
     | GrantMade
     | GrantReview
-    | DeliveryFailed,
+    | DeliveryFailed
+    | ServiceLevelBreached,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -322,6 +333,7 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     GrantMade,
     GrantReview,
     DeliveryFailed,
+    ServiceLevelBreached,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

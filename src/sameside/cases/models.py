@@ -50,6 +50,10 @@ class Case(Base):
     last_customer_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the next service-level target falls due; null while nothing runs (waiting on the customer, resolved)."""
+    due_kind: Mapped[str | None] = mapped_column(String(16))
+    """Which target that is: `first_reply`, `next_reply` or `resolution` (`service_levels`)."""
 
     customer: Mapped[Customer] = relationship(lazy="raise")
     owner: Mapped[Staff | None] = relationship(lazy="raise")
@@ -66,6 +70,9 @@ class Case(Base):
         Index("ix_cases_status_id", "status", "id"),
         Index("ix_cases_customer_id", "customer_id", "id"),
         Index("ix_cases_follow_up_of", "follow_up_of"),  # deleting a case clears its follow-ups' link
+        # "Due soon": a team's cases (or everyone's) by the next due time; null (nothing due) is never read.
+        Index("ix_cases_team_due", "team_id", "due_at", "id"),
+        Index("ix_cases_due", "due_at", "id"),
         # "Take next": per team, the longest-waiting new case of each priority, tier and mood is one seek away.
         Index(
             "ix_cases_take_next",

@@ -22,6 +22,8 @@ from sameside.cases.replies import mailing
 from sameside.cases.replies.rules import Email
 from sameside.cases.routing import service as routing
 from sameside.cases.rules import CaseStatus, EntryKind, EventType, Priority
+from sameside.cases.service_levels import service as service_levels
+from sameside.cases.service_levels.rules import Happened
 from sameside.cases.signals import language, sentiment
 from sameside.cases.signals.restatement import find_restatement
 from sameside.customers.models import Customer
@@ -116,6 +118,7 @@ def open_case_with_message(
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
     routing.route(session, actor, case, reason="new case")
+    service_levels.track(session, case, happened=Happened.OPENED, now=now)
     escalations.notice_in_message(session, actor, case, first)  # after routing: a routed owner hears of it too
     return case, first
 
@@ -165,6 +168,7 @@ def receive_message(
     case.updated_at = now
     session.flush()
     if not automatic:
+        service_levels.track(session, case, happened=Happened.CUSTOMER_WROTE, now=now)
         _note_restatement(session, actor, case, entry, now)
         escalations.notice_in_message(session, actor, case, entry)
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
@@ -278,6 +282,8 @@ def _answer(
     _move(session, actor, case, status, now)
     session.add(entry)
     case.updated_at = now
+    if staff_id is not None and not automatic:
+        service_levels.track(session, case, happened=Happened.STAFF_REPLIED, now=now)
     session.flush()
     if delivery.route.email is not None:
         mailing.send_reply(
@@ -369,6 +375,7 @@ def transfer(
         at=now,
     )
     publish(session.info, "case.assigned", case_id=case.id, owner_id=case.owner_id)
+    service_levels.track(session, case, now=now)  # another team's calendar and targets
     if case.owner_id is None:
         routing.route(session, actor, case, reason="transferred")
     return case
@@ -472,6 +479,7 @@ def update_details(
     if priority is not None and priority is not case.priority:
         _event(session, case, actor, events.PriorityChanged(from_=case.priority, to=priority), at=now)
         case.priority = priority
+        service_levels.track(session, case, now=now)
     if tags is not None:
         cleaned = rules.clean_tags(tags)
         if set(cleaned) != set(case.tag_names):
@@ -544,6 +552,7 @@ def _move(
         else events.StatusChanged(from_=previous, to=status, reason=reason)
     )
     _event(session, case, actor, changed, at=now)
+    service_levels.track(session, case, now=now)
     publish(session.info, "case.status", case_id=case.id, status=status.value)
 
 
@@ -553,6 +562,7 @@ def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
     case.resolved_at = None
     case.updated_at = now
     _event(session, case, actor, events.Reopened(count=case.reopen_count), at=now)
+    service_levels.track(session, case, now=now)
     publish(session.info, "case.status", case_id=case.id, status=case.status.value)
 
 

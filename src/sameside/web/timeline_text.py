@@ -105,6 +105,8 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             said = verdict.get(payload.verdict, payload.verdict)
             text = f"{label(payload.purpose)} {payload.grant} of {_money(payload)} {said}"
             text += f": {payload.why or payload.reason}" if payload.verdict == "requested" else f" ({payload.reason})"
+        case events.ServiceLevelBreached():
+            text = f"Service level missed: {label(payload.target)} was due {_when(payload.due_at)} UTC"
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sameside.callbacks.tasks import FLAG_MISSED
+from sameside.cases.service_levels.tasks import WATCH as WATCH_SERVICE_LEVELS
 from sameside.consults.tasks import FLAG_OVERDUE
 from sameside.idempotency.tasks import FORGET_EXPIRED
 from sameside.mailboxes.tasks import FILE_PENDING
@@ -40,6 +41,8 @@ SCHEDULE: tuple[Every, ...] = (
     # at most changes nothing for the owner told of it, and spares a query a second per worker.
     Every(FLAG_MISSED, seconds=30),
     Every(FLAG_OVERDUE, seconds=30),
+    # A warning before a service-level target falls due, and the breach when it does: within a minute.
+    Every(WATCH_SERVICE_LEVELS, seconds=30),
     # Answers kept for Idempotency-Key retries are read as gone after 24 hours anyway; this frees their
     # space, a thousand rows a round (again at once while there are more).
     Every(FORGET_EXPIRED, seconds=30),
