@@ -32,7 +32,9 @@ SYSTEM = SystemActor("tests")
 
 def schema_differences(database: Database) -> list[object]:
     with database.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True, "include_name": migrate.include_name}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 

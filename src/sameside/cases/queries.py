@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sameside.cases.events import LatestBrief, Transferred, payload_of
@@ -226,3 +226,32 @@ def timeline_entry(session: Session, entry_id: int) -> TimelineEntry:
     )
     assert entry is not None
     return entry
+
+
+NEEDS_A_TEAM_MAX = 999
+"""The "Needs a team" count stops here: it reads an index range, never the whole table."""
+_HOMELESS = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL)
+
+
+def needing_a_team(session: Session, actor: Actor, *, limit: int = 50) -> Sequence[Case]:
+    """ "Needs a team": active cases in no team (no channel team or default was set), the oldest first.
+
+    For supervisors and admins (an empty list for anyone else); "take next" also serves them to agents.
+    """
+    if not (isinstance(actor, StaffActor) and actor.at_least(Role.SUPERVISOR)):
+        return []
+    return session.scalars(
+        select(Case)
+        .where(Case.team_id.is_(None), Case.status.in_(_HOMELESS))
+        .order_by(Case.id)
+        .limit(limit)
+        .options(joinedload(Case.customer))
+    ).all()
+
+
+def needing_a_team_count(session: Session, actor: Actor) -> int:
+    """How many cases need a team (at most `NEEDS_A_TEAM_MAX`), for supervisors and admins; 0 for anyone else."""
+    if not (isinstance(actor, StaffActor) and actor.at_least(Role.SUPERVISOR)):
+        return 0
+    found = select(Case.id).where(Case.team_id.is_(None), Case.status.in_(_HOMELESS)).limit(NEEDS_A_TEAM_MAX).subquery()
+    return int(session.scalar(select(func.count()).select_from(found)) or 0)

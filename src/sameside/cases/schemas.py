@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -86,6 +86,10 @@ class CaseOut(Output):
     first_human_reply_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    due_at: datetime | None = None
+    """When the next service-level target falls due; null while nothing runs (waiting on the customer, resolved)."""
+    due_kind: Literal["first_reply", "next_reply", "resolution"] | None = None
+    """Which target falls due then."""
 
 
 class Author(Output):

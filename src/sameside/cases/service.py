@@ -390,41 +390,45 @@ def take_next(
 ) -> Case | None:
     """Give the agent the case the fair queue says is next in their team (P9); None when nobody waits.
 
+    When their team's queue is empty, the cases with no team ("Needs a team")
+    come next, so none is out of sight; taking one gives it the taker's team.
+    Someone in no team is served those alone (and refused when there are none).
     Claimed with a conditional update, so two agents pressing at once never get the same case.
     """
+    now = clock.now()
+    for team_id in [actor.team_id, None] if actor.team_id is not None else [None]:
+        for candidate in fairness.order(
+            fair_queue.take_next_candidates(session, team_id),
+            now=now,
+            tier_cap_minutes=tier_cap_minutes,
+            reply_target_minutes=reply_target_minutes,
+        ):
+            claimed = session.execute(
+                update(Case)
+                .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(fair_queue.TAKEABLE))
+                .values(owner_id=actor.staff_id, team_id=team_id or actor.team_id, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                case = session.get(Case, candidate.case_id, populate_existing=True)
+                assert case is not None
+                score = round(
+                    fairness.score(
+                        candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
+                    ),
+                    1,
+                )
+                _event(
+                    session,
+                    case,
+                    actor,
+                    events.Assigned(owner_id=actor.staff_id, reason=f"took next (fair-queue score {score})"),
+                    at=now,
+                )
+                publish(session.info, "case.assigned", case_id=case.id, owner_id=actor.staff_id)
+                return case
     if actor.team_id is None:
         raise Invalid("Take next serves a team's queue; you are not in a team.")
-    now = clock.now()
-    for candidate in fairness.order(
-        fair_queue.take_next_candidates(session, actor.team_id),
-        now=now,
-        tier_cap_minutes=tier_cap_minutes,
-        reply_target_minutes=reply_target_minutes,
-    ):
-        claimed = session.execute(
-            update(Case)
-            .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(fair_queue.TAKEABLE))
-            .values(owner_id=actor.staff_id, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            case = session.get(Case, candidate.case_id, populate_existing=True)
-            assert case is not None
-            score = round(
-                fairness.score(
-                    candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
-                ),
-                1,
-            )
-            _event(
-                session,
-                case,
-                actor,
-                events.Assigned(owner_id=actor.staff_id, reason=f"took next (fair-queue score {score})"),
-                at=now,
-            )
-            publish(session.info, "case.assigned", case_id=case.id, owner_id=actor.staff_id)
-            return case
     return None
 
 

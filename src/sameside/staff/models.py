@@ -23,6 +23,14 @@ class Routing(StrEnum):
     """Agents who speak the case's language (and know its product), least loaded first."""
 
 
+class Presence(StrEnum):
+    """Whether someone takes live chats now, as they set it (idleness may make them less, see `staff.presence`)."""
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
 class Team(Base):
     """A front-line queue (Support, Billing…)."""
 
@@ -68,10 +76,30 @@ class Staff(Base):
     """Languages this person answers in (BCP 47 primary tags: `en`, `de`): skill routing."""
     products: Mapped[list[str]] = mapped_column(JSON, default=list)
     """Products they know; matched against a case's tags by skill routing."""
+    presence: Mapped[Presence] = mapped_column(str_enum(Presence), default=Presence.OFFLINE)
+    """What they said they are for live chat; `staff.presence.effective` also weighs their idleness."""
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The last time a desk page of theirs was open (its heartbeat): none for a while and they are offline."""
+    active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The last time they did something at the desk: none for a while and they are away."""
+    chat_capacity: Mapped[int] = mapped_column(Integer, default=3)
+    """Live chats they take at once; routing gives no more while they have this many."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     team: Mapped[Team | None] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="raise")
+
+
+class ChannelTeam(Base):
+    """The team a channel's new cases go to (`portal`, `chat`, `email`), or every channel's (`default`).
+
+    Mail to a team's own address goes to that team first; see `cases.routing.homes`.
+    """
+
+    __tablename__ = "channel_teams"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
 
 
 class Notification(Base):

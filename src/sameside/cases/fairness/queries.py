@@ -45,14 +45,17 @@ TAKEABLE = (CaseStatus.NEW, CaseStatus.OPEN)
 """Cases "take next" serves: new ones, and open ones nobody owns (handed to the team by a transfer)."""
 
 
-def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candidate]:
-    """The longest-waiting unowned case of each status, priority, tier and mood in a team.
+def take_next_candidates(session: Session, team_id: int | None) -> list[fairness.Candidate]:
+    """The longest-waiting unowned case of each status, priority, tier and mood in a team (None: in no team).
 
     Forty-eight index seeks (`ix_cases_take_next`), sent as one UNION ALL so
     the database does them in one round trip; the fair queue then scores
     those few heads in Python.
     """
-    rows = session.execute(_take_next_statement(), {"team_id": team_id}).all()
+    if team_id is None:
+        rows = session.execute(_take_next_statement(unteamed=True)).all()
+    else:
+        rows = session.execute(_take_next_statement(), {"team_id": team_id}).all()
     return [
         fairness.Candidate(
             row.id,
@@ -68,7 +71,7 @@ def take_next_candidates(session: Session, team_id: int) -> list[fairness.Candid
 
 
 @cache
-def _take_next_statement() -> Select[Any]:
+def _take_next_statement(*, unteamed: bool = False) -> Select[Any]:
     heads = [
         select(
             Case.id,
@@ -79,7 +82,7 @@ def _take_next_statement() -> Select[Any]:
             Case.first_human_reply_at,
         )
         .where(
-            Case.team_id == bindparam("team_id"),
+            Case.team_id.is_(None) if unteamed else Case.team_id == bindparam("team_id"),
             Case.status == status,
             Case.priority == priority,
             Case.customer_tier == tier,

@@ -7,8 +7,12 @@ case its owner and says on the timeline why.
 
 Who can be routed to: active members of the team with the role agent or
 supervisor (admins run the desk, they do not work its queue). There are no
-rosters or presence yet, so someone off shift is routed to like anyone else;
-the load cap (`routing_rules.MAX_OPEN`) keeps a pile from growing without end.
+rosters yet, so someone off shift is routed to like anyone else; the load cap
+(`routing_rules.MAX_OPEN`) keeps a pile from growing without end. Live chats
+are the exception: they go only to people online with room (`routing.chats`).
+
+A case that arrives with no team first gets its channel's team, or the
+default team (`routing.homes`): every case has a home.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from sqlalchemy.orm import Session
 
 from sameside.cases import events, timeline
 from sameside.cases.models import Case, CaseTag
+from sameside.cases.routing import chats, homes
 from sameside.cases.routing import rules as routing_rules
 from sameside.cases.rules import ACTIVE, CaseStatus
+from sameside.customers.rules import Channel
 from sameside.kit import clock
 from sameside.kit.actors import Actor, Role, SystemActor
 from sameside.kit.events import publish
@@ -53,7 +59,16 @@ def route(session: Session, actor: Actor, case: Case, *, reason: str) -> None:
     asking for `FOR UPDATE` would deadlock. SQLite has one writer at a time,
     so there routing is serial anyway.
     """
-    if case.team_id is None or case.owner_id is not None or case.status not in ACTIVE:
+    if case.owner_id is not None or case.status not in ACTIVE:
+        return
+    if case.team_id is None:
+        home = homes.home_for(session, case.channel)
+        if home is None:
+            return  # no team configured: it waits in "Needs a team"
+        case.team = home
+        session.flush()
+    if case.channel is Channel.CHAT:
+        chats.route_chat(session, case, reason=reason)
         return
     # Most teams take next: look before locking, so their cases never wait on each other.
     team = session.get(Team, case.team_id)

@@ -18,6 +18,7 @@ import sameside.jobs.models
 import sameside.mail.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db.base import Base
+from sameside.db.migrate import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -39,6 +40,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

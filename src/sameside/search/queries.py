@@ -1,0 +1,156 @@
+"""The search itself, on each backend: one document per case, matched, scoped, filtered, counted, paged.
+
+SQLite asks the FTS5 table `search_index` (its rowid is the case number);
+PostgreSQL the `vector` of `search_documents` under its GIN index. Both join
+`cases` and keep only what `cases.queries.visible_to` lets the searcher read,
+so the page and its total count only what they may see. Results come newest
+case first and page by case number (a keyset cursor, as every list here);
+the total is counted up to `TOTAL_LIMIT`, so a word in every other case
+costs no more than a rare one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from sameside.cases.models import Case
+from sameside.cases.queries import visible_to
+from sameside.kit import cursor as cursors
+from sameside.kit.actors import Actor, CustomerActor
+from sameside.kit.errors import Forbidden, Invalid
+from sameside.search import rules
+from sameside.search.rules import SearchFilter
+
+TOTAL_LIMIT = 1000
+"""Matches are counted up to this many; beyond it the total says "more than"."""
+PG_LANGUAGES = ("english", "german", "french", "spanish", "italian", "portuguese", "dutch")
+"""The stemmers a word is tried in on PostgreSQL, besides 'simple' (documents use their case's language)."""
+
+_index = table("search_index", column("rowid"))
+_documents = table("search_documents", column("case_id"), column("people"), column("body"), column("vector"))
+
+
+@dataclass(frozen=True)
+class Hit:
+    case: Case
+    subject: str
+    """The subject as escaped HTML, hits in <mark>."""
+    snippet: str
+    """A piece of the conversation (or the customer's addresses) as escaped HTML, hits in <mark>."""
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: Sequence[Hit]
+    total: int
+    total_is_exact: bool
+    next_cursor: str | None
+
+
+def search(
+    session: Session,
+    actor: Actor,
+    query: rules.Query,
+    filters: SearchFilter = rules.NO_FILTER,
+    *,
+    limit: int = 25,
+    cursor: str | None = None,
+) -> Results:
+    """The cases `actor` may read that contain every term of `query`, newest first."""
+    if isinstance(actor, CustomerActor):
+        raise Forbidden("Search is for staff: it reads internal notes.")
+    if not 1 <= limit <= 100:
+        raise Invalid("limit must be between 1 and 100.")
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    key, matches = _matching(query, sqlite)
+    where = [matches, visible_to(actor), *_filtered(filters)]
+    base = select(key).select_from(_index if sqlite else _documents).join(Case, Case.id == key).where(*where)
+    counted = session.scalar(select(func.count()).select_from(base.limit(TOTAL_LIMIT + 1).subquery())) or 0
+    page = base
+    if cursor is not None:
+        (last,) = cursors.decode(cursor, (int,))
+        page = page.where(key < last)
+    numbers = list(session.scalars(page.order_by(key.desc()).limit(limit + 1)))
+    next_cursor = None
+    if len(numbers) > limit:
+        numbers = numbers[:limit]
+        next_cursor = cursors.encode([numbers[-1]])
+    return Results(
+        hits=_hits(session, numbers, query),
+        total=min(counted, TOTAL_LIMIT),
+        total_is_exact=counted <= TOTAL_LIMIT,
+        next_cursor=next_cursor,
+    )
+
+
+def _matching(query: rules.Query, sqlite: bool) -> tuple[ColumnElement[int], ColumnElement[bool]]:
+    """The case number's column, and the condition that a document holds every term."""
+    if sqlite:
+        rowid: ColumnElement[int] = _index.c.rowid
+        return rowid, literal_column("search_index").op("MATCH")(rules.fts5_match(query))
+    wanted = None
+    for term in query.terms:
+        either = None
+        for option in term.options:
+            for tsquery in _pg_tsqueries(option):
+                either = tsquery if either is None else either.op("||")(tsquery)
+        wanted = either if wanted is None else wanted.op("&&")(either)
+    case_id: ColumnElement[int] = _documents.c.case_id
+    return case_id, _documents.c.vector.op("@@")(wanted)
+
+
+def _pg_tsqueries(tokens: tuple[str, ...]) -> list[ColumnElement[object]]:
+    simple = literal_column("'simple'::regconfig")
+    text = " ".join(tokens)
+    if len(tokens) > 1:
+        return [func.phraseto_tsquery(simple, text)]
+    stemmed = [func.plainto_tsquery(literal_column(f"'{name}'::regconfig"), text) for name in PG_LANGUAGES]
+    return [func.plainto_tsquery(simple, text), *stemmed]
+
+
+def _filtered(filters: SearchFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if filters.statuses:
+        where.append(Case.status.in_(filters.statuses))
+    if filters.team_id is not None:
+        where.append(Case.team_id == filters.team_id)
+    if filters.owner_id is not None:
+        where.append(Case.owner_id == filters.owner_id)
+    if filters.unowned:
+        where.append(Case.owner_id.is_(None))
+    if filters.created_from is not None:
+        where.append(Case.created_at >= filters.created_from)
+    if filters.created_before is not None:
+        where.append(Case.created_at < filters.created_before)
+    return [and_(*where)] if where else []
+
+
+def _hits(session: Session, numbers: list[int], query: rules.Query) -> list[Hit]:
+    if not numbers:
+        return []
+    cases_query: Select[tuple[Case]] = (
+        select(Case)
+        .where(Case.id.in_(numbers))
+        .options(joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags))
+    )
+    cases = {c.id: c for c in session.scalars(cases_query).unique()}
+    texts = {
+        row.case_id: (row.people, row.body)
+        for row in session.execute(
+            select(_documents.c.case_id, _documents.c.people, _documents.c.body).where(
+                _documents.c.case_id.in_(numbers)
+            )
+        )
+    }
+    found = []
+    for number in numbers:
+        case = cases.get(number)
+        if case is None:  # deleted between the two reads
+            continue
+        people, body = texts.get(number, ("", ""))
+        found.append(Hit(case, rules.highlight(case.subject, query), rules.snippet(body or "", people or "", query)))
+    return found

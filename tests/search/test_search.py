@@ -1,0 +1,141 @@
+"""Search on both backends: what it finds, what it leaves out, and that the index keeps up in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from sameside.cases import service as cases
+from sameside.cases.access import case_for
+from sameside.cases.models import Case
+from sameside.cases.queries import visible_to
+from sameside.cases.rules import CaseStatus
+from sameside.customers import service as customers
+from sameside.customers.models import Customer
+from sameside.customers.rules import IdentityKind
+from sameside.db.engine import Database
+from sameside.kit import clock
+from sameside.kit.actors import CustomerActor, Role, StaffActor
+from sameside.kit.errors import Forbidden
+from sameside.search import queries, rules
+from sameside.search.rules import SearchFilter
+from tests.factories import SYSTEM, Factory
+
+
+def _find(db: Database, actor: StaffActor, q: str, filters: SearchFilter = rules.NO_FILTER, **kw: object) -> list[int]:
+    with db.unit_of_work(write=False) as s:
+        found = queries.search(s, actor, rules.parse(q), filters, **kw)  # type: ignore[arg-type]
+        return [hit.case.id for hit in found.hits]
+
+
+def _boss() -> StaffActor:
+    return StaffActor(1, Role.SUPERVISOR, None)
+
+
+def test_numbers_subjects_bodies_names_addresses_phones_and_order_numbers_are_found(make: Factory) -> None:
+    ana = make.customer("ana.lima@example.com", name="Ana Lima")
+    with make.db.unit_of_work() as s:
+        bob, _ = customers.find_or_create(s, kind=IdentityKind.PHONE, value="+44 20 7946 0958", name="Bob Stone")
+    first = make.case(ana, subject="Parcel never arrived", body="Order A-10023 was due Monday.").id
+    second = make.case(bob, subject="Charged twice", body="Invoice ORD123456 shows two payments.").id
+    boss = _boss()
+
+    assert _find(make.db, boss, f"#{first}") == [first]
+    assert _find(make.db, boss, "parcel") == [first]
+    assert _find(make.db, boss, "A-10023") == [first]
+    assert _find(make.db, boss, "a-10023 monday") == [first]
+    assert _find(make.db, boss, "ORD123456") == [second]
+    assert _find(make.db, boss, "ana.lima@example.com") == [first]
+    assert _find(make.db, boss, "lima") == [first]
+    assert _find(make.db, boss, "+44 20 7946 0958") == [second]
+    assert _find(make.db, boss, "442079460958") == [second]
+    assert _find(make.db, boss, "payments") == [second]
+    assert _find(make.db, boss, "payment") == [second]  # stemmed on both backends
+    assert _find(make.db, boss, "A-10024") == []
+    assert _find(make.db, boss, "10023 ORD123456") == []  # every term, in one case
+
+
+def test_replies_and_notes_are_indexed_in_the_same_transaction_as_they_are_written(make: Factory) -> None:
+    team = make.team()
+    agent = make.staff(team=team)
+    actor = StaffActor(agent.id, Role.AGENT, team.id)
+    number = make.case(team=team, subject="Login trouble").id
+    with pytest.raises(RuntimeError), make.db.unit_of_work() as s:
+        case = case_for(s, actor, number, for_update=True)
+        cases.add_note(s, actor, case, "rolled back: zanzibar")
+        raise RuntimeError("the transaction fails")
+    assert _find(make.db, actor, "zanzibar") == []
+    with make.db.unit_of_work() as s:
+        case = case_for(s, actor, number, for_update=True)
+        cases.add_note(s, actor, case, "Checked the SSO logs: token expired.")
+        cases.reply(s, actor, case, "Please sign in again, the kraken is fixed.", send_now=True)
+        assert [h.case.id for h in queries.search(s, actor, rules.parse("kraken")).hits] == [number]
+    assert _find(make.db, actor, "SSO") == [number]
+    assert _find(make.db, actor, "kraken") == [number]
+    with make.db.unit_of_work() as s:
+        case = s.get(Case, number)
+        assert case is not None
+        customer = s.get(Customer, case.customer_id)
+        assert customer is not None
+        customer.name = "Zoe Quartermaine"
+    assert _find(make.db, actor, "quartermaine") == [number]
+
+
+def test_results_are_only_what_the_searcher_may_read_and_the_total_counts_after_that(make: Factory) -> None:
+    """Whatever the visibility policy says (`cases.queries.visible_to`), search says the same."""
+    mine, other = make.team(), make.team()
+    agent = make.staff(team=mine)
+    actor = StaffActor(agent.id, Role.AGENT, mine.id)
+    ours = {make.case(team=mine, subject=f"Refund {n}").id for n in range(3)}
+    make.case(team=other, subject="Refund elsewhere")
+    with make.db.unit_of_work(write=False) as s:
+        allowed = set(s.scalars(select(Case.id).where(visible_to(actor))))
+        found = queries.search(s, actor, rules.parse("refund"))
+        assert {h.case.id for h in found.hits} == allowed
+        assert found.total == len(allowed) and found.total_is_exact
+        everyone = queries.search(s, _boss(), rules.parse("refund"))
+        assert everyone.total == 4
+    assert ours <= allowed
+
+
+def test_filters_and_pages(make: Factory) -> None:
+    team, other = make.team(), make.team()
+    agent = make.staff(team=team)
+    numbers = [make.case(team=team, subject=f"Broken screen {n}").id for n in range(5)]
+    make.case(team=other, subject="Broken screen elsewhere")
+    with make.db.unit_of_work() as s:
+        case = case_for(s, SYSTEM, numbers[0], for_update=True)
+        cases.change_status(s, SYSTEM, case, CaseStatus.OPEN)
+    boss = _boss()
+    assert _find(make.db, boss, "broken", SearchFilter(team_id=team.id)) == numbers[::-1]
+    assert _find(make.db, boss, "broken", SearchFilter(team_id=team.id, statuses=(CaseStatus.OPEN,))) == [numbers[0]]
+    assert _find(make.db, boss, "broken", SearchFilter(owner_id=agent.id)) == []
+    assert len(_find(make.db, boss, "broken", SearchFilter(unowned=True))) == 6
+    later = clock.now() + timedelta(days=1)
+    assert _find(make.db, boss, "broken", SearchFilter(created_from=later)) == []
+    assert len(_find(make.db, boss, "broken", SearchFilter(created_before=later))) == 6
+
+    with make.db.unit_of_work(write=False) as s:
+        first = queries.search(s, boss, rules.parse("screen"), SearchFilter(team_id=team.id), limit=2)
+        assert first.total == 5 and first.next_cursor is not None
+        second = queries.search(
+            s, boss, rules.parse("screen"), SearchFilter(team_id=team.id), limit=2, cursor=first.next_cursor
+        )
+        assert [h.case.id for h in [*first.hits, *second.hits]] == numbers[::-1][:4]
+
+
+def test_the_snippet_is_escaped_and_marks_the_hit(make: Factory) -> None:
+    number = make.case(subject="Strange <script> in my invoice", body="The total shows <b>€0</b> for order A-10023.").id
+    with make.db.unit_of_work(write=False) as s:
+        (hit,) = queries.search(s, _boss(), rules.parse("a-10023 script")).hits
+        assert hit.case.id == number
+    assert hit.subject == "Strange &lt;<mark>script</mark>&gt; in my invoice"
+    assert hit.snippet == "The total shows &lt;b&gt;€0&lt;/b&gt; for order <mark>A-10023</mark>."
+
+
+def test_customers_cannot_search(make: Factory) -> None:
+    customer = make.customer()
+    with make.db.unit_of_work(write=False) as s, pytest.raises(Forbidden):
+        queries.search(s, CustomerActor(customer.id, None), rules.parse("anything"))
