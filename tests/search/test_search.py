@@ -139,3 +139,14 @@ def test_customers_cannot_search(make: Factory) -> None:
     customer = make.customer()
     with make.db.unit_of_work(write=False) as s, pytest.raises(Forbidden):
         queries.search(s, CustomerActor(customer.id, None), rules.parse("anything"))
+
+
+def test_every_trigger_survives_the_migrations_after_the_one_that_made_it(db: Database) -> None:
+    """SQLite drops a table's triggers when a later migration rebuilds the table; `ensure` puts them back."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            names = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all()
+        else:
+            names = conn.exec_driver_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").scalars().all()
+    search = {n for n in names if n.startswith("search_")}
+    assert len(search) == (13 if db.is_sqlite else 7), sorted(search)

@@ -17,6 +17,7 @@ import sameside.idempotency.models
 import sameside.jobs.models
 import sameside.mail.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
+from sameside.db import search_index
 from sameside.db.base import Base
 from sameside.db.migrate import include_name
 
@@ -44,6 +45,8 @@ def _migrate(connection: object) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        # SQLite drops a table's triggers when a migration rebuilds the table: the search index's come back.
+        search_index.ensure(context.get_bind())
 
 
 run()
