@@ -40,6 +40,7 @@ from sameside.web.chat import ChatLimits
 from sameside.web.chat import router as chat_router
 from sameside.web.desk import router as desk_router
 from sameside.web.notifications import router as notifications_router
+from sameside.web.offers import router as offers_router
 from sameside.web.portal import PORTAL_REQUESTS_PER_HOUR
 from sameside.web.portal import router as portal_router
 from sameside.web.reports import router as reports_router
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(team_router)
     app.include_router(reports_router)
     app.include_router(portal_router)
+    app.include_router(offers_router)
     app.include_router(live_router)
     app.include_router(chat_router)
     # The more specific mount first: Starlette takes the first that matches.

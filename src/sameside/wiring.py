@@ -24,6 +24,7 @@ from sameside.live.hub import Hub
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mailboxes import tasks as mailboxes_tasks
+from sameside.offers import tasks as offers_tasks
 from sameside.worker import tasks as worker_tasks
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ TASKS = (
     consults_tasks,
     idempotency_tasks,
     mailboxes_tasks,
+    offers_tasks,
     service_levels_tasks,
     worker_tasks,
 )

@@ -61,3 +61,14 @@ def test_a_grant_moves_only_forward() -> None:
     for frm, to in ((GrantState.DECLINED, GrantState.ISSUED), (GrantState.REVERSED, GrantState.ISSUED)):
         with pytest.raises(Conflict):
             rules.check_turn(frm, to)
+
+
+def test_amounts_are_read_as_people_type_them_and_never_through_a_float() -> None:
+    assert rules.parse_amount("30", "EUR") == Money(3000, "EUR")
+    assert rules.parse_amount(" 30,5 ", "EUR") == Money(3050, "EUR")
+    assert rules.parse_amount("0.07", "EUR") == Money(7, "EUR")
+    assert rules.parse_amount("1250", "JPY") == Money(1250, "JPY")
+    assert rules.parse_amount("999999999.99", "EUR") == Money(99999999999, "EUR")
+    for bad, currency in (("30.505", "EUR"), ("12.5", "JPY"), ("-3", "EUR"), ("3e2", "EUR"), ("", "EUR"), ("1 000", "EUR")):
+        with pytest.raises(Invalid):
+            rules.parse_amount(bad, currency)

@@ -55,6 +55,7 @@ def test_every_scheduled_chore_is_a_registered_task_and_runs_at_least_twice_a_mi
         "consults.flag_overdue",
         "idempotency.forget_expired",
         "service_levels.watch",
+        "offers.settle",
     }
     assert all(0 < c.seconds <= 30 for c in SCHEDULE)
 

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sameside.api import admin, auth, cases, consults, customers, escalations, grants, mail, notifications, reports
+from sameside.api import (
+    admin,
+    auth,
+    cases,
+    consults,
+    customers,
+    escalations,
+    grants,
+    mail,
+    notifications,
+    offers,
+    remedies,
+    reports,
+)
 from sameside.api.service_levels import router as service_levels_router
 
 router = APIRouter(prefix="/api/v1")
@@ -18,4 +31,6 @@ router.include_router(escalations.router)
 router.include_router(notifications.router)
 router.include_router(reports.router)
 router.include_router(grants.router)
+router.include_router(offers.router)
+router.include_router(remedies.router)
 router.include_router(service_levels_router)

@@ -274,6 +274,41 @@ class GrantReview(GrantFacts):
     """Why a supervisor was asked (the budget left), when it was."""
 
 
+class OfferSent(Payload):
+    """Options were offered to the customer (P6); the reply beside it carries their words and links."""
+
+    kind: Literal[EventType.OFFER_SENT] = EventType.OFFER_SENT
+    offer_id: int
+    options: tuple[str, ...]
+    expires_at: Instant
+
+
+class OfferAnswered(Payload):
+    """What became of an offer: chosen (which option), countered in the customer's words, expired, withdrawn."""
+
+    kind: Literal[EventType.OFFER_CHOSEN] = EventType.OFFER_CHOSEN
+    public: ClassVar[bool] = True
+    offer_id: int
+    outcome: str
+    """chosen, countered, expired or withdrawn."""
+    option: str | None = None
+    via: str | None = None
+    """portal or email, when the customer answered."""
+
+
+class DecisionRecorded(Payload):
+    """A final decision (or a polite, recorded decline) with its rationale and policy (P7); the reply beside it is what the customer read."""
+
+    kind: Literal[EventType.DECISION_RECORDED] = EventType.DECISION_RECORDED
+    decision_id: int
+    decision: str
+    """final or decline."""
+    policy: str
+    rationale: str
+    revises: int | None = None
+    """The decision it replaces, when a supervisor revised one."""
+
+
 class DeliveryFailed(Payload):
     """An email did not reach the customer, so a person can try another way."""
 
@@ -310,6 +345,9 @@ EventPayload = Annotated[
     | CallbackMissed
     | GrantMade
     | GrantReview
+    | OfferSent
+    | OfferAnswered
+    | DecisionRecorded
     | DeliveryFailed
     | ServiceLevelBreached,
     Field(discriminator="kind"),
@@ -332,6 +370,9 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     CallbackMissed,
     GrantMade,
     GrantReview,
+    OfferSent,
+    OfferAnswered,
+    DecisionRecorded,
     DeliveryFailed,
     ServiceLevelBreached,
 )

@@ -158,3 +158,19 @@ def check_policy(kind: GrantKind, money: Money, max_minor: int | None) -> None:
         raise Invalid(
             f"Policy allows a {kind.value} of at most {ceiling}: nobody may grant more, a supervisor included."
         )
+
+
+_AMOUNT = re.compile(r"^\s*(\d{1,12})(?:[.,](\d+))?\s*$")
+
+
+def parse_amount(text: str, currency: str) -> Money:
+    """An amount as a person types it ("30", "30.50", "30,5") in `currency`, as exact minor units."""
+    exponent = _EXPONENTS.get(currency, 2)
+    found = _AMOUNT.match(text.replace("\u00a0", " ").replace("_", ""))
+    if found is None:
+        raise Invalid(f"Write the amount as a number, such as 30 or 30.50 (in {currency}).")
+    whole, fraction = found.group(1), found.group(2) or ""
+    if len(fraction) > exponent:
+        places = f"{exponent} decimal places" if exponent else "no decimals"
+        raise Invalid(f"{currency} amounts have {places}.")
+    return Money(int(whole) * 10**exponent + int(fraction.ljust(exponent, "0") or 0), currency)

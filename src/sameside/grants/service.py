@@ -37,7 +37,15 @@ def make(
 ) -> Grant:
     """Grant `money` to the case's customer: issued now if the actor's budget allows, else asked of a supervisor."""
     case_rules.check_work(actor, scope_of(case), "make a grant on this case")
-    assert isinstance(actor, StaffActor)  # check_work lets only staff (or the system) through
+    if not isinstance(actor, StaffActor):
+        raise Forbidden("Grants are made by a person, on their own budget.")
+    return make_as(session, actor, case, kind, purpose, money, reason)
+
+
+def make_as(
+    session: Session, granter: StaffActor, case: Case, kind: GrantKind, purpose: Purpose, money: Money, reason: str
+) -> Grant:
+    """`make`, for someone whose right to grant on the case was settled earlier (an offer they made, now chosen)."""
     reason = rules.clean_reason(reason)
     rules.check_policy(kind, money, ceiling_of(session, kind, money.currency))
     now = clock.now()
@@ -49,20 +57,20 @@ def make(
         amount_minor=money.amount_minor,
         currency=money.currency,
         reason=reason,
-        requested_by=actor.staff_id,
+        requested_by=granter.staff_id,
         requested_at=now,
     )
-    limit = budget_of(session, actor)
-    if limit is not None and _spend(session, actor.staff_id, limit, money, now):
+    limit = budget_of(session, granter)
+    if limit is not None and _spend(session, granter.staff_id, limit, money, now):
         grant.state, grant.from_budget, grant.issued_at = GrantState.ISSUED, True, now
         session.add(grant)
         session.flush()
-        _record_issued(session, actor, case, grant, now)
+        _record_issued(session, granter, case, grant, now)
     else:
         grant.state = GrantState.REQUESTED
         session.add(grant)
         session.flush()
-        _ask_supervisors(session, actor, case, grant, limit, now)
+        _ask_supervisors(session, granter, case, grant, limit, now)
     publish(session.info, "case.updated", case_id=case.id)
     return grant
 

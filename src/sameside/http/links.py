@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi import Request
@@ -9,6 +10,7 @@ from fastapi import Request
 from sameside.kit import clock, signing
 from sameside.mail.models import Attachment
 from sameside.mail.schemas import AttachmentOut
+from sameside.offers.models import Offer, OfferOption
 
 DOWNLOAD = "attachment"
 LINK_MINUTES = 60
@@ -26,3 +28,27 @@ def attachment_out(request: Request, row: Attachment) -> AttachmentOut:
         inline=row.inline,
         url=f"/api/v1/attachments/{row.id}/download?expires={expires}&signature={signature}",
     )
+
+
+OFFER = "offer"
+
+
+def offer_links(request: Request) -> Callable[[Offer, OfferOption | None], str]:
+    """Links for an offer's email: one per option and one to say something else, valid until the offer expires.
+
+    Each opens a page that asks to confirm; only its POST chooses.
+    """
+    base = str(request.app.state.settings.base_url).rstrip("/")
+    key: bytes = request.app.state.link_key
+
+    def link(offer: Offer, option: OfferOption | None) -> str:
+        which = str(option.id) if option is not None else "other"
+        expires = int(offer.expires_at.timestamp())
+        signature = signing.sign(key, OFFER, f"{offer.id}:{which}", expires)
+        return f"{base}/offers/{offer.id}/{which}?expires={expires}&signature={signature}"
+
+    return link
+
+
+def offer_link_valid(request: Request, offer_id: int, which: str, expires: int, signature: str) -> bool:
+    return signing.valid(request.app.state.link_key, OFFER, f"{offer_id}:{which}", expires, signature, now=clock.now())

@@ -25,6 +25,7 @@ from sameside.cases.service_levels.tasks import WATCH as WATCH_SERVICE_LEVELS
 from sameside.consults.tasks import FLAG_OVERDUE
 from sameside.idempotency.tasks import FORGET_EXPIRED
 from sameside.mailboxes.tasks import FILE_PENDING
+from sameside.offers.tasks import SETTLE as SETTLE_OFFERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ SCHEDULE: tuple[Every, ...] = (
     # at most changes nothing for the owner told of it, and spares a query a second per worker.
     Every(FLAG_MISSED, seconds=30),
     Every(FLAG_OVERDUE, seconds=30),
+    # An offer's reminder and its expiry are on a minute too, told to the customer by the same reply path.
+    Every(SETTLE_OFFERS, seconds=30),
     # A warning before a service-level target falls due, and the breach when it does: within a minute.
     Every(WATCH_SERVICE_LEVELS, seconds=30),
     # Answers kept for Idempotency-Key retries are read as gone after 24 hours anyway; this frees their

@@ -12,10 +12,12 @@ import sameside.cases.service_levels.models
 import sameside.chat.models
 import sameside.consults.models
 import sameside.customers.models
+import sameside.decisions.models
 import sameside.grants.models
 import sameside.idempotency.models
 import sameside.jobs.models
 import sameside.mail.models
+import sameside.offers.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db import search_index
 from sameside.db.base import Base
