@@ -38,6 +38,7 @@ from sameside.web import errors as page_errors
 from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import ChatLimits
 from sameside.web.chat import router as chat_router
+from sameside.web.chats import router as chats_router
 from sameside.web.desk import router as desk_router
 from sameside.web.notifications import router as notifications_router
 from sameside.web.offers import router as offers_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(offers_router)
     app.include_router(live_router)
     app.include_router(chat_router)
+    app.include_router(chats_router)
     # The more specific mount first: Starlette takes the first that matches.
     app.mount("/static/docs", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     """A number where customers reach a person; shown on every portal page (P1)."""
     support_chat_url: str | None = None
     """A page of your site that carries the live chat widget: acknowledgements offer it as a way to reach a person."""
+    chat_greeting: str = Field(default="Hello! Ask us anything: a person from our team reads every message.", max_length=300)
+    """The first words of the chat widget, in your company's voice."""
+
+    default_team: str | None = None
+    """The slug of the team new cases go to when their channel or address names none; `sameside init` stores it
+    (an admin changes it later through `/api/v1/channel-teams`). Unset and none stored: they wait in "Needs a team"."""
 
     data_dir: Path = Path("var")
     """Where files live: attachments under `blobs/`, content-addressed."""

@@ -295,10 +295,10 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 201, 201, 201, 201, 201, 201, 201),
     ),
     ("GET", "/api/v1/cases"): (_fixed("/api/v1/cases"), (401, 200, 200, 200, 200, 200, 200, 200)),
-    # Take next serves the caller's team; staff without a team (back office, this admin) are told so.
+    # Take next serves the caller's team, then cases with no team ("Needs a team"): one waits for everyone.
     ("POST", "/api/v1/cases/next"): (
-        lambda w, r: (w.case(), Call("/api/v1/cases/next"))[1],
-        (401, 403, 403, 200, 204, 422, 204, 422),
+        lambda w, r: (w.case(), w.make.case(w.customer), Call("/api/v1/cases/next"))[2],
+        (401, 403, 403, 200, 200, 200, 200, 200),
     ),
     ("GET", "/api/v1/cases/{number}"): (_on_case(""), (401, 200, 404, 200, 200, 200, 200, 200)),
     ("PATCH", "/api/v1/cases/{number}"): (
@@ -422,6 +422,26 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 403, 403, 403, 403, 403, 403, 201),
     ),
     ("GET", "/api/v1/staff/me"): (_fixed("/api/v1/staff/me"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    # --- where channels lead, "Needs a team", chats, presence: staff read; admins change the structure
+    ("GET", "/api/v1/channel-teams"): (_fixed("/api/v1/channel-teams"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/v1/channel-teams/{channel}"): (
+        _fixed("/api/v1/channel-teams/portal", lambda w, r: {"team_id": w.spare_team.id}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/needs-a-team"): (_fixed("/api/v1/needs-a-team"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/chats/count"): (_fixed("/api/v1/chats/count"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/staff/me/presence"): (
+        _fixed("/api/v1/staff/me/presence"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PUT", "/api/v1/staff/me/presence"): (
+        _fixed("/api/v1/staff/me/presence", lambda w, r: {"presence": "away"}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PUT", "/api/v1/staff/{staff_id}/chat-capacity"): (
+        _fixed("/api/v1/staff/{w.victim.id}/chat-capacity", lambda w, r: {"chat_capacity": 2}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
     ("GET", "/api/v1/staff/{staff_id}"): (
         _fixed("/api/v1/staff/{w.victim.id}"),
         (401, 403, 403, 200, 200, 200, 200, 200),

@@ -13,9 +13,11 @@ from sameside.cases.models import Case
 from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit import clock
-from sameside.kit.actors import Role
+from sameside.cases.routing import homes
+from sameside.kit.actors import Role, StaffActor, SystemActor
+from sameside.staff import presence
+from sameside.staff.models import Presence, Staff, Team
 from tests.factories import Factory
-from tests.web.test_desk import signed_in
 
 START = {"start": {"name": "Ana Silva", "email": "ana@example.com", "message": "My parcel is late.\nOrder 4411."}}
 
@@ -40,9 +42,9 @@ def test_a_visitor_starts_a_chat_and_a_person_answers(client: TestClient, make: 
         first = receive_until(ws, "queue")
         assert [m["body"] for m in first if m["type"] == "line"] == ["My parcel is late.\nOrder 4411."]
         queue = first[-1]
-        assert queue["position"] == 1
+        assert queue["position"] == 0  # nobody online: no place in a queue nobody works
         assert queue["typical_seconds"] is None  # no history yet: no invented number
-        assert queue["people_online"] is False  # nobody has the workspace open
+        assert queue["people_online"] is False  # nobody is online for chat
 
         answer = client.post(
             f"/api/v1/cases/{started['case']}/replies", json={"body": "Hi Ana, I'm on it."}, headers=agent.headers
@@ -83,6 +85,10 @@ def test_the_queue_says_where_you_stand_and_what_the_wait_has_really_been(
     client: TestClient, make: Factory, db: Database
 ) -> None:
     agent = make.staff(Role.SUPERVISOR, password=None)
+    support = make.team("support")
+    full = make.staff(Role.AGENT, team=support, password=None)
+    with db.unit_of_work() as s:
+        homes.set_home(s, SystemActor("test"), homes.DEFAULT, s.get(Team, support.id))
     then = clock.now() - timedelta(hours=2)
     # Ten chats answered after 2 to 11 minutes: fewer, and there is too little history to state a wait at all.
     with clock.frozen(then):
@@ -95,11 +101,10 @@ def test_the_queue_says_where_you_stand_and_what_the_wait_has_really_been(
     with client.websocket_connect("/ws/chat") as ws:
         ws.send_json({"start": {"name": "Cy", "email": "cy@example.com", "message": "First in line"}})
         receive_until(ws, "queue")
-        signed_in(client, db, agent)
-        with (
-            client.websocket_connect("/ws/live", headers={"origin": "http://testserver"}),  # an agent is online
-            client.websocket_connect("/ws/chat") as second,
-        ):
+        with db.unit_of_work() as s:  # someone is online, but has no room for another chat: both wait
+            presence.set_presence(s, StaffActor(full.id, Role.AGENT, support.id), Presence.ONLINE)
+            presence.set_capacity(s, SystemActor("test"), s.get(Staff, full.id), 0)  # type: ignore[arg-type]
+        with client.websocket_connect("/ws/chat") as second:
             second.send_json(START)
             queue = receive_until(second, "queue")[-1]
 

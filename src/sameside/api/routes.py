@@ -18,6 +18,8 @@ from sameside.api import (
     remedies,
     reports,
 )
+from sameside.api.chats import router as chats_router
+from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
 
 router = APIRouter(prefix="/api/v1")
@@ -33,4 +35,6 @@ router.include_router(reports.router)
 router.include_router(grants.router)
 router.include_router(offers.router)
 router.include_router(remedies.router)
+router.include_router(chats_router)
 router.include_router(service_levels_router)
+router.include_router(search_router)

@@ -26,6 +26,8 @@ from sameside.kit.errors import Invalid
 from sameside.kit.events import publish
 from sameside.kit.secrets import digest, new_token
 from sameside.mail import outbox
+from sameside.staff import presence
+from sameside.staff.models import Staff
 
 NAME_MAX = 200
 CONFIRM_TIME = timedelta(hours=24)
@@ -62,9 +64,15 @@ class Line:
 @dataclass(frozen=True)
 class Wait:
     position: int
-    """Chats waiting for a first answer ahead of this one, this one included."""
+    """Chats in its team waiting for a person ahead of this one, this one included; 0 when not waiting in a
+    queue someone is working (answered, taken, or nobody online to count a place for)."""
     typical_seconds: int | None
-    """How long a first human answer took lately (median, `cases.waits`); None when there is too little to say."""
+    """How long a first human answer took lately (median, `cases.waits`); None when there is too little to say,
+    or nobody is online to make it true."""
+    people_online: int = 0
+    """People in the chat's team online for chat now (`staff.presence`)."""
+    person: str | None = None
+    """Who has the chat, once someone does."""
 
 
 def start(
@@ -284,17 +292,32 @@ def transcript(session: Session, chat: ChatSession, *, after: int = 0) -> list[L
 
 
 def wait(session: Session, chat: ChatSession) -> Wait:
-    """Where this chat stands, and what the recent past says about the wait — no invented numbers."""
-    waiting = (
-        Case.channel == Channel.CHAT,
-        Case.status == CaseStatus.NEW,
-        Case.first_human_reply_at.is_(None),
-    )
+    """Where this chat stands, from real figures only: no place or estimate when nobody is online to serve it."""
     case = session.get(Case, chat.case_id)
     assert case is not None
-    if case.first_human_reply_at is not None or case.status is not CaseStatus.NEW:
-        return Wait(position=0, typical_seconds=None)
-    position = session.scalar(select(func.count()).select_from(Case).where(*waiting, Case.id <= case.id)) or 1
+    now = clock.now()
+    online = len(presence.online_in(session, case.team_id, now=now)) if case.team_id is not None else 0
+    if case.owner_id is not None:
+        owner = session.get(Staff, case.owner_id)
+        return Wait(position=0, typical_seconds=None, people_online=online, person=owner.name if owner else None)
+    if online == 0 or case.first_human_reply_at is not None or case.status is not CaseStatus.NEW:
+        return Wait(position=0, typical_seconds=None, people_online=online)
+    position = session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(
+            Case.team_id == case.team_id,
+            Case.channel == Channel.CHAT,
+            Case.status == CaseStatus.NEW,
+            Case.owner_id.is_(None),
+            Case.first_human_reply_at.is_(None),
+            Case.id <= case.id,
+        )
+    )
     # The same honest figure the email acknowledgement states, over every team's chats.
-    typical = expected_wait(session, now=clock.now(), every_team=True, channel=Channel.CHAT).median
-    return Wait(position=int(position), typical_seconds=int(typical.total_seconds()) if typical else None)
+    typical = expected_wait(session, now=now, every_team=True, channel=Channel.CHAT).median
+    return Wait(
+        position=int(position or 1),
+        typical_seconds=int(typical.total_seconds()) if typical else None,
+        people_online=online,
+    )

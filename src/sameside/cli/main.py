@@ -47,14 +47,44 @@ def _fail(message: str) -> NoReturn:
 
 
 @app.command()
-def init() -> None:
-    """Create the database, or migrate it to the newest schema."""
+def init(
+    default_team: Annotated[
+        str | None, typer.Option(help="Slug of the team new cases go to when their channel names none.")
+    ] = None,
+) -> None:
+    """Create the database, or migrate it to the newest schema; with a default team, every case has a home."""
     database = _database(initialised=False)
     migrate.upgrade(database)
     err.print(
         f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
         f"(revision {migrate.current_revision(database)})."
     )
+    _home_every_case(database, default_team or Settings().default_team)
+
+
+def _home_every_case(database: Database, slug: str | None) -> None:
+    """Store the default team (SAMESIDE_DEFAULT_TEAM or --default-team), making the team if need be."""
+    from sqlalchemy import select
+
+    from sameside.cases.routing import homes
+    from sameside.staff.models import Team
+
+    try:
+        with database.unit_of_work() as session:
+            if slug:
+                team = session.scalar(select(Team).where(Team.slug == slug)) or staff_service.create_team(
+                    session, SYSTEM, slug=slug, name=slug.replace("-", " ").capitalize()
+                )
+                homes.set_home(session, SYSTEM, homes.DEFAULT, team)
+                err.print(f"New cases with no team of their own go to [bold]{team.name}[/] ({team.slug}).")
+            elif homes.DEFAULT not in homes.homes(session):
+                err.print(
+                    "[yellow]No default team[/]: cases from a channel with no team wait in “Needs a team”. "
+                    "Set one with `sameside init --default-team support` (or SAMESIDE_DEFAULT_TEAM).",
+                    soft_wrap=True,
+                )
+    except DomainError as error:
+        _fail(error.detail)
 
 
 @app.command()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sameside.auth.service import customer_actor, staff_actor
 from sameside.cases import service as cases_service
 from sameside.cases.models import Case
+from sameside.cases.routing import homes
 from sameside.cases.rules import CaseStatus, HandoffBrief
 from sameside.config import Settings
 from sameside.consults import service as consults
@@ -81,6 +82,8 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     started = now - STRUCTURE_AGE
     with clock.frozen(started):
         teams = {t.slug: _team(session, t) for t in plan.teams}
+        # Every case has a home: what arrives on no team's address goes to the front line.
+        homes.set_home(session, SYSTEM, homes.DEFAULT, teams["support"])
         departments = {d.slug: _department(session, d) for d in plan.departments}
         staff = {
             s.email: staff_service.add_staff(

@@ -4,9 +4,11 @@ The widget runs on other sites, so this socket takes any Origin. A visitor
 comes back to their chat with the token we gave their browser when it
 started (kept in its local storage; we keep only a digest). Everything a
 visitor says becomes a message on the case; everything a person answers
-comes back. The visitor hears their place in the queue, what the wait has
-really been lately, and whether anyone is online — and when nobody is, that
-their message is safe with us. Never a dead end.
+comes back. The visitor hears whether anyone in the chat's team is online
+(`staff.presence`), and only then their place in the queue and what the wait
+has really been lately; when nobody is, that their message is safe with us and
+answered by email, or that they can book a call. Never a dead end, never an
+invented number.
 
 Who the visitor is, is proven, never typed (`chat.service.start`): the
 portal's session cookie counts only when the socket is opened from this
@@ -23,6 +25,7 @@ slow down; the socket stays open and the draft is theirs to send again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -32,7 +35,7 @@ from urllib.parse import urlparse
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sameside.auth import service as auth
 from sameside.callbacks import service as callbacks
@@ -63,6 +66,8 @@ LINES_PER_MINUTE = 20
 CLIENT_SHARE = 5
 """A client address may send this many visitors' worth: a whole office can sit behind one address."""
 Form = Annotated[PostedForm, Depends(form_reader(4096, max_fields=4))]
+CHATS_TOPIC = "chats"
+"""Someone's presence changed: every open widget asks again whether anyone is online."""
 
 
 class ChatLimits:
@@ -75,13 +80,22 @@ class ChatLimits:
 
 
 @router.get("/widget.js")
-def widget() -> FileResponse:
-    """The embeddable chat: `<script src="https://desk.example.com/widget.js" defer></script>`."""
-    return FileResponse(
-        STATIC / "widget.js",
+def widget(settings: AppSettings) -> Response:
+    """The embeddable chat: `<script src="https://desk.example.com/widget.js" defer></script>`.
+
+    The company's greeting goes in as a JSON literal (`json.dumps` escapes what could end the script).
+    """
+    config = json.dumps({"greeting": settings.chat_greeting}).replace("<", "\\u003c")
+    return Response(
+        _widget_source().replace("/*CONFIG*/{}", config, 1),
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"},
     )
+
+
+@functools.cache
+def _widget_source() -> str:
+    return (STATIC / "widget.js").read_text(encoding="utf-8")
 
 
 @router.websocket("/ws/chat")
@@ -95,7 +109,8 @@ async def chat_socket(ws: WebSocket) -> None:
         current = await _open(ws, db, signed_in)
         if current is None:
             return
-        subscription = hub.subscribe({f"case:{current.case_id}"})
+        # The staff topic only wakes the state up (someone took the chat); its content is never forwarded.
+        subscription = hub.subscribe({f"case:{current.case_id}", f"case:{current.case_id}:staff", CHATS_TOPIC})
         last = await _send_state(ws, db, hub, current, after=0)
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(_forward, ws, db, hub, current, subscription, last)
@@ -222,9 +237,9 @@ async def _forward(
 
 
 async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSession, *, after: int) -> int:
-    online = hub.staff_online()
     policy: callbacks.Policy = ws.app.state.callback_policy
-    lines, wait, slots, verified = await _run(db, _state, current, after, None if online else policy)
+    lines, wait, slots, verified = await _run(db, _state, current, after, policy)
+    online = wait.people_online > 0
     for line in lines:
         await ws.send_json({"type": "line", **asdict(line)})
     await ws.send_json(
@@ -234,6 +249,7 @@ async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSessio
             "position": wait.position,
             "typical_seconds": wait.typical_seconds,
             "people_online": online,
+            "person": wait.person,
             # Nobody here: the visitor may leave it at that (the message is safe) or book a call.
             "callback_slots": [
                 {"value": s.isoformat(), "label": s.astimezone(policy.hours.zone).strftime("%a %d %b, %H:%M")}
@@ -300,12 +316,14 @@ def _say(db: Database, current: ChatSession, text: str, per_visitor: RateLimiter
 
 
 def _state(
-    db: Database, current: ChatSession, after: int, policy: callbacks.Policy | None
+    db: Database, current: ChatSession, after: int, policy: callbacks.Policy
 ) -> tuple[list[chat.Line], chat.Wait, list[datetime], bool]:
     with db.unit_of_work(write=False) as session:
         now = chat_queries.chat_now(session, current.id)
-        slots = callbacks.free_slots(session, policy)[:8] if policy is not None else []
-        return chat.transcript(session, now, after=after), chat.wait(session, now), slots, now.verified_at is not None
+        wait = chat.wait(session, now)
+        # Nobody online: the visitor may leave it at that (the message is safe) or book a call.
+        slots = callbacks.free_slots(session, policy)[:8] if not wait.people_online else []
+        return chat.transcript(session, now, after=after), wait, slots, now.verified_at is not None
 
 
 def _book_call(db: Database, current: ChatSession, policy: callbacks.Policy, starts_at: datetime, phone: str) -> None:

@@ -6,6 +6,7 @@
   "use strict";
   var script = document.currentScript;
   if (!script || !window.WebSocket) { return; }
+  var config = /*CONFIG*/{};
   var base = new URL(script.src, location.href);
   var socketUrl = (base.protocol === "https:" ? "wss://" : "ws://") + base.host + "/ws/chat";
   var storageKey = "sameside-chat:" + base.host;
@@ -22,13 +23,26 @@
     position: "fixed", right: "1rem", bottom: "1rem", zIndex: 2147483000, font: font, padding: ".6rem 1rem",
     border: "0", borderRadius: "999px", background: "#0b5ed7", color: "#fff", cursor: "pointer"
   });
-  var panel = el("section", { hidden: true }, {
-    position: "fixed", right: "1rem", bottom: "4.5rem", zIndex: 2147483000, width: "22rem", maxWidth: "calc(100vw - 2rem)",
+  open.setAttribute("aria-expanded", "false");
+  // Inside any screen: never wider than the viewport less a margin, never taller; it scrolls within.
+  var panel = el("section", { hidden: true, id: "sameside-chat" }, {
+    position: "fixed", right: ".5rem", bottom: "4.5rem", zIndex: 2147483000, width: "22rem", maxWidth: "calc(100vw - 1rem)",
+    maxHeight: "calc(100vh - 5.5rem)", overflowY: "auto", boxSizing: "border-box",
     background: "#fff", color: "#1d2330", border: "1px solid #d9dde5", borderRadius: "10px", font: font,
     boxShadow: "0 8px 24px rgba(0,0,0,.15)", padding: ".75rem"
   });
   panel.setAttribute("aria-label", "Chat with a person");
-  var title = el("h2", { textContent: "Chat with a person" }, { font: "600 1.05rem/1.3 system-ui, sans-serif", margin: "0 0 .5rem" });
+  open.setAttribute("aria-controls", "sameside-chat");
+  var head = el("div", {}, { display: "flex", alignItems: "center", justifyContent: "space-between", gap: ".5rem", margin: "0 0 .5rem" });
+  var title = el("h2", { textContent: "Chat with a person" }, { font: "600 1.05rem/1.3 system-ui, sans-serif", margin: "0" });
+  var close = el("button", { type: "button", textContent: "\u00d7" }, {
+    font: "600 1.3rem/1 system-ui, sans-serif", minWidth: "2rem", minHeight: "2rem", border: "0", borderRadius: "6px",
+    background: "#eef1f6", color: "#1d2330", cursor: "pointer"
+  });
+  close.setAttribute("aria-label", "Close the chat");
+  head.append(title, close);
+  var greeting = el("p", { textContent: config.greeting || "" }, { margin: "0 0 .5rem" });
+  greeting.hidden = !config.greeting;
   var log = el("div", {}, { margin: "0 0 .5rem", maxHeight: "16rem", overflowY: "auto" });
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
@@ -42,13 +56,13 @@
   var verified = true;
   var sayInput = null;
   var lastSaid = "";
-  panel.append(title, proof, log, status, form, call);
+  panel.append(head, greeting, proof, log, status, form, call);
   document.body.append(open, panel);
 
   function field(label, name, type) {
     var wrap = el("label", { textContent: label }, { display: "grid", gap: ".2rem", fontWeight: "600" });
     var input = el(type === "textarea" ? "textarea" : "input", { name: name, required: true }, {
-      font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px"
+      font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px", width: "100%", boxSizing: "border-box"
     });
     if (type !== "textarea") { input.type = type; }
     wrap.append(input);
@@ -117,7 +131,7 @@
     var heading = el("p", { textContent: "Or book a call with a person (times in " + q.callback_zone + "):" }, { margin: "0", fontWeight: "600" });
     var phone = field("Your phone number", "phone", "tel");
     var wrap = el("label", { textContent: "When" }, { display: "grid", gap: ".2rem", fontWeight: "600" });
-    var when = el("select", { name: "slot" }, { font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px" });
+    var when = el("select", { name: "slot" }, { font: font, padding: ".4rem", border: "1px solid #b9c0cc", borderRadius: "6px", maxWidth: "100%" });
     q.callback_slots.forEach(function (slot) { when.append(el("option", { value: slot.value, textContent: slot.label })); });
     wrap.append(when);
     call.append(heading, phone.wrap, wrap, button("Book a call"));
@@ -131,7 +145,10 @@
   function showQueue(q) {
     showCallback(q);
     var text = "";
-    if (q.position > 0) {
+    // Only what is true: a place and an estimate only while someone online is working the queue.
+    if (q.person) {
+      text = q.person + " has your chat.";
+    } else if (q.people_online && q.position > 0) {
       text = "You are number " + q.position + " in the queue. ";
       text += q.typical_seconds ? "Lately a person has answered within about " + Math.max(1, Math.round(q.typical_seconds / 60)) + " min." :
         "We cannot give an honest estimate of the wait yet.";
@@ -140,7 +157,8 @@
       text += (text ? " " : "") + booked;
     } else if (!q.people_online) {
       text += (text ? " " : "") + (verified ?
-        "Nobody is online right now: your message is safe with us, and a person will answer by email." :
+        "Nobody is online right now. Leave your message: it is safe with us, and a person will answer by email" +
+          (q.callback_slots && q.callback_slots.length ? " — or book a call below." : ".") :
         "Nobody is online right now: your message is safe with us. A person will answer here, and in your portal once you have followed the link we emailed you.");
     }
     status.textContent = text;
@@ -176,11 +194,17 @@
     };
   }
 
-  open.onclick = function () {
-    panel.hidden = !panel.hidden;
-    if (!panel.hidden && !socket) {
+  function setOpen(shown) {
+    panel.hidden = !shown;
+    open.setAttribute("aria-expanded", shown ? "true" : "false");
+    open.textContent = shown ? "Hide the chat" : "Chat with a person";
+    if (shown && !socket) {
       var token = localStorage.getItem(storageKey);
-      if (token) { connect({ resume: token }); } else { showStartForm(); }
+      if (token) { connect({ resume: token }); } else if (!form.firstChild) { showStartForm(); }
     }
-  };
+    if (shown) { close.focus(); } else { open.focus(); }
+  }
+  open.onclick = function () { setOpen(panel.hidden); };
+  close.onclick = function () { setOpen(false); };
+  panel.addEventListener("keydown", function (event) { if (event.key === "Escape") { setOpen(false); } });
 })();
