@@ -27,6 +27,7 @@ def render(results: dict[str, Any]) -> str:
         ("peer", _peer),
         ("web", _web),
         ("fair", _fair),
+        ("grants", _grants),
     ):
         if name not in phases:
             continue
@@ -38,6 +39,7 @@ def render(results: dict[str, Any]) -> str:
             "peer": "3. Side by side with django-helpdesk 2.6.1 (shared workload)",
             "web": "4. Web: the case page, and live updates to open pages",
             "fair": "5. The fair queue: take next",
+            "grants": "6. Grants: budgets under contention, a customer's ledger",
         }[name]
         parts += ["", title, "-" * len(title)]
         busy = phase.get("cpu_busy_before_pct")
@@ -305,4 +307,53 @@ def _fair(p: dict[str, Any]) -> str:
             _ok((r.get("p95_ms") or 1e9) <= 5),
         ]
     )
+    return table(["", "p50 / p95", "aim", "met"], rows)
+
+
+def _grants(p: dict[str, Any]) -> str:
+    c, ledger = p.get("contention") or {}, p.get("ledger") or {}
+    issued, every = c.get("issued") or {}, c.get("all") or {}
+    rows = [
+        [
+            "a grant within budget, 16 clients on 4 budgets, 160/s offered",
+            f"{fmt(issued.get('p50_ms'))} / {fmt(issued.get('p95_ms'))} ms",
+            "p95 ≤ 25 ms",
+            _ok((issued.get("p95_ms") or 1e9) <= 25),
+        ],
+        [
+            "every grant (issued or asked of a supervisor)",
+            f"{fmt(every.get('p50_ms'))} / {fmt(every.get('p95_ms'))} ms",
+            "",
+            "",
+        ],
+        [
+            f"issued per budget of {c.get('budget_minor')} (minor units): {c.get('issued_per_budget_minor')}",
+            "",
+            "never above",
+            _ok(c.get("never_overspent")),
+        ],
+    ]
+    flat = p.get("flat_out") or {}
+    flat_all = flat.get("all") or {}
+    rows.append(
+        [
+            f"flat out: {flat.get('grants_per_s')} grants/s (latency is the queue)",
+            f"{fmt(flat_all.get('p50_ms'))} / {fmt(flat_all.get('p95_ms'))} ms",
+            "never above",
+            _ok(flat.get("never_overspent")),
+        ]
+    )
+    for name, label in (
+        ("case_page", "the case page of a customer with 1,000 grants"),
+        ("customer_grants_api", "their grants over the API"),
+    ):
+        r = ledger.get(name) or {}
+        rows.append(
+            [
+                label,
+                f"{fmt(r.get('p50_ms'))} / {fmt(r.get('p95_ms'))} ms",
+                "p95 ≤ 30 ms",
+                _ok((r.get("p95_ms") or 1e9) <= 30),
+            ]
+        )
     return table(["", "p50 / p95", "aim", "met"], rows)

@@ -7,6 +7,7 @@ Phases (all by default; pick with --only):
   peer   side by side with django-helpdesk on the shared workload (runs ../shared/peers/django-helpdesk/run)
   web    the workspace's case page with 200 entries; live updates to 1,000 open pages over WebSocket
   fair   "take next" with 100,000 open cases in one team's queue
+  grants grants against shared budgets from 16 clients over HTTP; a customer's ledger of 1,000 grants
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -32,13 +33,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 import phase_fair
+import phase_grants
 import phase_http
 import phase_peer
 import phase_queue
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -202,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         "peer": phase_peer.run,
         "web": phase_web.run,
         "fair": phase_fair.run,
+        "grants": phase_grants.run,
     }
     failed = False
     try:
