@@ -34,11 +34,15 @@ from sameside.consults import service as consult_service
 from sameside.customers import service as customer_service
 from sameside.customers.models import Customer
 from sameside.customers.rules import IdentityKind
+from sameside.grants import service as grant_service
+from sameside.grants.rules import GrantKind, Money, Purpose
 from sameside.kit import signing
 from sameside.kit.actors import Role, StaffActor
 from sameside.kit.hours import parse_hours
 from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.mailboxes.store import receive
+from sameside.offers import service as offer_service
+from sameside.offers.rules import OptionSpec
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
@@ -55,6 +59,7 @@ ROLES = (
 )
 
 _seq = itertools.count(1)
+GRANT = {"kind": "voucher", "purpose": "goodwill", "amount_minor": 2000, "currency": "EUR", "reason": "Late"}
 
 
 def _n() -> int:
@@ -169,6 +174,32 @@ class World:
             token, _ = auth_service.create_api_token(s, SYSTEM, staff, "spare")
             return token.id
 
+    def grant_id(self, *, issued: bool = False) -> int:
+        """A grant on a fresh case of the team: asked of a supervisor (no budget), or issued by an admin's approval."""
+        number = self.case()
+        with self.make.db.unit_of_work() as s:
+            agent = StaffActor(self.staff["team_agent"].id, Role.AGENT, self.team.id)
+            terms = (GrantKind.VOUCHER, Purpose.GOODWILL, Money(2000, "EUR"), "Late twice")
+            grant = grant_service.make(s, agent, case_for(s, SYSTEM, number), *terms)
+            if issued:
+                admin = StaffActor(self.staff["admin"].id, Role.ADMIN)
+                grant_service.review(s, admin, grant.id, approve=True, reason="Fair")
+            return grant.id
+
+    def offer(self) -> tuple[int, int]:
+        """An open offer on a fresh case of the customer's: (its id, its first option's id)."""
+        number = self.case()
+        with self.make.db.unit_of_work() as s:
+            agent = StaffActor(self.staff["team_agent"].id, Role.AGENT, self.team.id)
+            made = offer_service.make(
+                s,
+                agent,
+                case_for(s, SYSTEM, number),
+                [OptionSpec("Repair"), OptionSpec("Exchange")],
+                links=lambda offer, option: f"http://testserver/offers/{offer.id}",
+            )
+            return made.id, made.options[0].id
+
 
 # A real Argon2id hash of PASSWORD with small cost parameters: verification reads the cost from
 # the hash, so signing in stays a real password check but takes milliseconds, not a quarter second.
@@ -248,6 +279,11 @@ def _pending_identity(w: World) -> int:
         assert customer is not None
         agent = StaffActor(w.staff["team_agent"].id, Role.AGENT)
         return customer_service.add_identity(s, agent, customer, IdentityKind.EMAIL, f"added-{_n()}@example.com").id
+
+
+def _choice(offer: tuple[int, int]) -> Call:
+    offer_id, option_id = offer
+    return Call(f"/api/v1/offers/{offer_id}/choice", {"option_id": option_id})
 
 
 def _fixed(path: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
@@ -353,6 +389,68 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/cases/{number}/escalation"): (
         _on_case("/escalation", lambda w, r: {"reason": "The customer wants someone senior to look."}),
         (401, 201, 404, 201, 403, 403, 201, 201),
+    ),
+    # --- grants (P5): staff who may work the case grant on their own budget; supervisors of the case's
+    # team (admins: all) answer requests above budget; admins set budgets and ceilings.
+    ("POST", "/api/v1/cases/{number}/grants"): (
+        _on_case("/grants", lambda w, r: dict(GRANT)),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/cases/{number}/grants"): (_on_case("/grants"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/customers/{customer_id}/grants"): (
+        _fixed("/api/v1/customers/{w.customer.id}/grants"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/grants/requested"): (
+        _fixed("/api/v1/grants/requested"),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
+    ("POST", "/api/v1/grants/{grant_id}/review"): (  # the supervisor here is another team's
+        lambda w, r: Call(f"/api/v1/grants/{w.grant_id()}/review", {"verdict": "approve", "reason": "Fair"}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("POST", "/api/v1/grants/{grant_id}/reversal"): (
+        lambda w, r: Call(f"/api/v1/grants/{w.grant_id(issued=True)}/reversal", {"reason": "Sent twice"}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/budgets/me"): (_fixed("/api/v1/budgets/me"), (401, 403, 403, 204, 204, 204, 204, 204)),
+    ("PUT", "/api/v1/budgets"): (
+        _fixed("/api/v1/budgets", lambda w, r: {"role": "agent", "amount_minor": 10000, "currency": "EUR"}),
+        (401, 403, 403, 403, 403, 403, 403, 204),
+    ),
+    ("PUT", "/api/v1/grant-ceilings/{kind}"): (
+        _fixed("/api/v1/grant-ceilings/voucher", lambda w, r: {"currency": "EUR", "max_minor": 100000}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    # --- offers (P6) and decisions (P7): made by staff who may work the case; answered by its customer
+    ("POST", "/api/v1/cases/{number}/offers"): (
+        _on_case("/offers", lambda w, r: {"options": [{"label": "Repair"}, {"label": "Exchange"}]}),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/cases/{number}/offers"): (_on_case("/offers"), (401, 200, 404, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/offers/{offer_id}/choice"): (
+        lambda w, r: _choice(w.offer()),
+        (401, 200, 404, 403, 403, 403, 403, 403),
+    ),
+    ("POST", "/api/v1/offers/{offer_id}/counter"): (
+        lambda w, r: Call(f"/api/v1/offers/{w.offer()[0]}/counter", {"text": "A loan kettle meanwhile"}),
+        (401, 200, 404, 403, 403, 403, 403, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/decisions"): (  # the owner or a supervisor; the case here has no owner
+        _on_case(
+            "/decisions",
+            lambda w, r: {"customer_text": "We cannot refund twice.", "rationale": "Refunded", "policy": "R 1"},
+        ),
+        (401, 403, 403, 403, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/cases/{number}/decisions"): (_on_case("/decisions"), (401, 200, 404, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/reports/remedies"): (
+        _fixed("/api/v1/reports/remedies"),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
+    ("GET", "/api/v1/reports/remedies.csv"): (
+        _fixed("/api/v1/reports/remedies.csv?group=agent"),
+        (401, 403, 403, 403, 403, 403, 200, 200),
     ),
     # --- reports: whether the queue is fair is every staff member's business, never a customer's
     ("GET", "/api/v1/reports/wait-parity"): (
@@ -615,6 +713,22 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _on_owned_case("/consults", lambda w, r: {"department_id": w.department.id, "question": "Has it shipped?"}),
         (403, 201, 201, 403),
     ),
+    ("POST", "/api/v1/cases/{number}/grants"): (
+        _on_owned_case("/grants", lambda w, r: dict(GRANT)),
+        (403, 201, 201, 403),
+    ),
+    ("GET", "/api/v1/cases/{number}/grants"): (_on_owned_case("/grants"), (200, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{number}/offers"): (
+        _on_owned_case("/offers", lambda w, r: {"options": [{"label": "Repair"}, {"label": "Exchange"}]}),
+        (403, 201, 201, 403),
+    ),
+    ("GET", "/api/v1/cases/{number}/offers"): (_on_owned_case("/offers"), (200, 200, 200, 200)),
+    # The owner records the case's decision (or a supervisor); its customer reads what they were told.
+    ("POST", "/api/v1/cases/{number}/decisions"): (
+        _on_owned_case("/decisions", lambda w, r: {"customer_text": "No.", "rationale": "Policy", "policy": "R 1"}),
+        (403, 201, 201, 403),
+    ),
+    ("GET", "/api/v1/cases/{number}/decisions"): (_on_owned_case("/decisions"), (200, 200, 200, 200)),
 }
 
 
