@@ -159,7 +159,8 @@
       text += (text ? " " : "") + (verified ?
         "Nobody is online right now. Leave your message: it is safe with us, and a person will answer by email" +
           (q.callback_slots && q.callback_slots.length ? " — or book a call below." : ".") :
-        "Nobody is online right now: your message is safe with us. A person will answer here, and in your portal once you have followed the link we emailed you.");
+        "Nobody is online right now: your message is safe with us. A person will answer here, and in your portal once you have followed the link we emailed you" +
+          (q.callback_slots && q.callback_slots.length ? " — or book a call below." : "."));
     }
     status.textContent = text;
   }
