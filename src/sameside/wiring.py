@@ -25,6 +25,7 @@ from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mailboxes import tasks as mailboxes_tasks
 from sameside.offers import tasks as offers_tasks
+from sameside.worker import notices as notice_tasks
 from sameside.worker import tasks as worker_tasks
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ TASKS = (
     mailboxes_tasks,
     offers_tasks,
     service_levels_tasks,
+    notice_tasks,
     worker_tasks,
 )
 
@@ -67,8 +69,12 @@ def use_hub(hub: Hub | None) -> None:
 def _to_live(event: Event) -> None:
     hub = _hub
     if hub is not None and event.name == "staff.notified":
-        # Only the person notified hears of it: their open page refreshes its unread count.
-        hub.publish(f"staff:{event.data['staff_id']}", {"type": event.name})
+        # Only the person notified hears of it: their open page refreshes its unread count, and a new one
+        # is also said in words with its link (`notification`), for the desktop notification.
+        topic = f"staff:{event.data['staff_id']}"
+        hub.publish(topic, {"type": event.name})
+        if event.data.get("text"):
+            hub.publish(topic, {"type": "notification", "text": event.data["text"], "url": event.data.get("url")})
         return
     case_id = event.data.get("case_id")
     if hub is None or case_id is None:

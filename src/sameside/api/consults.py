@@ -46,11 +46,24 @@ def _fields(row: Consult) -> dict[str, object]:
 @offload
 @idempotent
 def ask(number: Id, body: ConsultIn, actor: StaffUser, write: Write, request: Request) -> ConsultOut:
-    """Ask a department about the case; it stays yours, and waits on internal until answered."""
+    """Ask a department about the case; it stays yours, and waits on internal until answered.
+
+    The customer reads `customer_line`, or the suggested line when it is
+    omitted, or nothing when `tell_customer` is false.
+    """
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
         department = staff_queries.get_department(session, body.department_id)
-        consult = consults.ask(session, actor, case, department, body.question, request.app.state.callback_policy.hours)
+        consult = consults.ask(
+            session,
+            actor,
+            case,
+            department,
+            body.question,
+            request.app.state.callback_policy.hours,
+            customer_line=body.customer_line,
+            tell_customer=body.tell_customer,
+        )
         return consult_out(consult)
 
 

@@ -1,4 +1,5 @@
-"""Notifications for staff: what needs your attention — an escalation, a consult answered, a call missed."""
+"""Notifications for staff: what needs your attention — a case assigned or transferred to you, a consult
+answered, a breach coming, an escalation, a call missed — and which kinds also come by email."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
 from sameside.staff import notifications
 from sameside.staff.models import Notification
-from sameside.staff.notification_schemas import NotificationOut, NotificationPage, ReadAllOut
+from sameside.staff.notification_schemas import (
+    NotificationOut,
+    NotificationPage,
+    NotificationPreferencesIn,
+    NotificationPreferencesOut,
+    ReadAllOut,
+)
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
 
@@ -23,6 +30,7 @@ def notification_out(row: Notification) -> NotificationOut:
         id=row.id,
         kind=row.kind,
         text=row.text,
+        url=notifications.link_of(row),
         case_number=row.case_id,
         data=row.data,
         created_at=row.created_at,
@@ -46,6 +54,24 @@ def list_notifications(
         next_cursor=page.next_cursor,
         unread=notifications.unread_count(session, actor.staff_id),
     )
+
+
+@router.get("/preferences", response_model=NotificationPreferencesOut)
+@offload
+def get_preferences(actor: StaffUser, session: ReadSession) -> NotificationPreferencesOut:
+    """The kinds of notification you also get by email."""
+    return NotificationPreferencesOut(
+        email_kinds=notifications.email_kinds(session, actor.staff_id), kinds=notifications.KINDS
+    )
+
+
+@router.put("/preferences", response_model=NotificationPreferencesOut)
+@offload
+def set_preferences(body: NotificationPreferencesIn, actor: StaffUser, write: Write) -> NotificationPreferencesOut:
+    """Choose the kinds of notification you also get by email (an unknown kind is a 422, by name)."""
+    with write() as session:
+        chosen = notifications.set_email_kinds(session, actor, body.email_kinds)
+    return NotificationPreferencesOut(email_kinds=chosen, kinds=notifications.KINDS)
 
 
 @router.post("/read-all", response_model=ReadAllOut)

@@ -33,6 +33,7 @@ from sameside.kit.actors import Actor, CustomerActor, StaffActor, SystemActor
 from sameside.kit.errors import Forbidden, Invalid
 from sameside.kit.events import publish
 from sameside.mail.threads import new_thread_key
+from sameside.staff import notifications
 from sameside.staff.models import Staff, Team
 
 SUBJECT_MAX = 300
@@ -331,6 +332,7 @@ def assign(session: Session, actor: Actor, case: Case, owner: Staff | None) -> C
     case.updated_at = now
     _event(session, case, actor, events.Assigned(owner_id=owner_id, previous_owner_id=previous), at=now)
     publish(session.info, "case.assigned", case_id=case.id, owner_id=owner_id)
+    notifications.notify_assigned(session, case.id, case.subject, owner_id, actor)
     return case
 
 
@@ -378,6 +380,7 @@ def transfer(
     service_levels.track(session, case, now=now)  # another team's calendar and targets
     if case.owner_id is None:
         routing.route(session, actor, case, reason="transferred")
+    notifications.notify_transferred(session, case.id, case.subject, case.owner_id, case.team_id, actor)
     return case
 
 

@@ -11,6 +11,10 @@ from sameside.kit.schema import Input, Output
 class ConsultIn(Input):
     department_id: int = Field(ge=1, le=MAX_ID)
     question: str = Field(min_length=1, max_length=10_000)
+    customer_line: str | None = Field(default=None, max_length=1000)
+    """What the customer reads on their case; omitted, the suggested line (their form of address, their time)."""
+    tell_customer: bool = True
+    """False: tell the customer nothing; the consult is on the timeline for staff only."""
 
 
 class AnswerIn(Input):

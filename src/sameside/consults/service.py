@@ -1,7 +1,9 @@
 """Asking a department, answering, and the department's queue.
 
 The owner asks inside the case; the case waits on internal, and the customer
-is told plainly who we are checking with and by when. The department answers
+is told plainly who we are checking with and by when, in the words the agent
+saw and chose (a line we suggest, in their form of address and time zone), or
+told nothing if the agent chooses so. The department answers
 in its queue; the answer lands on the case as an internal note for the owner,
 who keeps the case (P3) and tells the customer. Once nothing else is asked,
 the case opens again for them through the case verbs, so the move is on its
@@ -21,22 +23,41 @@ from sqlalchemy.orm import Session
 from sameside.cases import events, timeline
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
-from sameside.cases.access import remember_consulted, scope_of
+from sameside.cases.access import scope_of
 from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus
+from sameside.consults import rules
 from sameside.consults.models import Consult
+from sameside.customers.models import Customer
 from sameside.kit import clock
 from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from sameside.kit.events import publish
 from sameside.kit.hours import Hours, add_business_hours
+from sameside.kit.words import due_in, first_line
 from sameside.staff import notifications
 from sameside.staff.models import Department
 
 QUESTION_MAX = 10_000
 
 
-def ask(session: Session, actor: Actor, case: Case, department: Department, question: str, hours: Hours) -> Consult:
+def ask(
+    session: Session,
+    actor: Actor,
+    case: Case,
+    department: Department,
+    question: str,
+    hours: Hours,
+    *,
+    customer_line: str | None = None,
+    tell_customer: bool = True,
+) -> Consult:
+    """Ask `department` about `case`; the case waits on internal and stays its owner's.
+
+    The customer reads `customer_line` (the agent's words; the suggested line
+    from `suggested_line` when None), or nothing at all when `tell_customer`
+    is false: then the step is on the timeline for staff only.
+    """
     case_rules.check_work(actor, scope_of(case), "ask a department about this case")
     question = question.replace("\x00", "").strip()
     if not question:
@@ -44,7 +65,14 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
     if len(question) > QUESTION_MAX:
         raise Invalid(f"A question may have at most {QUESTION_MAX:,} characters.")
     now = clock.now()
-    due = add_business_hours(hours, now, department.service_level_hours)
+    due = due_for(department, hours, now)
+    line = None
+    if tell_customer:
+        line = (
+            rules.check_line(customer_line)
+            if customer_line is not None
+            else suggested_line(session.get(Customer, case.customer_id), department, due, now, hours)
+        )
     consult = Consult(
         case_id=case.id,
         department_id=department.id,
@@ -54,24 +82,16 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
         due_at=due,
     )
     session.add(consult)
-    remember_consulted(session, case.id, department.id)
-    local_due = due.astimezone(hours.zone)
-    when = (
-        local_due.strftime("%H:%M")
-        if local_due.date() == now.astimezone(hours.zone).date()
-        else local_due.strftime("%A %H:%M")
-    )
-    timeline.add_event(
+    entry = timeline.add_event(
         session,
         case,
         actor,
         events.ConsultOpened(department_id=department.id, due_at=due, question=question[:2000]),
         at=now,
-        # What the customer reads: who we are asking, and by when they will hear from us.
-        body=f"We are checking with our {department.name.lower()} team; "
-        f"you will hear from us by {when} ({hours.zone}).",
-        automatic=True,
+        body=line,  # what the customer reads, in words the agent saw and chose
     )
+    if line is None:
+        entry.is_public = False  # the agent chose to tell the customer nothing: staff see the step, they do not
     if (
         case.status is not CaseStatus.WAITING_ON_INTERNAL
         and CaseStatus.WAITING_ON_INTERNAL in case_rules.TRANSITIONS.get(case.status, frozenset())
@@ -80,6 +100,25 @@ def ask(session: Session, actor: Actor, case: Case, department: Department, ques
     session.flush()
     publish(session.info, "case.status", case_id=case.id)
     return consult
+
+
+def due_for(department: Department, hours: Hours, now: datetime) -> datetime:
+    """When a consult asked now is due: the department's service level, in business hours."""
+    return add_business_hours(hours, now, department.service_level_hours)
+
+
+def suggested_line(
+    customer: Customer | None, department: Department, due: datetime, now: datetime, hours: Hours
+) -> str:
+    """The line we suggest the customer reads: their form of address, the due time in their time zone."""
+    return rules.customer_line(
+        department=department.name,
+        due=due,
+        now=now,
+        customer_zone=customer.timezone if customer else None,
+        business_zone=hours.zone,
+        form_of_address=customer.form_of_address if customer else None,
+    )
 
 
 def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consult:
@@ -101,7 +140,8 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
     name = department.name if department else "the department"
     case = session.get(Case, consult.case_id)
     assert case is not None  # a consult is deleted with its case
-    cases.add_note(session, actor, case, f"Answer from {name} to “{consult.question[:200]}”:\n\n{consult.answer}")
+    asked = first_line(consult.question, 200)
+    cases.add_note(session, actor, case, f"Answer from {name} to “{asked}”:\n\n{consult.answer}")
     timeline.add_event(
         session, case, actor, events.ConsultAnswered(consult_id=consult.id, late=now > consult.due_at), at=now
     )
@@ -114,17 +154,16 @@ def answer(session: Session, actor: Actor, consult_id: int, text: str) -> Consul
     if not still_open:
         cases.hand_back(session, actor, case, reason="consult answered")  # the ball is back with the owner
     # The owner keeps the case (P3), so the answer is theirs to act on; the asker's if nobody owns it.
-    keeper = case.owner_id or consult.asked_by
-    if keeper is not None and keeper != actor.staff_id:
-        late = " (late)" if now > consult.due_at else ""
-        notifications.notify(
-            session,
-            [keeper],
-            kind="consult_answered",
-            text=f"#{consult.case_id}: {name} answered{late} “{consult.question[:120]}”",
-            case_id=consult.case_id,
-            data={"consult_id": consult.id},
-        )
+    notifications.notify_consult_answered(
+        session,
+        case_id=consult.case_id,
+        consult_id=consult.id,
+        keeper_id=case.owner_id or consult.asked_by,
+        by=actor.staff_id,
+        department=name,
+        answer=consult.answer,
+        late=now > consult.due_at,
+    )
     return consult
 
 
@@ -163,13 +202,12 @@ def _flag(session: Session, overdue: Sequence[Consult], now: datetime) -> int:
     flagged = 0
     for consult in overdue:
         consult.overdue_flagged_at = now
-        due = consult.due_at.strftime("%d %b %H:%M")
         made = notifications.notify(
             session,
             [keepers.get(consult.case_id) or consult.asked_by, *members[consult.department_id]],
             kind="consult_overdue",
             text=f"#{consult.case_id}: {names.get(consult.department_id, 'The department')} has not answered "
-            f"“{consult.question[:120]}”, due {due} UTC",
+            f"“{first_line(consult.question, 120)}”, {due_in(consult.due_at, now)}",
             case_id=consult.case_id,
             data={"consult_id": consult.id},
         )

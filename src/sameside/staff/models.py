@@ -120,3 +120,16 @@ class Notification(Base):
         Index("ix_notifications_staff_read_id", "staff_id", "read_at", "id"),
         Index("ix_notifications_case_id", "case_id"),  # a deleted case takes its notifications with it
     )
+
+
+class NotificationPreference(Base):
+    """How a person on staff wants to be told besides the desk: the kinds of notification they also get by email.
+
+    No row is the default: the desk only.
+    """
+
+    __tablename__ = "staff_notification_preferences"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    email_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -18,8 +18,11 @@ class EscalationIn(Input):
 class NotificationOut(Output):
     id: int
     kind: str
-    """`escalation`, `consult_answered`, `consult_overdue`, `callback_missed`…"""
+    """`assigned`, `transferred`, `consult_answered`, `consult_overdue`, `breach_coming`, `escalation`,
+    `callback_missed`…"""
     text: str
+    url: str
+    """The desk page it is about (a path on this site)."""
     case_number: int | None
     data: dict[str, Any] | None
     created_at: datetime
@@ -36,3 +39,15 @@ class NotificationPage(Output):
 class ReadAllOut(Output):
     marked: int
     """How many were unread and are now read."""
+
+
+class NotificationPreferencesIn(Input):
+    email_kinds: list[str] = Field(max_length=32)
+    """The kinds of notification you also want by email; empty: the desk only."""
+
+
+class NotificationPreferencesOut(Output):
+    email_kinds: list[str]
+    """The kinds of notification you also get by email."""
+    kinds: dict[str, str]
+    """Every kind there is, with its name in the desk."""

@@ -38,6 +38,7 @@ from sameside.kit.ids import MAX_ID
 from sameside.mail import queries as mail_queries
 from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
+from sameside.web.back_office import ask_from_form, consult_panel
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS, desk_action
@@ -179,14 +180,7 @@ def _case_page(
         first_words=first_words,
         feeling_guess=feeling_guess,
         departments=departments,
-        consults=[
-            {
-                "c": c,
-                "overdue": consults.is_overdue(c),
-                "department": next((d.name for d in departments if d.id == c.department_id), ""),
-            }
-            for c in case_consults
-        ],
+        **consult_panel(case, list(case_consults), list(departments), request.app.state.callback_policy.hours, now),
         names=names,
         EntryKind=EntryKind,
         choices=choices,
@@ -315,12 +309,7 @@ def _status(value: str | None) -> CaseStatus | None:
 @offload
 def ask_department(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
     def work(session: Session, case: Case) -> None:
-        department = _pick(session, staff_queries.get_department, form.get("department"), "department")
-        if department is None:
-            raise Invalid("Choose the department to ask.")
-        consults.ask(
-            session, agent.actor, case, department, form.get("question", ""), request.app.state.callback_policy.hours
-        )
+        ask_from_form(session, agent.actor, case, form, request.app.state.callback_policy.hours)
 
     return _act(request, agent, number, form, work)
 

@@ -1,5 +1,8 @@
-"""Desk pages: your notifications — an escalation on your case, a consult answered or overdue, a call missed.
+"""Desk pages: your notifications — a case assigned or transferred to you, a consult answered or overdue, a
+breach coming, someone asking for someone senior, a call missed — and how you want to be told.
 
+Each notification links to `/desk/notifications/<id>/open`, which marks it
+read and goes to its page. Below the list, the kinds you also want by email.
 The list is a plain page with forms that work without JavaScript. The unread
 count beside "Notifications" in the desk's navigation is a small fragment
 the layout loads with htmx (`/desk/notifications/count`), so every desk page
@@ -15,23 +18,19 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sameside.db.engine import Session
+from sameside.http.deps import Write
 from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.staff import notifications as notices
-from sameside.web.deps import DeskAgent, Form, PageSession, viewer_of
+from sameside.web.deps import DeskAgent, Form, PageSession, go, viewer_of
 from sameside.web.pages import page, templates
 from sameside.web.staff_pages import VIEWS, desk_action
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
-KINDS = {
-    "escalation": "Escalation request",
-    "consult_answered": "Consult answered",
-    "consult_overdue": "Consult overdue",
-    "callback_missed": "Missed call",
-}
+KINDS = notices.KINDS
 
 
 @router.get("/notifications", response_model=None)
@@ -59,6 +58,8 @@ def notifications(
         unread_only=unread,
         unread=notices.unread_count(session, agent.actor.staff_id),
         kinds=KINDS,
+        email_kinds=notices.email_kinds(session, agent.actor.staff_id),
+        saved=request.query_params.get("saved") == "1",
     )
 
 
@@ -91,5 +92,32 @@ def read_one(
     def work(session: Session) -> str:
         notices.mark_read(session, agent.actor, notification_id)
         return "/desk/notifications"
+
+    return desk_action(request, agent, form, work)
+
+
+@router.get("/notifications/{notification_id}/open", response_model=None)
+@offload
+def open_one(
+    request: Request, agent: DeskAgent, notification_id: Annotated[int, Path(ge=1, le=MAX_ID)], write: Write
+) -> Response:
+    """Follow a notification's link: it is read now, and its page opens (someone else's is not there)."""
+    try:
+        with write() as session:
+            url = notices.link_of(notices.mark_read(session, agent.actor, notification_id))
+    except DomainError as error:
+        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+    return go(url)
+
+
+@router.post("/notifications/preferences", response_model=None)
+@offload
+def preferences(request: Request, agent: DeskAgent, form: Form) -> Response:
+    """Which kinds also come by email: one checkbox per kind, all in one form."""
+    chosen = [kind for kind in KINDS if form.get(f"email_{kind}") == "1"]
+
+    def work(session: Session) -> str:
+        notices.set_email_kinds(session, agent.actor, chosen)
+        return "/desk/notifications?saved=1#preferences"
 
     return desk_action(request, agent, form, work)
