@@ -92,9 +92,9 @@ def _matching(query: rules.Query, sqlite: bool) -> tuple[ColumnElement[int], Col
     if sqlite:
         rowid: ColumnElement[int] = _index.c.rowid
         return rowid, literal_column("search_index").op("MATCH")(rules.fts5_match(query))
-    wanted = None
+    wanted: ColumnElement[object] | None = None
     for term in query.terms:
-        either = None
+        either: ColumnElement[object] | None = None
         for option in term.options:
             for tsquery in _pg_tsqueries(option):
                 either = tsquery if either is None else either.op("||")(tsquery)
@@ -104,7 +104,7 @@ def _matching(query: rules.Query, sqlite: bool) -> tuple[ColumnElement[int], Col
 
 
 def _pg_tsqueries(tokens: tuple[str, ...]) -> list[ColumnElement[object]]:
-    simple = literal_column("'simple'::regconfig")
+    simple: ColumnElement[object] = literal_column("'simple'::regconfig")
     text = " ".join(tokens)
     if len(tokens) > 1:
         return [func.phraseto_tsquery(simple, text)]
@@ -132,7 +132,7 @@ def _filtered(filters: SearchFilter) -> list[ColumnElement[bool]]:
 def _hits(session: Session, numbers: list[int], query: rules.Query) -> list[Hit]:
     if not numbers:
         return []
-    cases_query: Select[tuple[Case]] = (
+    cases_query: Select[Case] = (
         select(Case)
         .where(Case.id.in_(numbers))
         .options(joinedload(Case.customer), joinedload(Case.owner), joinedload(Case.team), selectinload(Case.tags))

@@ -9,7 +9,7 @@ message beside the box and what was typed kept.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -45,7 +45,7 @@ def search_page(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     asked = {"q": q, "status": status, "team": team, "owner": owner, "from": from_, "to": to}
-    context = {
+    context: dict[str, Any] = {
         "agent": agent,
         "views": VIEWS,
         "current": None,
