@@ -38,6 +38,7 @@ from sameside.customers.rules import Channel, IdentityKind
 from sameside.customers.service import PreferenceChanges
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
 from sameside.demo.plan import plan_demo
+from sameside.demo.remedies import seed_remedies
 from sameside.demo.plan_types import (
     CUSTOMER,
     STRUCTURE_AGE,
@@ -113,6 +114,7 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
             staff_service.set_routing(session, SYSTEM, teams[slug], routing)
     opened += [playback.case(c) for c in plan.arrivals]
     session.flush()
+    messages |= seed_remedies(session, actors[DEMO_ADMIN_EMAIL], actors, opened)
     _never_send(session, messages)
 
     by_status = Counter(case.status for case in opened)
