@@ -468,6 +468,10 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 403, 403, 200, 404, 404, 404, 404),
     ),
     # --- customers: `me` is for customers; a customer by id is for staff or that customer
+    ("GET", "/api/v1/customers"): (  # finding a customer by address, number or name: staff only
+        _fixed("/api/v1/customers?q=casey"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
     ("GET", "/api/v1/customers/me"): (_fixed("/api/v1/customers/me"), (401, 200, 200, 403, 403, 403, 403, 403)),
     ("PATCH", "/api/v1/customers/me"): (
         _fixed("/api/v1/customers/me", lambda w, r: {"language": "de", "timezone": "Europe/Berlin"}),

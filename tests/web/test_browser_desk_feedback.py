@@ -34,13 +34,16 @@ def test_a_blank_reply_is_refused_inside_the_reply_form_and_the_page_stays(page:
     _agent(page, make, team=False, role=Role.SUPERVISOR)
     number = make.case(subject="Wrong size", body="I ordered M.").id
     page.goto(f"/desk/cases/{number}")
+    page.get_by_role("tab", name="Note").click()
     page.get_by_label("Note for colleagues").fill("checked the warehouse")  # another form, half typed
+    page.get_by_role("tab", name="Reply").click()
     reply = page.locator("form[action$='/reply']")
     reply.get_by_role("textbox").fill("   ")
     reply.get_by_role("button", name="Send reply").click()
 
     expect(reply.get_by_role("alert")).to_have_text("The body cannot be empty.")
     expect(page).to_have_url(re.compile(rf"/desk/cases/{number}$"))  # not the POST address
+    page.get_by_role("tab", name="Note").click()
     expect(page.get_by_label("Note for colleagues")).to_have_value("checked the warehouse")
     check_accessibility(page, "a refused reply")
 
@@ -49,7 +52,8 @@ def test_half_a_brief_is_refused_inside_the_transfer_form_with_everything_typed(
     _agent(page, make, role=Role.SUPERVISOR)
     number = make.case(subject="Router drops", body="Every evening at nine.").id
     page.goto(f"/desk/cases/{number}")
-    transfer = page.locator("form[action$='/transfer']")
+    page.get_by_role("link", name="Transfer", exact=True).click()  # the toolbar opens the dialog
+    transfer = page.get_by_role("dialog").locator("form[action$='/transfer']")
     transfer.get_by_label("To team").select_option(label="Support")
     transfer.get_by_label("What was tried").fill("a restart")
     transfer.get_by_label("What was promised").fill("  ")
@@ -61,8 +65,12 @@ def test_half_a_brief_is_refused_inside_the_transfer_form_with_everything_typed(
 
 
 def test_take_next_outside_a_team_says_why_beside_the_button(page: Page, make: Factory) -> None:
-    _agent(page, make, team=False)
+    _agent(page, make)
     page.goto("/desk/queue/mine")
+    with make.db.unit_of_work() as s:  # moved out of the team while the page was open
+        staff = s.scalar(select(Staff).where(Staff.email == "sam@desk.example"))
+        assert staff is not None
+        staff.team_id = None
     take = page.locator("form[action='/desk/next']")
     take.get_by_role("button", name="Take next").click()
 

@@ -99,7 +99,7 @@ def test_the_owner_reads_their_notifications_and_marks_them_read(
     assert "<strong>Ana Silva asked for someone senior.</strong>" in listing.text  # unread in bold
     assert "Not for the owner" not in listing.text
     assert re.search(r'href="/desk/notifications/\d+/open">Open case #' + str(number), listing.text)
-    assert 'aria-current="page">Notifications' in listing.text
+    assert 'aria-current="page"><span class="view-label">Notifications' in listing.text
     count = client.get("/desk/notifications/count")
     assert count.status_code == 200 and re.search(r">\s*2<span class=\"visually-hidden\"> unread", count.text)
 

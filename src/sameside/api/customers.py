@@ -1,8 +1,8 @@
-"""Customers: read, update preferences, their cases. Customers reach their own record as `me`."""
+"""Customers: find, read, update preferences, their cases. Customers reach their own record as `me`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, status
 
@@ -11,7 +11,7 @@ from sameside.auth import addresses
 from sameside.cases import queries as case_queries
 from sameside.cases.queries import CaseFilter
 from sameside.cases.schemas import CasePage
-from sameside.customers import service
+from sameside.customers import lookup, service
 from sameside.customers.queries import customer_for, identity_of
 from sameside.customers.schemas import (
     CustomerOut,
@@ -26,11 +26,40 @@ from sameside.http.deps import Admin, AppSettings, CustomerUser, ReadSession, St
 from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
 from sameside.kit.ids import MAX_ID
+from sameside.kit.schema import Output
 
 router = APIRouter(tags=["customers"])
 
 CustomerId = Annotated[int, Path(ge=1, le=MAX_ID)]
 IdentityId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class CustomerMatches(Output):
+    """The customers found, and what the words were taken to be."""
+
+    matched_by: Literal["email", "phone", "name"]
+    items: list[CustomerOut]
+
+
+@router.get("/customers", response_model=CustomerMatches)
+@offload
+def find_customers(
+    actor: StaffUser,
+    session: ReadSession,
+    q: Annotated[str, Query(min_length=1, max_length=lookup.QUERY_MAX, description="An address, number or name.")],
+    limit: Annotated[int, Query(ge=1, le=lookup.LIMIT_MAX)] = 20,
+) -> CustomerMatches:
+    """Find a customer by email address, phone number or name: what they start with, exact matches first.
+
+    Anything with an `@` is an address; digits (with `+`, spaces, dashes) a
+    phone number; anything else the start of a name, in any case. Each is an
+    index lookup; at most `limit` customers come back.
+    """
+    found = lookup.find(session, q, limit=limit)
+    return CustomerMatches(
+        matched_by=found.kind,
+        items=[presenters.customer_out(c) for c in found.customers],
+    )
 
 
 @router.get("/customers/me", response_model=CustomerOut)

@@ -35,6 +35,8 @@ class CaseFilter:
     owner_id: int | None = None
     unowned: bool = False
     customer_id: int | None = None
+    organization_id: int | None = None
+    """The cases of every customer in this organization."""
     tag: str | None = None
 
 
@@ -71,6 +73,9 @@ def list_cases(
         query = query.where(Case.owner_id.is_(None))
     if filters.customer_id is not None:
         query = query.where(Case.customer_id == filters.customer_id)
+    if filters.organization_id is not None:
+        members = select(Customer.id).where(Customer.organization_id == filters.organization_id)
+        query = query.where(Case.customer_id.in_(members))
     if filters.tag is not None:
         query = query.where(Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag == filters.tag.strip().lower())))
     query = _order_and_seek(query, sort, cursor)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.customers.rules import Channel, IdentityKind, Proof, Tier
@@ -49,6 +49,10 @@ class Customer(Base):
     identities: Mapped[list[CustomerIdentity]] = relationship(
         lazy="raise", back_populates="customer", order_by="CustomerIdentity.id"
     )
+
+
+# Finding a customer by the start of their name (`customers.lookup`).
+Index("ix_customers_name_id", Customer.name, Customer.id)
 
 
 class CustomerIdentity(Base):

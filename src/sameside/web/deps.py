@@ -19,7 +19,7 @@ first, not for you, a case that is not there) are drawn by `web.errors`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from urllib.parse import parse_qs
 
@@ -152,9 +152,14 @@ class PostedForm:
 
     fields: dict[str, str]
     too_large: bool = False
+    every: dict[str, list[str]] = field(default_factory=dict)
+    """Every value of each field, for the few forms that send one name many times (bulk selection)."""
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
+
+    def get_all(self, name: str) -> list[str]:
+        return self.every.get(name, [])
 
 
 def form_reader(limit: int = FORM_LIMIT, max_fields: int = FORM_FIELDS) -> Callable[[Request], Awaitable[PostedForm]]:
@@ -168,7 +173,7 @@ def form_reader(limit: int = FORM_LIMIT, max_fields: int = FORM_FIELDS) -> Calla
             parsed = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=max_fields, keep_blank_values=True)
         except ValueError:  # more fields than any of our forms has
             return PostedForm({}, too_large=True)
-        return PostedForm({k: v[0] for k, v in parsed.items()})
+        return PostedForm({k: v[0] for k, v in parsed.items()}, every=parsed)
 
     return read
 
@@ -214,6 +219,33 @@ def act(
     return answer
 
 
-def go(path: str) -> Response:
-    """After a change: see the result (POST, then redirect, then GET)."""
-    return RedirectResponse(path, status_code=303)
+DONE_COOKIE = "sameside_done"
+DONE = {
+    "reply": "Reply sent.",
+    "note": "Note added.",
+    "owner": "Owner changed.",
+    "took": "This case is yours now.",
+    "priority": "Priority changed.",
+    "tags": "Tags saved.",
+    "status": "Status changed.",
+    "transferred": "Transferred, with your brief.",
+    "asked": "Your question is with the department.",
+    "answered": "Your answer is on the case; its owner is told.",
+    "saved": "Saved.",
+    "called": "Marked as called.",
+    "read": "Marked as read.",
+    "bulk": "The chosen cases are updated.",
+}
+"""What a confirmation says after each kind of change; the cookie carries only the key, never words."""
+
+
+def go(path: str, *, done: str | None = None) -> Response:
+    """After a change: see the result (POST, then redirect, then GET), with a short confirmation of `done`.
+
+    The confirmation rides a one-minute cookie the next page reads and clears,
+    so the address stays clean and it works without JavaScript.
+    """
+    response = RedirectResponse(path, status_code=303)
+    if done in DONE:
+        response.set_cookie(DONE_COOKIE, done, max_age=60, path="/", httponly=True, samesite="lax")
+    return response

@@ -38,8 +38,9 @@ from sameside.kit.ids import MAX_ID
 from sameside.mail import queries as mail_queries
 from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
-from sameside.web.back_office import ask_from_form, consult_panel
+from sameside.web.customers import panel as customer_panel
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.errors import desk_missing
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS, desk_action
 from sameside.web.timeline_text import CHANNEL_LABELS, delivery_text, describe_event
@@ -127,7 +128,7 @@ def _case_page(
     try:
         case = case_for(session, agent.actor, number)
     except DomainError as error:
-        return page(request, "desk_refused.html", status_code=error.status, error=error.detail)
+        return desk_missing(request, error.detail, status_code=error.status)
     entries = queries.timeline(session, agent.actor, case)
     files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
     attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
@@ -180,13 +181,21 @@ def _case_page(
         first_words=first_words,
         feeling_guess=feeling_guess,
         departments=departments,
-        **consult_panel(case, list(case_consults), list(departments), request.app.state.callback_policy.hours, now),
+        consults=[
+            {
+                "c": c,
+                "overdue": consults.is_overdue(c),
+                "department": next((d.name for d in departments if d.id == c.department_id), ""),
+            }
+            for c in case_consults
+        ],
         names=names,
         EntryKind=EntryKind,
         choices=choices,
         channel_labels=CHANNEL_LABELS,
         their_time=now.astimezone(zone).strftime("%H:%M") if zone else None,
         held_text=held,
+        **customer_panel(session, agent.actor, case, unproven=unproven),
         delivery_text={
             e.id: text
             for e in entries
@@ -309,7 +318,12 @@ def _status(value: str | None) -> CaseStatus | None:
 @offload
 def ask_department(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
     def work(session: Session, case: Case) -> None:
-        ask_from_form(session, agent.actor, case, form, request.app.state.callback_policy.hours)
+        department = _pick(session, staff_queries.get_department, form.get("department"), "department")
+        if department is None:
+            raise Invalid("Choose the department to ask.")
+        consults.ask(
+            session, agent.actor, case, department, form.get("question", ""), request.app.state.callback_policy.hours
+        )
 
     return _act(request, agent, number, form, work)
 

@@ -4,7 +4,13 @@ Routes draw the refusals of what a person did (a reply refused shows on the
 case page, with their draft). What refuses before a route runs — nobody
 signed in, the wrong kind of person, a case number that is not one, a page
 that is not there — is drawn here: the sign-in page or a short page saying
-what went wrong, with the right status. The JSON API keeps problem+json.
+what is missing and where to go, in the chrome of whoever is looking (the
+desk for staff, the portal with the customer's own cases for a customer),
+with the right status.
+
+A browser gets a page for any address it asks for (it says so: `Accept:
+text/html`); the JSON API (`/api/…`) and every other client keep
+problem+json.
 """
 
 from __future__ import annotations
@@ -13,26 +19,63 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from sameside.cases import queries
 from sameside.http import problems
+from sameside.http.deps import database
+from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError, TooManyRequests
-from sameside.web.deps import NotForYou, SignInFirst
+from sameside.web.deps import NotForYou, SignInFirst, viewer_of
 from sameside.web.pages import page
 
 _PAGES = ("/desk", "/portal", "/sign-in", "/sign-out", "/tokens", "/auth/magic")
-"""Where the pages live; any other address (the API, an unknown one) keeps problem+json."""
+"""Where the pages live: refusals there are pages whoever asks."""
+
+NO_SUCH_PAGE = "There is no page at this address."
+NO_SUCH_ADDRESS = "There is nothing at this address; check the link."
 
 
-def _wants_page(request: Request) -> bool:
+def wants_page(request: Request) -> bool:
+    """A page's address, or a browser asking for anything outside the API."""
     path = request.url.path
-    return any(path == p or path.startswith(f"{p}/") for p in _PAGES)
+    if any(path == p or path.startswith(f"{p}/") for p in _PAGES):
+        return True
+    if path == "/api" or path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
-def _refusal(request: Request, status: int, message: str) -> Response:
-    template = "portal_cases.html" if request.url.path.startswith("/portal") else "desk_refused.html"
-    return page(request, template, status_code=status, error=message, cases=[], here="")
+def desk_missing(request: Request, message: str, *, status_code: int = 404) -> HTMLResponse:
+    """The desk's page for what is not there (or not theirs to see): what is missing, and where to go."""
+    return page(request, "desk_not_found.html", status_code=status_code, error=message, missing=message)
+
+
+def portal_missing(request: Request, actor: CustomerActor, message: str, *, status_code: int = 404) -> HTMLResponse:
+    """The portal's page for a case that is not there: the message, and the customer's own cases, intact."""
+    with database(request).unit_of_work(write=False) as session:
+        found = queries.list_cases(session, actor, queries.CaseFilter(), sort="-updated", limit=25)
+        return page(
+            request,
+            "portal_cases.html",
+            status_code=status_code,
+            missing=message,
+            cases=found.items,
+            next_cursor=found.next_cursor,
+            here="cases",
+        )
+
+
+def refusal(request: Request, status: int, message: str) -> Response:
+    """A refusal drawn in the chrome of whoever is looking."""
+    actor = viewer_of(request).actor
+    if isinstance(actor, CustomerActor):
+        return portal_missing(request, actor, message, status_code=status)
+    if isinstance(actor, StaffActor):
+        return desk_missing(request, message, status_code=status)
+    return page(request, "not_found.html", status_code=status, error=message, missing=message)
 
 
 def install(app: FastAPI) -> None:
@@ -52,25 +95,25 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
-        if not _wants_page(request):
+        if not wants_page(request):
             return problems.for_domain_error(exc)
-        response = _refusal(request, exc.status, exc.detail)
+        response = await run_in_threadpool(refusal, request, exc.status, exc.detail)
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        if not _wants_page(request):
+        if not wants_page(request):
             return problems.for_validation_error(exc)
-        return _refusal(request, 404, "There is nothing at this address; check the link.")
+        return await run_in_threadpool(refusal, request, 404, NO_SUCH_ADDRESS)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
-        if not _wants_page(request):
+        if not wants_page(request):
             return problems.for_http_error(exc)
-        message = "There is no such page." if exc.status_code == 404 else str(exc.detail)
-        response = _refusal(request, exc.status_code, message)
+        message = NO_SUCH_PAGE if exc.status_code == 404 else str(exc.detail)
+        response = await run_in_threadpool(refusal, request, exc.status_code, message)
         if exc.headers:
             response.headers.update(exc.headers)
         return response

@@ -34,6 +34,7 @@ from sameside.kit.ids import MAX_ID
 from sameside.kit.ratelimit import RateLimiter
 from sameside.mail import queries as mail_queries
 from sameside.web.deps import PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
+from sameside.web.errors import portal_missing
 from sameside.web.pages import page
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
@@ -66,16 +67,16 @@ def my_cases(
 @router.get("/cases/{number}", response_model=None)
 @offload
 def case_page(request: Request, number: CaseNumber, me: PortalCustomer, session: PageSession) -> Response:
-    return _case(request, session, me.actor, number)
+    return draw_case(request, session, me.actor, number)
 
 
-def _case(
+def draw_case(
     request: Request, session: Session, actor: CustomerActor, number: int, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     try:
         case = case_for(session, actor, number)
     except DomainError as error:
-        return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[])
+        return portal_missing(request, actor, error.detail, status_code=error.status)
     entries = queries.timeline(session, actor, case)  # public entries only, for customers
     files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
     attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
@@ -110,7 +111,9 @@ def reply(request: Request, number: CaseNumber, form: Form, me: PortalCustomer) 
 
     def refused(session: Session, problem: Problem) -> Response:
         actor = me.actor
-        return _case(request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body"))
+        return draw_case(
+            request, session, actor, number, status_code=problem[0], error=problem[1], draft=form.get("body")
+        )
 
     return act(request, me.csrf, form, work, refused, too_large=TOO_LONG)
 
@@ -128,7 +131,7 @@ def ask_for_a_manager(request: Request, number: CaseNumber, form: Form, me: Port
 
     def refused(session: Session, problem: Problem) -> Response:
         actor = me.actor
-        return _case(
+        return draw_case(
             request, session, actor, number, status_code=problem[0], error=problem[1], reason=form.get("reason")
         )
 
@@ -208,7 +211,7 @@ def callback_form(request: Request, number: CaseNumber, me: PortalCustomer, sess
     try:
         case = case_for(session, me.actor, number)
     except DomainError as error:
-        return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="")
+        return portal_missing(request, me.actor, error.detail, status_code=error.status)
     return _callback_page(request, session, case)
 
 
@@ -248,7 +251,7 @@ def book_callback(request: Request, number: CaseNumber, form: Form, me: PortalCu
         try:
             case = case_for(session, actor, number)
         except DomainError as error:
-            return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="")
+            return portal_missing(request, actor, error.detail, status_code=error.status)
         return _callback_page(request, session, case, status_code=problem[0], error=problem[1], phone=form.get("phone"))
 
     return act(request, me.csrf, form, work, refused, too_large=TOO_LONG)

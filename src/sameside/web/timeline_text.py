@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,9 @@ from sameside.cases.models import TimelineEntry
 from sameside.cases.replies import mailing
 from sameside.customers.rules import Channel
 from sameside.grants.rules import Money
+
+_FAIR_SCORE = re.compile(r"\s*\(fair-queue score [^)]*\)")
+"""The queue's score in an assignment's reason: a number for the code, not for the people reading."""
 
 CHANNEL_LABELS = {
     Channel.EMAIL: "email",
@@ -66,7 +70,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = "Reopened"
         case events.Assigned():
             owner = payload.owner_id
-            reason = f" ({payload.reason})" if payload.reason else ""
+            said = _FAIR_SCORE.sub("", payload.reason or "").strip()
+            if said == "took next":
+                said = "took the next case of the fair queue"
+            reason = f" ({said})" if said else ""
             if owner and owner == entry.author_staff_id:
                 return f"{person(owner)} took the case{reason}"
             text = f"Owner: {person(owner) if owner else 'nobody'}{reason}"
@@ -119,3 +126,33 @@ def _when(at: datetime) -> str:
 
 def _money(payload: events.GrantFacts) -> str:
     return Money(payload.amount_minor, payload.currency).words()
+
+
+def initials(name: str) -> str:
+    """ "Dana Reyes" → "DR": an owner in a list row."""
+    parts = [p for p in name.replace("-", " ").split() if p[:1].isalpha()]
+    if not parts:
+        return name[:2].upper()
+    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
+
+
+def waited(since: datetime | None, now: datetime) -> str:
+    """How long since `since`, in the fewest words: "4 min", "3 h", "2 d"; "" when there is nothing to say."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def feeling_words(described: str) -> str:
+    """The sentiment guess in words only: "Upset (tone −0.44, automatic…)" → "Upset (a guess from their words…)".
+
+    A raw score means nothing to the colleague who reads the brief; that it is
+    a machine's guess does.
+    """
+    words = described.split(" (", 1)[0].strip()
+    return f"{words} (a guess from their words — please check)" if words else ""

@@ -1,5 +1,9 @@
 // Live updates for Sameside pages: listen on /ws/live, refresh what changed, show who else is here.
-// A page opts in with <div id="live" data-watch="case:12" data-refresh="#timeline" data-me="Dana">.
+// A page opts in with <div id="live" data-watch="case:12" data-refresh="#timeline, #desk-list" data-me="Dana">.
+// Only the listed regions are replaced (lists, counts, a timeline), never the form someone is typing in;
+// a region missing from the page falls back to data-fallback. Whatever is typed or chosen inside a replaced
+// region, and where the cursor was, is carried into the fresh copy, so a refresh never wipes typing.
+// Every message is also announced to the page as a "sameside:live" event (desktop alerts, in desk.js).
 // htmx may swap the page in place (boosted links), so the settings are read again after every swap.
 (function () {
   "use strict";
@@ -13,7 +17,20 @@
 
   function settings() {
     var el = document.getElementById("live");
-    return el ? { watch: el.dataset.watch || "", region: el.dataset.refresh || "main", me: el.dataset.me || "" } : null;
+    if (!el) { return null; }
+    return {
+      watch: el.dataset.watch || "",
+      regions: (el.dataset.refresh || "main").split(",").map(function (s) { return s.trim(); }).filter(Boolean),
+      fallback: el.dataset.fallback || ".desk-body",
+      me: el.dataset.me || ""
+    };
+  }
+
+  function regionsOf(config) {
+    var found = config.regions.filter(function (sel) { return document.querySelector(sel); });
+    var lists = found.filter(function (sel) { return sel !== "#desk-views"; });
+    if (lists.length === 0 && document.querySelector(config.fallback)) { found.push(config.fallback); }
+    return found;
   }
 
   function refresh() {
@@ -21,23 +38,93 @@
     timer = setTimeout(load, 150);
   }
 
+  // ---------------------------------------------------------------- what is typed survives a refresh
+
+  function keyOf(field) {
+    var form = field.form;
+    var action = form ? (form.getAttribute("action") || "") : "";
+    var which = (field.type === "radio" || field.type === "checkbox") ? field.value : "";
+    return action + "|" + field.name + "|" + which;
+  }
+
+  function dirty(field) {
+    if (field.type === "radio" || field.type === "checkbox") { return field.checked !== field.defaultChecked; }
+    if (field.tagName === "SELECT") {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].selected !== field.options[i].defaultSelected) { return true; }
+      }
+      return false;
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  function fieldsIn(root) {
+    return root.querySelectorAll("input[name]:not([type=hidden]):not([type=submit]), textarea[name], select[name]");
+  }
+
+  function snapshot(root) {
+    var kept = {};
+    var fields = fieldsIn(root);
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      var focused = f === document.activeElement;
+      if (!focused && !dirty(f)) { continue; }
+      kept[keyOf(f)] = {
+        value: f.value, checked: f.checked, focused: focused,
+        start: focused && typeof f.selectionStart === "number" ? f.selectionStart : null,
+        end: focused && typeof f.selectionEnd === "number" ? f.selectionEnd : null
+      };
+    }
+    return kept;
+  }
+
+  function carry(root, kept) {
+    var fields = fieldsIn(root);
+    var focus = null;
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      var was = kept[keyOf(f)];
+      if (!was) { continue; }
+      if (f.type === "radio" || f.type === "checkbox") { f.checked = was.checked; } else { f.value = was.value; }
+      if (was.focused) { focus = { field: f, start: was.start, end: was.end }; }
+    }
+    if (focus) {
+      focus.field.focus({ preventScroll: true });
+      if (focus.start !== null && focus.field.setSelectionRange) {
+        try { focus.field.setSelectionRange(focus.start, focus.end); } catch (e) { /* not a text field */ }
+      }
+    }
+  }
+
   function load() {
     var config = settings();
-    if (!config || !document.querySelector(config.region)) { return; }
+    if (!config) { return; }
+    var regions = regionsOf(config);
+    if (regions.length === 0) { return; }
     var mine = ++requests;
     var startedAt = swaps;
     fetch(location.pathname + location.search, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (html === null || mine !== requests || startedAt !== swaps) { return; }
-        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(config.region);
-        var current = document.querySelector(config.region);
-        if (!fresh || !current) { return; }
-        current.replaceWith(fresh);
-        if (window.htmx) { window.htmx.process(fresh); }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var scroll = window.scrollY;
+        regions.forEach(function (sel) {
+          var fresh = doc.querySelector(sel);
+          var current = document.querySelector(sel);
+          if (!fresh || !current) { return; }
+          var kept = snapshot(current);
+          current.replaceWith(fresh);
+          carry(fresh, kept);
+          if (window.htmx) { window.htmx.process(fresh); }
+          document.dispatchEvent(new CustomEvent("sameside:refreshed", { detail: { elt: fresh } }));
+        });
+        window.scrollTo(0, scroll);
       })
       .catch(function () { /* the next change will try again */ });
   }
+
+  // ---------------------------------------------------------------- presence and the socket
 
   function showPresence(viewers) {
     var note = document.getElementById("presence");
@@ -66,7 +153,10 @@
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (message.type === "presence" || message.type === "watching") { showPresence(message.viewers || []); }
-      else if (message.type !== "error") { refresh(); }
+      else if (message.type !== "error") {
+        document.dispatchEvent(new CustomEvent("sameside:live", { detail: message }));
+        refresh();
+      }
     };
     socket.onclose = function () {
       socket = null;

@@ -61,6 +61,9 @@ def upgrade() -> None:
             "ix_case_consulted_departments_department_case", ["department_id", "case_id"], unique=False
         )
 
+    with op.batch_alter_table("customers", schema=None) as batch_op:
+        batch_op.create_index("ix_customers_name_id", ["name", "id"], unique=False)
+
     # The consults already asked keep their departments' sight of the case.
     op.execute(
         "INSERT INTO case_consulted_departments (case_id, department_id) "
@@ -112,6 +115,8 @@ def _previous_owners_from_the_timeline() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("customers", schema=None) as batch_op:
+        batch_op.drop_index("ix_customers_name_id")
     with op.batch_alter_table("case_consulted_departments", schema=None) as batch_op:
         batch_op.drop_index("ix_case_consulted_departments_department_case")
     op.drop_table("case_consulted_departments")

@@ -1,0 +1,231 @@
+// The desk with a keyboard and a little JavaScript; every part of it also works without.
+// - The composer's Reply and Note become tabs; Ctrl+Enter (or Cmd+Enter) sends what is being written.
+// - The case's action forms (Assign, Transfer, Ask a department, Status, Priority, Tags) move into
+//   <dialog>s opened from the toolbar; without JavaScript they are sections the toolbar links to.
+// - Keys: j/k move in a list, Enter opens, r reply, n note, a assign, t transfer, / search, ? the list
+//   of shortcuts, Esc closes a dialog (the browser's own).
+// - Desktop alerts (asked for once, by a button, never on load) for new notifications and chats, with
+//   an optional sound for chats.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function typing(el) {
+    if (!el) { return false; }
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  // ---------------------------------------------------------------- composer tabs
+
+  function selectTab(composer, which, focus) {
+    var tabs = composer.querySelectorAll("[role=tab]");
+    for (var i = 0; i < tabs.length; i++) {
+      var tab = tabs[i];
+      var on = tab.getAttribute("aria-controls") === which;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      var panel = document.getElementById(tab.getAttribute("aria-controls"));
+      if (panel) { panel.hidden = !on; }
+    }
+    if (focus) {
+      var field = document.querySelector("#" + which + " textarea");
+      if (field) { field.focus(); }
+    }
+  }
+
+  function setupComposer(root) {
+    var composer = root.querySelector ? root.querySelector("[data-tabs]:not([data-ready])") : null;
+    if (!composer) { return; }
+    composer.setAttribute("data-ready", "");
+    var list = composer.querySelector("[role=tablist]");
+    list.hidden = false;
+    // A refused note (or a note draft) opens on the note tab.
+    var note = composer.querySelector("#compose-note");
+    var start = note && (note.querySelector("[data-refusal]") || note.querySelector("textarea").value) ? "compose-note" : "compose-reply";
+    selectTab(composer, start, false);
+    list.addEventListener("click", function (event) {
+      var tab = event.target.closest("[role=tab]");
+      if (tab) { selectTab(composer, tab.getAttribute("aria-controls"), true); }
+    });
+    list.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") { return; }
+      var tabs = Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+      var at = tabs.indexOf(document.activeElement);
+      var next = tabs[(at + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      selectTab(composer, next.getAttribute("aria-controls"), false);
+      next.focus();
+    });
+  }
+
+  // ---------------------------------------------------------------- dialogs
+
+  function setupDialogs(root) {
+    if (!root.querySelectorAll) { return; }
+    var panels = root.querySelectorAll(".action-panel:not([data-ready])");
+    for (var i = 0; i < panels.length; i++) {
+      var panel = panels[i];
+      panel.setAttribute("data-ready", "");
+      var dialog = document.createElement("dialog");
+      dialog.className = "dialog";
+      dialog.id = panel.id + "-dialog";
+      var label = panel.getAttribute("aria-labelledby");
+      if (label) { dialog.setAttribute("aria-labelledby", label); } else { dialog.setAttribute("aria-label", panel.getAttribute("aria-label") || ""); }
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "quiet dialog-close";
+      close.textContent = "Close";
+      close.addEventListener("click", function (event) { event.target.closest("dialog").close(); });
+      // Inside <main>, so the form stays boosted by htmx (and its refusal is shown in place).
+      (panel.closest("main") || document.body).appendChild(dialog);
+      dialog.appendChild(close);
+      dialog.appendChild(panel);
+      // A form refused without JavaScript's help (drawn by the server) opens where it was sent.
+      if (panel.querySelector("[data-refusal]")) { dialog.showModal(); }
+    }
+    var holder = root.querySelector ? root.querySelector("#case-actions") : null;
+    if (holder && !holder.querySelector(".action-panel")) { holder.hidden = true; }
+  }
+
+  function openDialog(id) {
+    var dialog = document.getElementById(id + "-dialog");
+    if (!dialog) { return false; }
+    if (!dialog.open) { dialog.showModal(); }
+    var first = dialog.querySelector("select, textarea, input:not([type=hidden])");
+    if (first) { first.focus(); }
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest ? event.target.closest("[data-dialog]") : null;
+    if (opener && openDialog(opener.getAttribute("data-dialog"))) { event.preventDefault(); }
+    var shortcuts = event.target.closest ? event.target.closest("#shortcuts-open") : null;
+    if (shortcuts) { showShortcuts(); }
+  });
+
+  function showShortcuts() {
+    var dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) { dialog.showModal(); }
+  }
+
+  // ---------------------------------------------------------------- keyboard
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
+
+  function move(step) {
+    var all = rows();
+    if (all.length === 0) { return; }
+    var at = all.findIndex(function (r) { return r.classList.contains("chosen"); });
+    if (at < 0) { at = all.findIndex(function (r) { return r.getAttribute("aria-current") === "true"; }); }
+    var next = Math.max(0, Math.min(all.length - 1, at < 0 ? 0 : at + step));
+    all.forEach(function (r) { r.classList.remove("chosen"); });
+    all[next].classList.add("chosen");
+    var link = all[next].querySelector("[data-open]");
+    if (link) { link.focus(); }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter" && target.tagName === "TEXTAREA") {
+      var form = target.form;
+      if (form && form.hasAttribute("data-send-shortcut")) {
+        event.preventDefault();
+        if (form.reportValidity()) { form.requestSubmit(); }
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(target) || document.querySelector("dialog[open]")) { return; }
+    var composer = document.querySelector("[data-tabs]");
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "Enter": {
+        var chosen = document.querySelector("[data-row].chosen [data-open]");
+        if (chosen && target === document.body) { chosen.click(); } else { return; }
+        break;
+      }
+      case "r": if (composer) { selectTab(composer, "compose-reply", true); } else { return; } break;
+      case "n": if (composer) { selectTab(composer, "compose-note", true); } else { return; } break;
+      case "a": if (!openDialog("act-owner")) { return; } break;
+      case "t": if (!openDialog("act-transfer")) { return; } break;
+      case "/": {
+        var search = document.getElementById("desk-search");
+        if (!search) { return; }
+        search.focus();
+        break;
+      }
+      case "?": showShortcuts(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  // ---------------------------------------------------------------- desktop alerts
+
+  var SOUND = "sameside:chat-sound";
+
+  function setupAlerts() {
+    var ask = document.getElementById("notify-ask");
+    var keys = document.getElementById("shortcuts-open");
+    if (keys) { keys.hidden = false; }
+    if (!ask || !("Notification" in window)) { return; }
+    if (Notification.permission === "default") {
+      ask.hidden = false;
+      ask.textContent = "Turn on desktop alerts";
+    } else if (Notification.permission === "granted") {
+      ask.hidden = false;
+      ask.textContent = soundOn() ? "Chat sound: on" : "Chat sound: off";
+      ask.setAttribute("aria-pressed", soundOn() ? "true" : "false");
+    }
+  }
+
+  function soundOn() {
+    try { return window.localStorage.getItem(SOUND) === "on"; } catch (e) { return false; }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("#notify-ask")) { return; }
+    if (!("Notification" in window)) { return; }
+    if (Notification.permission === "default") {
+      Notification.requestPermission().then(setupAlerts);
+    } else {
+      try { window.localStorage.setItem(SOUND, soundOn() ? "off" : "on"); } catch (e) { /* kept off */ }
+      setupAlerts();
+    }
+  });
+
+  function chime() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    try {
+      var audio = new Context();
+      var tone = audio.createOscillator();
+      var gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.08;
+      tone.connect(gain); gain.connect(audio.destination);
+      tone.start(); tone.stop(audio.currentTime + 0.18);
+    } catch (e) { /* no sound, the alert still shows */ }
+  }
+
+  document.addEventListener("sameside:live", function (event) {
+    var message = event.detail || {};
+    var chat = typeof message.type === "string" && message.type.indexOf("chat") === 0;
+    if (message.type !== "notification" && !chat) { return; }
+    if (chat && soundOn()) { chime(); }
+    if (!("Notification" in window) || Notification.permission !== "granted" || document.hasFocus()) { return; }
+    var alert = new Notification(chat ? "A new chat is waiting" : "Sameside", {
+      body: message.text || (chat ? "Someone is waiting in the chat queue." : ""),
+      tag: chat ? "sameside-chat" : "sameside-" + (message.url || message.text || "")
+    });
+    alert.onclick = function () { window.focus(); if (message.url) { location.href = message.url; } else if (chat) { location.href = "/desk/chats"; } };
+  });
+
+  // ---------------------------------------------------------------- start, and again after each swap
+
+  function start(root) { setupComposer(root); setupDialogs(root); setupAlerts(); }
+  document.addEventListener("htmx:load", function (event) { start(event.detail.elt || document); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { start(document); });
+  } else { start(document); }
+})();
