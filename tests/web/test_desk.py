@@ -69,7 +69,7 @@ def test_an_agent_sees_their_queues_and_opens_a_case(client: TestClient, make: F
 
     unowned = client.get("/desk/queue/unowned")
     assert "Parcel never arrived" in unowned.text and "Invoice address" not in unowned.text
-    assert f'href="/desk/cases/{waiting}"' in unowned.text
+    assert f'href="/desk/cases/{waiting}?from=unowned"' in unowned.text
 
     page = client.get(f"/desk/cases/{mine}")
     assert page.status_code == 200
@@ -206,7 +206,7 @@ def test_a_transfer_needs_the_whole_brief_and_the_receiver_sees_it_above_the_tim
             "feeling": "Annoyed but patient.",
         },
     )
-    assert moved.status_code == 200 and "<h1>Mine</h1>" in moved.text  # back to their own queue
+    assert moved.status_code == 200 and '"list-title">Mine</h1>' in moved.text  # back to their own queue
     case = case_row(db, number)
     assert (case.team_id, case.owner_id) == (billing.id, receiver.id)
 
@@ -242,7 +242,8 @@ def test_after_a_transfer_a_customer_repeating_themselves_is_recorded(
     number = make.case(customer, team=support, owner=owner, body=story).id
     csrf = signed_in(client, db, owner)
     form = client.get(f"/desk/cases/{number}")
-    assert "(tone of their messages" in form.text  # the feeling is suggested, for a person to check
+    assert "(a guess from their words — please check)" in form.text  # suggested, for a person to check
+    assert "tone of their messages" not in form.text  # in words, never a raw score
     client.post(
         f"/desk/cases/{number}/transfer",
         data={
