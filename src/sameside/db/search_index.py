@@ -130,8 +130,8 @@ SQLITE_BACKFILL = (
             WHERE kind IN {SEARCHED_KINDS} AND body IS NOT NULL AND body <> '' ORDER BY case_id, id
         ) GROUP BY case_id
     ) b ON b.case_id = k.id""",
-    # The insert trigger filled the index row by row; an optimize merges its segments into one.
-    "INSERT INTO search_index (search_index) VALUES ('optimize')",
+    # The index read from the documents in one pass (the triggers come after, in the same transaction).
+    "INSERT INTO search_index (search_index) VALUES ('rebuild')",
 )
 SQLITE_DROP = (
     *(
@@ -317,7 +317,7 @@ def _run(connection: Connection, statements: tuple[str, ...]) -> None:
 def create(connection: Connection, *, backfill: bool = True) -> None:
     """The tables, the index and the triggers, then (`backfill`) every existing case's document."""
     if connection.dialect.name == "sqlite":
-        _run(connection, (*SQLITE_TABLES, *SQLITE_TRIGGERS, *(SQLITE_BACKFILL if backfill else ())))
+        _run(connection, (*SQLITE_TABLES, *(SQLITE_BACKFILL if backfill else ()), *SQLITE_TRIGGERS))
     else:
         _run(connection, (*PG_CREATE, *(PG_BACKFILL if backfill else ())))
         connection.exec_driver_sql("ANALYZE search_documents")
