@@ -24,9 +24,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-run: $(STAMP) ## set up, migrate, seed the demo once and serve on http://127.0.0.1:8000
+run: $(STAMP) ## set up, migrate, seed the demo once and serve on HOST:PORT (127.0.0.1:8000)
 	$(BIN)/sameside init
-	$(BIN)/sameside demo --once
+	$(BIN)/sameside demo --once --host $(HOST) --port $(PORT)
 	$(BIN)/sameside serve --host $(HOST) --port $(PORT)
 
 # `make test COVERAGE=1` (what CI runs) also measures coverage and fails below the floor: its data is written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -98,15 +99,35 @@ def serve(
     """Serve the web pages and the API (and, with --smtp-port, inbound mail)."""
     import uvicorn
 
+    # The links the app hands out follow the port it serves on, unless the public address is set.
+    base_url = _base_url(Settings(), host, port)
+    os.environ[BASE_URL_VARIABLE] = base_url
     listener = _smtp_listener(host, smtp_port) if smtp_port else None
     if listener is not None:
         listener.start()
         err.print(f"[green]Taking mail[/] over SMTP on {host}:{smtp_port}.")
+    err.print(f"[bold]Serving Sameside at {base_url}[/] (listening on {host}:{port}).", soft_wrap=True)
     try:
         _serve_http(uvicorn, host, port, workers, access_log)
     finally:
         if listener is not None:
             listener.stop()
+
+
+BASE_URL_VARIABLE = "SAMESIDE_BASE_URL"
+WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104 - names, not a bind
+
+
+def _base_url(settings: Settings, host: str | None, port: int | None) -> str:
+    """The address links point at: SAMESIDE_BASE_URL when set, else the host and port being served.
+
+    A server listening on every address is reached on this machine at the loopback one.
+    """
+    if "base_url" in settings.model_fields_set or (host is None and port is None):
+        return settings.base_url.rstrip("/")
+    name = host if host is not None else "127.0.0.1"
+    name = WILDCARDS.get(name, f"[{name}]" if ":" in name and not name.startswith("[") else name)
+    return f"http://{name}:{port if port is not None else 8000}"
 
 
 def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bool) -> None:
@@ -293,12 +314,16 @@ def demo(
     cases: Annotated[int, typer.Option(help="How many cases to create.")] = 240,
     seed: Annotated[int, typer.Option(help="Random seed, for the same demo every time.")] = 7,
     once: Annotated[bool, typer.Option(help="Do nothing if the demo was seeded already.")] = False,
+    host: Annotated[str | None, typer.Option(help="The address `serve` will listen on (for the links).")] = None,
+    port: Annotated[int | None, typer.Option(help="The port `serve` will listen on (for the links).")] = None,
 ) -> None:
-    """Fill the database with a believable demo, then say how to sign in to it."""
+    """Fill the database with a believable demo, then say how to sign in to it, one account per role."""
     from sameside import wiring  # noqa: F401  (registers every task: the demo's replies enqueue mail)
     from sameside.demo import seed as demo_data
+    from sameside.demo.sign_ins import sign_in_sheet
 
     settings = Settings()
+    base_url = _base_url(settings, host, port)
     database = _database(initialised=False)
     migrate.upgrade(database)
     with database.unit_of_work() as session:
@@ -307,20 +332,8 @@ def demo(
         else:
             err.print(demo_data.seed_demo(session, cases=cases, seed=seed))
     with database.unit_of_work() as session:
-        customer = customer_by_email(session, demo_data.DEMO_CUSTOMER_EMAIL)
-        link = None
-        if customer is not None:
-            token = auth.issue_magic_link(session, customer, minutes=24 * 60)
-            link = f"{settings.base_url}/auth/magic?token={token}"
-    err.print(
-        f"\n[bold]Sameside is at {settings.base_url}[/]  (API docs: {settings.base_url}/api/v1/docs)\n"
-        f"  Sign in as an agent:      {demo_data.DEMO_AGENT_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
-        f"  … as a supervisor:        {demo_data.DEMO_SUPERVISOR_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
-        f"  … as an admin:            {demo_data.DEMO_ADMIN_EMAIL} / {demo_data.DEMO_PASSWORD}\n"
-        f"  Sign in as a customer:    {link or '(no demo customer)'}\n"
-        f"                            (a magic link for {demo_data.DEMO_CUSTOMER_EMAIL}, valid 24 h, single use)\n",
-        soft_wrap=True,
-    )
+        sheet = sign_in_sheet(session, base_url)
+    err.print(sheet, soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command()

@@ -15,6 +15,8 @@ from sameside.staff.models import Routing
 DEMO_ADMIN_EMAIL = "admin@sameside.example"
 DEMO_SUPERVISOR_EMAIL = "supervisor@sameside.example"
 DEMO_AGENT_EMAIL = "agent@sameside.example"
+DEMO_BACK_OFFICE_EMAIL = "backoffice@sameside.example"
+"""A member of the first department (Operations): answers the consults case owners ask it."""
 DEMO_CUSTOMER_EMAIL = "customer@example.com"
 
 TEAMS = (

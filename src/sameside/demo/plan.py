@@ -23,6 +23,7 @@ from sameside.demo.cast import (
     CUSTOMER_COUNT,
     DEMO_ADMIN_EMAIL,
     DEMO_AGENT_EMAIL,
+    DEMO_BACK_OFFICE_EMAIL,
     DEMO_CUSTOMER_CASES,
     DEMO_CUSTOMER_EMAIL,
     DEMO_SUPERVISOR_EMAIL,
@@ -164,8 +165,11 @@ def _plan_staff(rng: random.Random, fakers: dict[str, Any]) -> list[StaffPlan]:
     for i, extra in zip(technical, ("de", "fr"), strict=False):
         if extra not in staff[i].languages:
             staff[i] = replace(staff[i], languages=(*staff[i].languages, extra))
-    for department in DEPARTMENTS:
-        staff.extend(member(Role.AGENT, department=department.slug) for _ in range(BACK_OFFICE_PER_DEPARTMENT))
+    for d, department in enumerate(DEPARTMENTS):
+        staff.extend(
+            member(Role.AGENT, email=DEMO_BACK_OFFICE_EMAIL if d == i == 0 else None, department=department.slug)
+            for i in range(BACK_OFFICE_PER_DEPARTMENT)
+        )
     return staff
 
 
