@@ -52,10 +52,14 @@ def test_a_visitors_chat_shows_in_the_chat_teams_queue_with_its_count(
     count = client.get("/desk/chats/count")
     assert count.headers["cache-control"] == "no-store"
     assert 'data-waiting="1"' in count.text and "1<span" in count.text
+    assert "data-presence-beat=" in count.text  # every desk page showing the count keeps presence true
 
     signed_in(client, db, outsider)  # another team's agent: not their chat
     assert f"#{number}" not in client.get("/desk/chats").text
     assert 'data-waiting="0"' in client.get("/desk/chats/count").text
+    client.cookies.clear()
+    stranger = client.get("/desk/chats/count")
+    assert stranger.status_code == 200 and "data-presence-beat" not in stranger.text
 
 
 def test_going_online_on_the_page_takes_waiting_chats_and_a_bad_choice_is_refused_beside_the_control(

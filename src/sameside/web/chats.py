@@ -8,9 +8,11 @@ chats now (`staff.presence`); going online picks up chats already waiting,
 up to their capacity. "Take the next chat" serves the longest-waiting one.
 
 `/desk/chats/count` is the small fragment any desk page shows beside
-"Chats" (the waiting count, loaded with htmx like the notifications count);
-`/desk/chats/beat` is where an open desk page's heartbeat lands
-(`static/presence.js`), so idleness moves people to away and offline.
+"Chats" (the waiting count, loaded with htmx like the notifications count).
+It also carries the heartbeat (`static/presence.js`): every desk page that
+shows the count tells `/desk/chats/beat` each minute that it is open, and
+whether its person did anything, so idleness moves people to away and a
+closed desk to offline.
 """
 
 from __future__ import annotations
@@ -86,8 +88,10 @@ def _draw(
 def chats_count(request: Request, session: PageSession) -> HTMLResponse:
     """The fragment beside "Chats": how many wait for a person (nothing for none, or for anyone not on staff)."""
     viewer = viewer_of(request, session)
-    waiting = chats.counts(session, chats.scope_for(viewer.actor))[0] if isinstance(viewer.actor, StaffActor) else 0
-    response = templates.TemplateResponse(request, "_chats_count.html", {"waiting": waiting})
+    staff = isinstance(viewer.actor, StaffActor)
+    waiting = chats.counts(session, chats.scope_for(viewer.actor))[0] if staff else 0
+    context = {"waiting": waiting, "csrf": viewer.csrf if staff else None}
+    response = templates.TemplateResponse(request, "_chats_count.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -103,7 +103,7 @@ Scope = tuple[int | None, ...] | None
 """Which teams' chats: team ids (`None` in it: chats with no team); `None` itself: every chat."""
 
 
-def scope_for(actor: Actor) -> Scope:
+def scope_for(actor: Actor | None) -> Scope:
     """The chats someone works: supervisors and admins every team's; others their team's and those with none."""
     if isinstance(actor, StaffActor) and actor.at_least(Role.SUPERVISOR):
         return None

@@ -1,7 +1,8 @@
 // Presence for live chat: while a desk page is open it beats every minute, saying whether its person did
 // anything since the last beat (so idleness makes them away, a closed page offline; `staff.presence`).
-// A page opts in with <div id="presence-beat" hidden data-csrf="…">. It also watches the waiting-chats
-// count (`#chats-count`, `#waiting-count`): when it rises, a short sound and, if allowed once, a notification.
+// A page opts in with <span data-presence-beat="CSRF" hidden> (the Chats page, and the Chats count fragment
+// every desk page loads). It also watches the waiting-chats count (`#chats-count`, `#waiting-count`): when
+// it rises, a short sound and, if allowed once, a desktop notification.
 (function () {
   "use strict";
   if (window.samesidePresence) { return; }
@@ -13,9 +14,9 @@
   });
 
   function beat() {
-    var el = document.getElementById("presence-beat");
+    var el = document.querySelector("[data-presence-beat]");
     if (!el) { return; }
-    var body = new URLSearchParams({ csrf: el.dataset.csrf || "", active: active ? "1" : "0" });
+    var body = new URLSearchParams({ csrf: el.dataset.presenceBeat || "", active: active ? "1" : "0" });
     active = false;
     fetch("/desk/chats/beat", { method: "POST", credentials: "same-origin", body: body }).catch(function () {});
   }
