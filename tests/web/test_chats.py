@@ -118,6 +118,30 @@ def test_the_heartbeat_keeps_the_desk_online_and_wants_a_valid_form(
         assert staff is not None and staff.seen_at is not None and staff.active_at is not None
 
 
+def test_a_beat_from_someone_online_with_room_brings_them_the_next_waiting_chat(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    live = make.team("live")
+    chat_home(db, live)
+    agent = make.staff(Role.AGENT, team=live)
+    csrf = signed_in(client, db, agent)
+    client.post("/desk/chats/presence", data={"csrf": csrf, "presence": "online"})
+    with db.unit_of_work() as s:
+        staff = s.get(Staff, agent.id)
+        assert staff is not None
+        staff.chat_capacity = 0  # full for now
+    number = make.case(channel=Channel.CHAT).id
+    with db.unit_of_work() as s:
+        staff = s.get(Staff, agent.id)
+        assert staff is not None
+        staff.chat_capacity = 1  # a chat resolved: room again
+
+    assert client.post("/desk/chats/beat", data={"csrf": csrf, "active": "0"}).status_code == 204
+    with db.unit_of_work(write=False) as s:
+        case = s.get(Case, number)
+        assert case is not None and case.owner_id == agent.id
+
+
 def test_the_widget_greets_in_the_companys_words_and_has_a_close_control(client: TestClient) -> None:
     script = client.get("/widget.js")
     assert script.status_code == 200

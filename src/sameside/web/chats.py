@@ -135,10 +135,16 @@ def take_chat(request: Request, agent: DeskAgent, form: Form) -> Response:
 @router.post("/chats/beat", response_model=None)
 @offload
 def beat(request: Request, agent: DeskAgent, form: Form) -> Response:
-    """An open desk page is still there (`active=1`: and its person did something since the last beat)."""
+    """An open desk page is still there (`active=1`: and its person did something since the last beat).
+
+    Someone online with room is also offered what waits in their team, so a chat
+    they resolved makes room for the next within a minute.
+    """
 
     def work(session: Session) -> Response:
-        presence.beat(session, agent.actor, active=form.get("active") == "1")
+        me = presence.beat(session, agent.actor, active=form.get("active") == "1")
+        if me.team_id is not None and presence.of(me) is Presence.ONLINE:
+            chats.dispatch(session, me.team_id)  # room freed by a chat resolved since: the next one comes
         return Response(status_code=204)
 
     def refused(_: Session, problem: Problem) -> Response:
