@@ -150,7 +150,7 @@ def test_a_breach_coming_warns_the_people_named_with_the_time_left(db: Database,
             what="The first reply",
         )
     assert len(made) == 2
-    warned = told(db, "breach_coming")
+    warned = told(db, "service_level_due")
     assert [whom for whom, _, _ in warned] == [owner.id, lead.id]
     assert warned[0][1] == f"#{number} No reply yet: The first reply is due in 25 min."
 

@@ -134,11 +134,11 @@ def test_email_choices_on_the_notifications_page(client: TestClient, make: Facto
     assert 'id="preferences"' in client.get("/desk/notifications").text
     saved = client.post(
         "/desk/notifications/preferences",
-        data={"csrf": csrf, "email_assigned": "1", "email_breach_coming": "1", "email_nonsense": "1"},
+        data={"csrf": csrf, "email_assigned": "1", "email_service_level_due": "1", "email_nonsense": "1"},
     )
     assert saved.status_code == 200 and "also come by email" in saved.text
     with db.unit_of_work(write=False) as s:
-        assert notices.email_kinds(s, dana.id) == ["assigned", "breach_coming"]
+        assert notices.email_kinds(s, dana.id) == ["assigned", "service_level_due"]
     assert client.post("/desk/notifications/preferences", data={"csrf": "stale"}).status_code == 403
     cleared = client.post("/desk/notifications/preferences", data={"csrf": csrf})
     assert cleared.status_code == 200 and "nothing comes by email" in cleared.text

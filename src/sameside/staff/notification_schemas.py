@@ -18,8 +18,8 @@ class EscalationIn(Input):
 class NotificationOut(Output):
     id: int
     kind: str
-    """`assigned`, `transferred`, `consult_answered`, `consult_overdue`, `breach_coming`, `escalation`,
-    `callback_missed`…"""
+    """One of `GET /api/v1/notifications/preferences`' kinds: `assigned`, `transferred`, `consult_answered`,
+    `service_level_due` (a breach coming), `escalation`, `callback_missed`…"""
     text: str
     url: str
     """The desk page it is about (a path on this site)."""

@@ -39,9 +39,13 @@ KINDS: dict[str, str] = {
     "transferred": "Transferred to you",
     "consult_answered": "Consult answered",
     "consult_overdue": "Consult overdue",
-    "breach_coming": "Breach coming",
+    "service_level_due": "Breach coming",
+    "service_level_missed": "Service level missed",
     "escalation": "Asking for someone senior",
     "callback_missed": "Missed call",
+    "grant_requested": "Grant to approve",
+    "grant_reviewed": "Grant approved or declined",
+    "offer_answered": "Offer answered",
 }
 """The kinds a person is told of, as the desk names them; each may also go by email (their choice)."""
 
@@ -192,7 +196,7 @@ def notify_breach_coming(
     return notify(
         session,
         staff_ids,
-        kind="breach_coming",
+        kind="service_level_due",
         text=f"#{case_id} {first_line(subject, 80)}: {what} is {due_in(due_at, clock.now())}.",
         case_id=case_id,
         data={"due_at": due_at.isoformat()},
