@@ -44,6 +44,7 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.CONSULT_ANSWERED: "The department answered in time — Sam Boss",
         EventType.CALLBACK_BOOKED: "Call booked for 2031-03-06 08:30 UTC, +4915112345678 — Sam Boss",
         EventType.CALLBACK_MISSED: "Missed call: nobody called +4915112345678 at 2031-03-06 08:30 UTC — Sam Boss",
+        EventType.CALLBACK_CANCELLED: "The customer cancelled the call booked for 2031-03-06 08:30 UTC — Sam Boss",
         EventType.DELIVERY_FAILED: "Our email to ana@example.com bounced: 550 no such user — Sam Boss",
     }
 

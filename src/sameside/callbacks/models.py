@@ -15,6 +15,8 @@ class CallbackState(StrEnum):
     DONE = "done"
     MISSED = "missed"
     """Nobody marked it done in time; its case says so and supervisors see it."""
+    CANCELLED = "cancelled"
+    """The customer called it off before it was due."""
 
 
 class Callback(Base):

@@ -1,4 +1,4 @@
-"""Offering, booking, completing and flagging callbacks."""
+"""Offering, booking, moving, cancelling, completing and flagging callbacks."""
 
 from __future__ import annotations
 
@@ -85,6 +85,61 @@ def book(session: Session, actor: Actor, case: Case, policy: Policy, *, starts_a
     )
     session.flush()
     publish(session.info, "case.status", case_id=case.id)
+    return callback
+
+
+def booked_call(session: Session, actor: Actor, callback_id: int) -> Callback:
+    """A call still to come that `actor` may change: the customer's own, or any for staff.
+
+    Someone else's call looks missing; one already made, missed or cancelled is a conflict.
+    """
+    callback = session.get(Callback, callback_id)
+    if callback is None or (isinstance(actor, CustomerActor) and actor.customer_id != callback.customer_id):
+        raise NotFound("There is no such booked call.")
+    if callback.state is not CallbackState.BOOKED:
+        raise Conflict(f"That call is {callback.state.value}; it can no longer be changed.")
+    if callback.starts_at <= clock.now():
+        raise Conflict("That call's time has come; it can no longer be moved or cancelled.")
+    return callback
+
+
+def move(session: Session, actor: Actor, callback_id: int, policy: Policy, *, starts_at: datetime) -> Callback:
+    """The same call at another free time; the case says when it was before."""
+    callback = booked_call(session, actor, callback_id)
+    if starts_at == callback.starts_at:
+        return callback
+    if starts_at not in free_slots(session, policy):
+        raise Conflict("That time is no longer free; please pick another.")
+    before = callback.starts_at
+    callback.starts_at = starts_at
+    callback.ends_at = starts_at + timedelta(minutes=policy.minutes)
+    timeline.add_event(
+        session,
+        callback.case_id,
+        actor,
+        events.CallbackBooked(starts_at=starts_at, phone=callback.phone, moved_from=before),
+        at=clock.now(),
+    )
+    session.flush()
+    publish(session.info, "case.status", case_id=callback.case_id)
+    return callback
+
+
+def cancel(session: Session, actor: Actor, callback_id: int) -> Callback:
+    """Call it off: nobody will call, and its case says so."""
+    callback = booked_call(session, actor, callback_id)
+    now = clock.now()
+    callback.state = CallbackState.CANCELLED
+    callback.settled_at = now
+    timeline.add_event(
+        session,
+        callback.case_id,
+        actor,
+        events.CallbackCancelled(starts_at=callback.starts_at, phone=callback.phone),
+        at=now,
+    )
+    session.flush()
+    publish(session.info, "case.status", case_id=callback.case_id)
     return callback
 
 

@@ -235,6 +235,15 @@ class CallbackBooked(Payload):
     public: ClassVar[bool] = True
     starts_at: Instant
     phone: str
+    moved_from: Instant | None = None
+    """The time it was booked for before, when the customer moved it."""
+
+
+class CallbackCancelled(Payload):
+    kind: Literal[EventType.CALLBACK_CANCELLED] = EventType.CALLBACK_CANCELLED
+    public: ClassVar[bool] = True
+    starts_at: Instant
+    phone: str
 
 
 class CallbackMissed(Payload):
@@ -343,6 +352,7 @@ EventPayload = Annotated[
     | ConsultAnswered
     | CallbackBooked
     | CallbackMissed
+    | CallbackCancelled
     | GrantMade
     | GrantReview
     | OfferSent
@@ -368,6 +378,7 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     ConsultAnswered,
     CallbackBooked,
     CallbackMissed,
+    CallbackCancelled,
     GrantMade,
     GrantReview,
     OfferSent,

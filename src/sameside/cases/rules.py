@@ -56,6 +56,7 @@ class EventType(StrEnum):
     DECISION_RECORDED = "decision_recorded"  # P7
     CALLBACK_BOOKED = "callback_booked"  # P1
     CALLBACK_MISSED = "callback_missed"
+    CALLBACK_CANCELLED = "callback_cancelled"  # the customer called it off (a move is booked again)
     INCIDENT_LINKED = "incident_linked"  # P11
     INCIDENT_NOTICE_SENT = "incident_notice_sent"
     REPEAT_CONTACT_LINKED = "repeat_contact_linked"  # P12

@@ -7,15 +7,12 @@ Every page says how to reach a person (P1).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sameside.auth import service as auth
-from sameside.callbacks import queries as callback_queries
-from sameside.callbacks import service as callbacks
 from sameside.cases import queries, service
 from sameside.cases.access import case_for
 from sameside.cases.escalation.service import open_escalation, request_escalation
@@ -33,9 +30,11 @@ from sameside.kit.errors import DomainError, Invalid, TooManyRequests
 from sameside.kit.ids import MAX_ID
 from sameside.kit.ratelimit import RateLimiter
 from sameside.mail import queries as mail_queries
+from sameside.web import portal_choices
 from sameside.web.deps import PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
 from sameside.web.errors import portal_missing
 from sameside.web.pages import page
+from sameside.web.portal_callbacks import calls_on_case
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -80,9 +79,8 @@ def draw_case(
     entries = queries.timeline(session, actor, case)  # public entries only, for customers
     files = mail_queries.attachments_of(session, case.id, [e.id for e in entries])
     attachments = {entry_id: [attachment_out(request, a) for a in rows] for entry_id, rows in files.items()}
-    booked = callback_queries.booked_on_case(session, case.id)
-    zone = request.app.state.callback_policy.hours.zone
-    calls = [c.starts_at.astimezone(zone).strftime("%a %d %b, %H:%M") + f" ({zone})" for c in booked]
+    customer = customer_for(session, actor, actor.customer_id)
+    calls = calls_on_case(session, customer, case.id, request.app.state.callback_policy.hours.zone)
     asked = open_escalation(session, case)
     return page(
         request,
@@ -205,68 +203,6 @@ def email_me_a_link(request: Request, form: Form) -> Response:
     return page(request, "portal_sign_in.html", sent=True)
 
 
-@router.get("/cases/{number}/callback", response_model=None)
-@offload
-def callback_form(request: Request, number: CaseNumber, me: PortalCustomer, session: PageSession) -> Response:
-    try:
-        case = case_for(session, me.actor, number)
-    except DomainError as error:
-        return portal_missing(request, me.actor, error.detail, status_code=error.status)
-    return _callback_page(request, session, case)
-
-
-def _callback_page(
-    request: Request, session: Session, case: Any, *, status_code: int = 200, **context: Any
-) -> HTMLResponse:
-    policy: callbacks.Policy = request.app.state.callback_policy
-    free = callbacks.free_slots(session, policy)[:40]
-    zone = policy.hours.zone
-    options = [(s.isoformat(), s.astimezone(zone).strftime("%a %d %b, %H:%M")) for s in free]
-    return page(
-        request,
-        "portal_callback.html",
-        status_code=status_code,
-        case=case,
-        slots=options,
-        zone=str(zone),
-        minutes=policy.minutes,
-        here="case",
-        **context,
-    )
-
-
-@router.post("/cases/{number}/callback", response_model=None)
-@offload
-def book_callback(request: Request, number: CaseNumber, form: Form, me: PortalCustomer) -> Response:
-    def work(session: Session) -> Response:
-        actor = me.actor
-        starts_at = _slot(form.get("slot", ""))
-        case = case_for(session, actor, number, for_update=True)
-        policy = request.app.state.callback_policy
-        callbacks.book(session, actor, case, policy, starts_at=starts_at, phone=form.get("phone", ""))
-        return go(f"/portal/cases/{number}#callbacks")
-
-    def refused(session: Session, problem: Problem) -> Response:
-        actor = me.actor
-        try:
-            case = case_for(session, actor, number)
-        except DomainError as error:
-            return portal_missing(request, actor, error.detail, status_code=error.status)
-        return _callback_page(request, session, case, status_code=problem[0], error=problem[1], phone=form.get("phone"))
-
-    return act(request, me.csrf, form, work, refused, too_large=TOO_LONG)
-
-
-def _slot(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid("Pick a time from the list.") from None
-    if parsed.tzinfo is None:
-        raise Invalid("Pick a time from the list.")
-    return parsed.astimezone(UTC)
-
-
 @router.get("/preferences", response_model=None)
 @offload
 def preferences_form(request: Request, me: PortalCustomer, session: PageSession) -> Response:
@@ -299,18 +235,32 @@ def save_preferences(request: Request, form: Form, me: PortalCustomer) -> Respon
     def refused(session: Session, problem: Problem) -> Response:
         actor = me.actor
         customer = customer_for(session, actor, actor.customer_id)
-        return _preferences_page(request, customer, status_code=problem[0], error=problem[1])
+        return _preferences_page(request, customer, status_code=problem[0], error=problem[1], typed=form.fields)
 
     return act(request, me.csrf, form, work, refused, too_large=TOO_LONG)
 
 
-def _preferences_page(request: Request, customer: Any, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+def _preferences_page(
+    request: Request, customer: Any, *, status_code: int = 200, typed: dict[str, str] | None = None, **context: Any
+) -> HTMLResponse:
+    """The form with what is saved, or (after a refusal) with what they chose, so nothing is lost."""
+    fields = ("form_of_address", "preferred_channel", "language", "timezone")
+    shown = {name: getattr(customer, name) for name in (*fields, "contact_window_start", "contact_window_end")}
+    shown["preferred_channel"] = customer.preferred_channel.value if customer.preferred_channel else None
+    shown["accessibility_notes"] = customer.accessibility_notes
+    if typed is not None:
+        shown.update({name: typed.get(name) or None for name in shown})
     return page(
         request,
         "portal_preferences.html",
         status_code=status_code,
         me=customer,
+        shown=shown,
         channels=list(Channel),
+        languages=portal_choices.LANGUAGES,
+        zones=portal_choices.zone_groups(),
+        unlisted_language=shown["language"] if not portal_choices.known_language(shown["language"]) else None,
+        unlisted_zone=shown["timezone"] if not portal_choices.known_zone(shown["timezone"]) else None,
         here="preferences",
         **context,
     )

@@ -24,12 +24,14 @@ from sameside.staff.queries import get_staff
 from sameside.web import sign_in_guard
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
+from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.pages import page
 from sameside.web.search import router as search_router
 from sameside.web.service_levels import router as service_levels_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customers_router)  # /desk/customers, /desk/organisations
+router.include_router(portal_callbacks_router)  # /portal/cases/{n}/callback, /portal/callbacks/{id}/cancel
 router.include_router(service_levels_router)  # /desk/service-levels
 router.include_router(search_router)  # /desk/search
 

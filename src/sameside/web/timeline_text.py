@@ -83,6 +83,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = "Tags: " + (", ".join(payload.tags) or "none")
         case events.CallbackBooked():
             text = f"Call booked for {_when(payload.starts_at)} UTC, {payload.phone}"
+            if payload.moved_from is not None:
+                text += f" (moved from {_when(payload.moved_from)} UTC)"
+        case events.CallbackCancelled():
+            text = f"The customer cancelled the call booked for {_when(payload.starts_at)} UTC"
         case events.CallbackMissed():
             text = f"Missed call: nobody called {payload.phone} at {_when(payload.starts_at)} UTC"
         case events.Transferred():

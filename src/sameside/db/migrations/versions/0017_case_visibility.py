@@ -1,4 +1,4 @@
-"""restricted teams and the people who keep sight of a case
+"""restricted teams and the people who keep sight of a case; finding customers by name; callbacks called off
 
 Revision ID: 0017
 Revises: 0016
@@ -19,6 +19,40 @@ revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The event types as 0016 left them; this revision adds one: a customer calling off a booked call.
+EVENTS = [
+    "created",
+    "assigned",
+    "status_changed",
+    "reopened",
+    "priority_changed",
+    "tagged",
+    "transferred",
+    "restatement_detected",
+    "escalation_requested",
+    "consult_opened",
+    "consult_answered",
+    "grant_made",
+    "grant_approval_requested",
+    "offer_sent",
+    "offer_chosen",
+    "decision_recorded",
+    "callback_booked",
+    "callback_missed",
+    "incident_linked",
+    "incident_notice_sent",
+    "repeat_contact_linked",
+    "survey_sent",
+    "delivery_failed",
+    "service_level_breached",
+]
+CALLBACK_STATES = ["booked", "done", "missed"]
+
+
+def _enum(*values: str, name: str) -> sa.Enum:
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=32)
 
 
 def upgrade() -> None:
@@ -63,6 +97,21 @@ def upgrade() -> None:
 
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index("ix_customers_name_id", ["name", "id"], unique=False)
+
+    with op.batch_alter_table("timeline_entries", schema=None) as batch_op:
+        batch_op.alter_column(
+            "event",
+            existing_type=_enum(*EVENTS, name="eventtype"),
+            type_=_enum(*EVENTS, "callback_cancelled", name="eventtype"),
+            existing_nullable=True,
+        )
+    with op.batch_alter_table("callbacks", schema=None) as batch_op:
+        batch_op.alter_column(
+            "state",
+            existing_type=_enum(*CALLBACK_STATES, name="callbackstate"),
+            type_=_enum(*CALLBACK_STATES, "cancelled", name="callbackstate"),
+            existing_nullable=False,
+        )
 
     # The consults already asked keep their departments' sight of the case.
     op.execute(
@@ -115,6 +164,22 @@ def _previous_owners_from_the_timeline() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM timeline_entries WHERE event = 'callback_cancelled'")
+    op.execute("UPDATE callbacks SET state = 'done' WHERE state = 'cancelled'")
+    with op.batch_alter_table("callbacks", schema=None) as batch_op:
+        batch_op.alter_column(
+            "state",
+            existing_type=_enum(*CALLBACK_STATES, "cancelled", name="callbackstate"),
+            type_=_enum(*CALLBACK_STATES, name="callbackstate"),
+            existing_nullable=False,
+        )
+    with op.batch_alter_table("timeline_entries", schema=None) as batch_op:
+        batch_op.alter_column(
+            "event",
+            existing_type=_enum(*EVENTS, "callback_cancelled", name="eventtype"),
+            type_=_enum(*EVENTS, name="eventtype"),
+            existing_nullable=True,
+        )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index("ix_customers_name_id")
     with op.batch_alter_table("case_consulted_departments", schema=None) as batch_op:
