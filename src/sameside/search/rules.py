@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from sameside.cases.rules import CaseStatus
 from sameside.kit.errors import Invalid
@@ -195,16 +196,20 @@ def fts5_match(query: Query) -> str:
 # ---------------------------------------------------------------- snippets
 
 
-@dataclass(frozen=True)
-class _Word:
-    start: int
-    end: int
-    norm: str
-
-
 def _fold(token: str) -> str:
     decomposed = unicodedata.normalize("NFKD", token.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    """One character without its accents, still one character (so positions in a folded text hold)."""
+    folded = _fold(c)
+    return folded if len(folded) == 1 else c.lower()
+
+
+def _folded(text: str) -> str:
+    return text.lower() if text.isascii() else "".join(_fold_char(c) for c in text)
 
 
 def _stem(token: str) -> str:
@@ -214,24 +219,37 @@ def _stem(token: str) -> str:
     return token
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.start(), m.end(), _fold(m.group())) for m in _TOKEN.finditer(text)]
+@lru_cache(maxsize=256)
+def _patterns(terms: tuple[Term, ...]) -> tuple[tuple[re.Pattern[str], str | None, str | None], ...]:
+    """For each term option: a pattern over folded text, and (single words) the word and stem a candidate must have.
 
-
-def hits(text: str, query: Query) -> list[tuple[int, int, int]]:
-    """Where `text` matches the query's terms: (start, end, term index), in order, not overlapping."""
-    words = _words(text)
-    found: list[tuple[int, int, int]] = []
-    for index, term in enumerate(query.terms):
+    A single word matches itself or a word with the same stem (`refunds`,
+    `refunding`); a run of tokens matches with any separators between them.
+    """
+    out = []
+    for index, term in enumerate(terms):
         for option in term.options:
             wanted = [_fold(t) for t in option]
             if len(wanted) == 1:
                 stem = _stem(wanted[0])
-                found += [(w.start, w.end, index) for w in words if w.norm == wanted[0] or _stem(w.norm) == stem]
+                pattern = re.compile(rf"(?<![^\W_])(?P<t{index}>{re.escape(stem)}[^\W_]*)")
+                out.append((pattern, wanted[0], stem))
+            else:
+                run = r"[\W_]+".join(re.escape(w) for w in wanted)
+                out.append((re.compile(rf"(?<![^\W_])(?P<t{index}>{run})(?![^\W_])"), None, None))
+    return tuple(out)
+
+
+def hits(text: str, query: Query) -> list[tuple[int, int, int]]:
+    """Where `text` matches the query's terms: (start, end, term index), in order, not overlapping."""
+    folded = _folded(text)
+    found: list[tuple[int, int, int]] = []
+    for pattern, word, stem in _patterns(query.terms):
+        for match in pattern.finditer(folded):
+            name = next(k for k, v in match.groupdict().items() if v is not None)
+            if word is not None and match.group() != word and _stem(match.group()) != stem:
                 continue
-            for i in range(len(words) - len(wanted) + 1):
-                if all(words[i + k].norm == wanted[k] for k in range(len(wanted))):
-                    found.append((words[i].start, words[i + len(wanted) - 1].end, index))
+            found.append((match.start(), match.end(), int(name[1:])))
     found.sort()
     merged: list[tuple[int, int, int]] = []
     for hit in found:
