@@ -48,7 +48,7 @@ def test_a_visitors_chat_shows_in_the_chat_teams_queue_with_its_count(
     assert page.status_code == 200
     assert f"#{number} Chat: My parcel is late." in page.text
     assert 'id="waiting-count">1<' in page.text
-    assert "nobody: visitors are told so" in page.text
+    assert "Nobody in your team is online now: visitors are told so" in page.text
     count = client.get("/desk/chats/count")
     assert count.headers["cache-control"] == "no-store"
     assert 'data-waiting="1"' in count.text and "1<span" in count.text

@@ -2,7 +2,7 @@
 // anything since the last beat (so idleness makes them away, a closed page offline; `staff.presence`).
 // A page opts in with <span data-presence-beat="CSRF" hidden> (the Chats page, and the Chats count fragment
 // every desk page loads). It also watches the waiting-chats count (`#chats-count`, `#waiting-count`): when
-// it rises, a short sound and, if allowed once, a desktop notification.
+// it rises, a short sound and, when desktop alerts are allowed, a notification.
 (function () {
   "use strict";
   if (window.samesidePresence) { return; }
@@ -56,14 +56,6 @@
     }
     lastWaiting = now;
   }
-
-  // Asked once, on a click (browsers allow the question only then), never again once answered.
-  document.addEventListener("click", function () {
-    if (window.Notification && Notification.permission === "default" && !localStorage.getItem("sameside-asked")) {
-      localStorage.setItem("sameside-asked", "1");
-      Notification.requestPermission();
-    }
-  }, { once: true });
 
   new MutationObserver(watchWaiting).observe(document.body, { childList: true, subtree: true });
   watchWaiting();
