@@ -226,7 +226,7 @@ def _patterns(terms: tuple[Term, ...]) -> tuple[tuple[re.Pattern[str], str | Non
     A single word matches itself or a word with the same stem (`refunds`,
     `refunding`); a run of tokens matches with any separators between them.
     """
-    out = []
+    out: list[tuple[re.Pattern[str], str | None, str | None]] = []
     for index, term in enumerate(terms):
         for option in term.options:
             wanted = [_fold(t) for t in option]
