@@ -39,6 +39,8 @@ from sameside.grants.rules import GrantKind, Money, Purpose
 from sameside.kit import signing
 from sameside.kit.actors import Role, StaffActor
 from sameside.kit.hours import parse_hours
+from sameside.knowledge import service as knowledge_service
+from sameside.knowledge.rules import Visibility
 from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.mailboxes.store import receive
 from sameside.offers import service as offer_service
@@ -289,6 +291,20 @@ def _choice(offer: tuple[int, int]) -> Call:
 def _fixed(path: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
     def prepare(w: World, role: str) -> Call:
         return Call(path.format(w=w), body(w, role) if body else None)
+
+    return prepare
+
+
+def _on_article(suffix: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
+    """A published public article, fresh for each call."""
+
+    def prepare(w: World, role: str) -> Call:
+        with w.make.db.unit_of_work() as s:
+            writer = StaffActor(w.staff["admin"].id, Role.ADMIN)
+            made = knowledge_service.create(
+                s, writer, title="Returns", body="Within 30 days.", visibility=Visibility.PUBLIC, publish=True
+            )
+        return Call(f"/api/v1/knowledge/articles/{made.id}{suffix}", body(w, role) if body else None)
 
     return prepare
 
@@ -589,6 +605,43 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _fixed("/api/v1/departments/{w.department.id}", lambda w, r: {"service_level_hours": 12}),
         (401, 403, 403, 403, 403, 403, 403, 200),
     ),
+    # --- the knowledge base (P13): staff write; anyone reads and searches the public help centre
+    ("GET", "/api/v1/knowledge/articles"): (_fixed("/api/v1/knowledge/articles"), (200,) * 8),
+    ("POST", "/api/v1/knowledge/articles"): (
+        _fixed("/api/v1/knowledge/articles", lambda w, r: {"title": "Returns", "body": "Within 30 days."}),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/api/v1/knowledge/articles/{article_id}"): (_on_article(""), (200,) * 8),
+    ("PATCH", "/api/v1/knowledge/articles/{article_id}"): (
+        _on_article("", lambda w, r: {"body": "Within 60 days."}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("DELETE", "/api/v1/knowledge/articles/{article_id}"): (
+        _on_article(""),
+        (401, 403, 403, 403, 403, 403, 204, 204),
+    ),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/publish"): (
+        _on_article("/publish"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/unpublish"): (
+        _on_article("/unpublish"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/knowledge/articles/{article_id}/revisions"): (
+        _on_article("/revisions"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/knowledge/articles/{article_id}/cases"): (
+        _on_article("/cases"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/uses"): (  # on a case of the team: staff read every case
+        _on_article("/uses", lambda w, r: {"case_number": w.case()}),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/helped"): (_on_article("/helped", lambda w, r: {}), (201,) * 8),
+    ("GET", "/api/v1/knowledge/search"): (_fixed("/api/v1/knowledge/search?q=returns"), (200,) * 8),
 }
 
 

@@ -16,6 +16,7 @@ import sameside.decisions.models
 import sameside.grants.models
 import sameside.idempotency.models
 import sameside.jobs.models
+import sameside.knowledge.models
 import sameside.mail.models
 import sameside.offers.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
