@@ -216,18 +216,28 @@ def test_a_transfer_needs_the_whole_brief_and_the_receiver_sees_it_above_the_tim
     assert "A refund of the second charge by Friday." in brief and "Annoyed but patient." in brief
 
 
-def test_due_soon_lists_customers_waiting_longest_on_us(client: TestClient, make: Factory, db: Database) -> None:
+def test_due_soon_lists_the_cases_whose_time_is_near_or_past_soonest_first(
+    client: TestClient, make: Factory, db: Database
+) -> None:
     team = make.team("support")
     agent = make.staff(Role.AGENT, team=team, password=None)
     with clock.frozen(clock.now() - timedelta(hours=7)):
         old = make.case(team=team, subject="Waiting since this morning").id
+    soon = make.case(team=team, subject="Due within the hour").id
     make.case(team=team, subject="Just arrived")
+    with db.unit_of_work() as s:  # as the service levels set them: one overdue, one due in 40 minutes
+        for number, minutes in ((old, -90), (soon, 40)):
+            row = s.get(Case, number)
+            assert row is not None
+            row.due_at = clock.now() + timedelta(minutes=minutes)
     signed_in(client, db, agent)
 
     due = client.get("/desk/queue/due")
 
     assert due.status_code == 200
     assert "Waiting since this morning" in due.text and f"/desk/cases/{old}" in due.text
+    assert due.text.index("Waiting since this morning") < due.text.index("Due within the hour")
+    assert "overdue by" in due.text and re.search(r"due in \d+ min", due.text)  # said in words
     assert "Just arrived" not in due.text
 
 

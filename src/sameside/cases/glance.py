@@ -57,7 +57,7 @@ class Narrow:
 
 
 def _conditions(
-    actor: Actor, filters: CaseFilter, narrow: Narrow, waiting_since_before: datetime | None
+    actor: Actor, filters: CaseFilter, narrow: Narrow, due_before: datetime | None
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [visible_to(actor)]
     statuses = narrow.statuses or filters.statuses
@@ -81,8 +81,8 @@ def _conditions(
         where.append(Case.channel == narrow.channel)
     if narrow.tier is not None:
         where.append(Case.customer_tier == narrow.tier)
-    if waiting_since_before is not None:
-        where.append(Case.last_customer_message_at <= waiting_since_before)
+    if due_before is not None:
+        where.append(Case.due_at <= due_before)
     return where
 
 
@@ -91,11 +91,11 @@ def bounded_count(
     actor: Actor,
     filters: CaseFilter,
     *,
-    waiting_since_before: datetime | None = None,
+    due_before: datetime | None = None,
     cap: int = COUNT_CAP,
 ) -> int:
     """How many cases a view holds, counting no further than `cap`."""
-    rows = select(Case.id).where(*_conditions(actor, filters, Narrow(), waiting_since_before)).limit(cap)
+    rows = select(Case.id).where(*_conditions(actor, filters, Narrow(), due_before)).limit(cap)
     return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
 
 
@@ -111,13 +111,13 @@ def rows(
     narrow: Narrow | None = None,
     *,
     sort: str = "updated",
-    waiting_since_before: datetime | None = None,
+    due_before: datetime | None = None,
     limit: int = 50,
 ) -> Sequence[Case]:
     """A view's cases, narrowed and sorted; the first `limit` of them."""
     if sort not in SORTS:
         raise Invalid(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
-    query: Select[Case] = select(Case).where(*_conditions(actor, filters, narrow or Narrow(), waiting_since_before))
+    query: Select[Case] = select(Case).where(*_conditions(actor, filters, narrow or Narrow(), due_before))
     order: tuple[Any, ...] = {
         "updated": (Case.updated_at.desc(), Case.id.desc()),
         "waiting": (Case.last_customer_message_at.asc(), Case.id.asc()),

@@ -25,7 +25,7 @@ from sameside.kit.actors import Role, StaffActor
 
 ACTIVE = (CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.WAITING_ON_CUSTOMER)
 DUE_WARNING = timedelta(hours=2)
-"""'Due soon' starts this long before the reply target is reached."""
+"""'Due soon' holds a case from this long before its next service-level time (`cases.due_at`)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ VIEWS = (
     QueueView("team", "My team", "Your team's cases that need someone: new, open or waiting on us."),
     QueueView("unowned", "Unowned", "New and open cases in your team that nobody has taken yet."),
     QueueView(
-        "due", "Due soon", "Customers waiting on us longest: at or near the time they should have heard from a person."
+        "due", "Due soon", "Cases whose next service-level time is within two hours or already past, soonest first."
     ),
     QueueView("internal", "Waiting on internal", "Cases waiting on a colleague or department, yours or your team's."),
 )
@@ -74,13 +74,15 @@ def view_filter(actor: StaffActor, key: str) -> CaseFilter:
         case "internal":
             return CaseFilter(statuses=(CaseStatus.WAITING_ON_INTERNAL,), team_id=team, owner_id=owner)
         case "due":
-            return CaseFilter(statuses=(CaseStatus.NEW, CaseStatus.OPEN), team_id=team, owner_id=owner)
+            return CaseFilter(
+                statuses=(CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL), team_id=team, owner_id=owner
+            )
     raise ValueError(key)
 
 
-def due_cutoff(reply_target_hours: int) -> datetime:
-    """A case is due soon once its customer has waited since before this."""
-    return clock.now() - timedelta(hours=reply_target_hours) + DUE_WARNING
+def due_cutoff() -> datetime:
+    """A case is due soon once its next service-level time falls before this (or has passed)."""
+    return clock.now() + DUE_WARNING
 
 
 def usable_views(actor: StaffActor) -> list[QueueView]:
@@ -119,17 +121,16 @@ def _route_paths(request: Request) -> set[str]:
 
 def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
     """The left column for this person, each view with its count."""
-    settings = request.app.state.settings
     supervisor = actor.at_least(Role.SUPERVISOR)
     paths = _route_paths(request)
     shown: list[Tab] = []
     for view in usable_views(actor):
-        cutoff = due_cutoff(settings.reply_target_hours) if view.key == "due" else None
+        cutoff = due_cutoff() if view.key == "due" else None
         count = glance.bounded_count(
             session,
             actor,
             view_filter(actor, view.key),
-            waiting_since_before=cutoff,
+            due_before=cutoff,
         )
         shown.append(Tab(view.key, view.label, f"/desk/queue/{view.key}", glance.say_count(count)))
     for key, label, candidates, count_url, who in _ELSEWHERE:

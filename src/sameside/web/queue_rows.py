@@ -41,14 +41,14 @@ def list_rows(
 ) -> list[Row]:
     """The rows of one of the agent's views, narrowed and sorted (the view's own order by default)."""
     actor = agent.actor
-    cutoff = desk_nav.due_cutoff(request.app.state.settings.reply_target_hours) if view == "due" else None
+    cutoff = desk_nav.due_cutoff() if view == "due" else None
     found = glance.rows(
         session,
         actor,
         desk_nav.view_filter(actor, view),
         narrow or glance.Narrow(),
         sort=sort or ("due" if view == "due" else "updated"),
-        waiting_since_before=cutoff,
+        due_before=cutoff,
         limit=limit,
     )
     lines = glance.latest_lines(session, [c.id for c in found])
