@@ -8,6 +8,7 @@ Phases (all by default; pick with --only):
   web    the workspace's case page with 200 entries; live updates to 1,000 open pages over WebSocket
   fair   "take next" with 100,000 open cases in one team's queue
   grants grants against shared budgets from 16 clients over HTTP; a customer's ledger of 1,000 grants
+  search GET /api/v1/search over 1,000,000 bulk-loaded messages, on SQLite and on PostgreSQL
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -37,10 +38,11 @@ import phase_grants
 import phase_http
 import phase_peer
 import phase_queue
+import phase_search
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "search")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         "web": phase_web.run,
         "fair": phase_fair.run,
         "grants": phase_grants.run,
+        "search": phase_search.run,
     }
     failed = False
     try:
