@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sameside.cases import events, timeline
 from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
-from sameside.cases.access import scope_of
+from sameside.cases.access import remember_consulted, scope_of
 from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus
 from sameside.consults import rules
@@ -82,6 +82,7 @@ def ask(
         due_at=due,
     )
     session.add(consult)
+    remember_consulted(session, case.id, department.id)
     entry = timeline.add_event(
         session,
         case,

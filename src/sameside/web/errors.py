@@ -50,7 +50,7 @@ def wants_page(request: Request) -> bool:
 
 def desk_missing(request: Request, message: str, *, status_code: int = 404) -> HTMLResponse:
     """The desk's page for what is not there (or not theirs to see): what is missing, and where to go."""
-    return page(request, "desk_not_found.html", status_code=status_code, error=message, missing=message)
+    return page(request, "desk_not_found.html", status_code=status_code, missing=message)
 
 
 def portal_missing(request: Request, actor: CustomerActor, message: str, *, status_code: int = 404) -> HTMLResponse:
