@@ -42,6 +42,8 @@ from sameside.web.chats import router as chats_router
 from sameside.web.desk import router as desk_router
 from sameside.web.notifications import router as notifications_router
 from sameside.web.offers import router as offers_router
+from sameside.web.portal_offers import router as portal_offers_router
+from sameside.web.remedies import router as remedies_router
 from sameside.web.portal import PORTAL_REQUESTS_PER_HOUR
 from sameside.web.portal import router as portal_router
 from sameside.web.reports import router as reports_router
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(reports_router)
     app.include_router(portal_router)
     app.include_router(offers_router)
+    app.include_router(portal_offers_router)
+    app.include_router(remedies_router)
     app.include_router(live_router)
     app.include_router(chat_router)
     app.include_router(chats_router)

@@ -46,6 +46,13 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.CALLBACK_MISSED: "Missed call: nobody called +4915112345678 at 2031-03-06 08:30 UTC — Sam Boss",
         EventType.CALLBACK_CANCELLED: "The customer cancelled the call booked for 2031-03-06 08:30 UTC — Sam Boss",
         EventType.DELIVERY_FAILED: "Our email to ana@example.com bounced: 550 no such user — Sam Boss",
+        EventType.SERVICE_LEVEL_BREACHED: "Service level missed: first reply was due 2031-03-06 08:30 UTC — Sam Boss",
+        EventType.GRANT_MADE: "Goodwill voucher of 20.00 € issued — Sam Boss",
+        EventType.GRANT_APPROVAL_REQUESTED: "Remedy refund of 120.00 € asked of a supervisor: "
+        "30.00 € left of their budget this month — Sam Boss",
+        EventType.OFFER_SENT: "Offered a choice of 2: A new kettle by Friday; A refund of 30 € — Sam Boss",
+        EventType.OFFER_CHOSEN: "The customer chose “A refund of 30 €” (by email) — Sam Boss",
+        EventType.DECISION_RECORDED: "Declined, for good (policy: Remedies 4.2): Beyond any remedy — Sam Boss",
     }
 
 
@@ -66,7 +73,9 @@ def test_who_did_it_is_the_person_or_the_software_by_name() -> None:
 
 
 def test_an_event_whose_details_cannot_be_read_still_says_what_it_was() -> None:
-    reserved = TimelineEntry(kind=EntryKind.EVENT, event=EventType.GRANT_MADE, data={"amount": 10}, is_public=False)
-    assert describe_event(reserved, NAMES) == "grant made"
+    reserved = TimelineEntry(kind=EntryKind.EVENT, event=EventType.SURVEY_SENT, data={"odd": 10}, is_public=False)
+    assert describe_event(reserved, NAMES) == "survey sent"
+    unreadable = TimelineEntry(kind=EntryKind.EVENT, event=EventType.GRANT_MADE, data={"amount": 10}, is_public=False)
+    assert describe_event(unreadable, NAMES) == "grant made"
     broken = TimelineEntry(kind=EntryKind.EVENT, event=EventType.REOPENED, data={"by": "timer"}, is_public=True)
     assert describe_event(broken, NAMES) == "reopened — timer"

@@ -40,6 +40,7 @@ from sameside.web.deps import Agent
 from sameside.web.errors import desk_missing
 from sameside.web.pages import page
 from sameside.web.queue_rows import list_rows
+from sameside.web.remedy_panel import remedies_panel
 from sameside.web.timeline_text import CHANNEL_LABELS, delivery_text, describe_event, feeling_words
 
 
@@ -140,6 +141,7 @@ def draw(
             request.app.state.callback_policy.hours,
             now,
         ),
+        **remedies_panel(session, agent, case),
         names=names,
         EntryKind=EntryKind,
         choices=choices,

@@ -8,11 +8,12 @@ for their own words, which go back to the case's owner.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from sameside.db.engine import Session
 from sameside.grants.rules import Money
 from sameside.http.deps import Write
 from sameside.http.links import offer_link_valid
@@ -120,3 +121,23 @@ def _page(
         done=done,
         text=text,
     )
+
+
+def offer_panel(session: Session, case_id: int) -> dict[str, Any]:
+    """The case's latest offer for the portal: the options with what each is worth, or None."""
+    made = list(offers.for_case(session, case_id))
+    latest = made[-1] if made else None
+    if latest is None or latest.state is OfferState.WITHDRAWN:
+        return {"offer": None}
+    worth = {
+        o.id: Money(o.amount_minor, o.currency).words()
+        for o in latest.options
+        if o.amount_minor is not None and o.currency is not None
+    }
+    chosen = next((o for o in latest.options if o.id == latest.chosen_option_id), None)
+    return {
+        "offer": latest,
+        "offer_worth": worth,
+        "offer_chosen": chosen,
+        "offer_open": latest.state is OfferState.OPEN,
+    }

@@ -33,6 +33,7 @@ from sameside.mail import queries as mail_queries
 from sameside.web import portal_choices
 from sameside.web.deps import PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
 from sameside.web.errors import portal_missing
+from sameside.web.offers import offer_panel
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import calls_on_case
 
@@ -94,6 +95,7 @@ def draw_case(
         asked=asked if asked and asked.asked_by.kind == "customer" else None,
         owner_first_name=case.owner.name.split()[0] if case.owner and case.owner.name.split() else None,
         here="case",
+        **offer_panel(session, case.id),
         **context,
     )
 

@@ -109,15 +109,28 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
         case events.DeliveryFailed():
             kind = "bounced" if payload.bounced else "could not be delivered"
             text = f"Our email to {payload.recipient} {kind}: {payload.reason}"
+        case events.ServiceLevelBreached():
+            text = f"Service level missed: {label(payload.target)} was due {_when(payload.due_at)} UTC"
         case events.GrantMade():
-            text = f"{label(payload.purpose)} {payload.grant} of {_money(payload)} issued"
+            text = f"{payload.purpose.capitalize()} {payload.grant} of {_money(payload)} issued"
         case events.GrantReview():
             verdict = {"requested": "asked of a supervisor", "issued": "approved", "declined": "declined"}
             said = verdict.get(payload.verdict, payload.verdict)
-            text = f"{label(payload.purpose)} {payload.grant} of {_money(payload)} {said}"
+            text = f"{payload.purpose.capitalize()} {payload.grant} of {_money(payload)} {said}"
             text += f": {payload.why or payload.reason}" if payload.verdict == "requested" else f" ({payload.reason})"
-        case events.ServiceLevelBreached():
-            text = f"Service level missed: {label(payload.target)} was due {_when(payload.due_at)} UTC"
+        case events.OfferSent():
+            text = f"Offered a choice of {len(payload.options)}: " + "; ".join(payload.options)
+        case events.OfferAnswered():
+            text = {
+                "chosen": f"The customer chose “{payload.option}”" + (f" (by {payload.via})" if payload.via else ""),
+                "countered": "The customer proposed their own way instead",
+                "expired": "The offer expired unanswered",
+                "withdrawn": "The offer was withdrawn for a new one",
+            }.get(payload.outcome, f"Offer {payload.outcome}")
+        case events.DecisionRecorded():
+            kind = "Final decision" if payload.decision == "final" else "Declined, for good"
+            revised = f", revising decision #{payload.revises}" if payload.revises else ""
+            text = f"{kind} (policy: {payload.policy}{revised}): {payload.rationale}"
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text

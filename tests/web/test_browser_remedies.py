@@ -1,0 +1,124 @@
+"""Putting it right in real browsers (P5, P6): an agent grants within budget and above it, a supervisor
+approves inside the case, the customer chooses one of the offered remedies in the portal."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from sameside.cases import service
+from sameside.cases.access import case_for
+from sameside.customers.queries import customer_by_email
+from sameside.grants import service as grants
+from sameside.grants.rules import BudgetLimit
+from sameside.kit.actors import Role, StaffActor
+from sameside.staff.models import Staff
+from tests.factories import PASSWORD, SYSTEM, Factory
+from tests.web.browser import check_accessibility, screenshot
+from tests.web.test_browser_front import _magic_link, _sign_in, _staff_who_can_sign_in
+
+
+def test_an_agent_makes_it_right_a_supervisor_approves_and_the_customer_chooses(
+    page: Page, browser: Browser, live_server: str, make: Factory
+) -> None:
+    team = make.team("support", name="Support")
+    dana = _staff_who_can_sign_in(make, name="Dana Reyes", email="dana@desk.example")
+    sam = _staff_who_can_sign_in(make, name="Sam Park", email="sam@desk.example", role=Role.SUPERVISOR)
+    admin = make.staff(Role.ADMIN, password=None)
+    with make.db.unit_of_work() as s:
+        people = {p.email: p for p in s.scalars(select(Staff).where(Staff.email.in_([dana, sam])))}
+        for person in people.values():
+            person.team_id = team.id
+        dana_id = people[dana].id
+        grants.set_budget(s, StaffActor(admin.id, Role.ADMIN), BudgetLimit(5000, "EUR"), role=Role.AGENT)
+    link = _magic_link(make, name="Ana Silva", email="ana.silva@example.com")
+    with make.db.unit_of_work(write=False) as s:
+        customer = customer_by_email(s, "ana.silva@example.com")
+        assert customer is not None
+        s.expunge_all()
+    number = make.case(customer, team=team, subject="The kettle broke again", body="Second one this year.").id
+    with make.db.unit_of_work() as s:
+        service.assign(s, SYSTEM, case_for(s, SYSTEM, number), s.get(Staff, dana_id))
+
+    # The agent: goodwill at once, within her budget.
+    page.goto("/")
+    _sign_in(page, dana, PASSWORD)
+    page.goto(f"/desk/cases/{number}")
+    expect(page.get_by_text("Your budget: 50.00 € left this month")).to_be_visible()
+    page.get_by_role("link", name="Grant").click()
+    grant = page.get_by_role("dialog", name="Grant")
+    grant.locator("select[name=kind]").select_option("voucher")
+    grant.get_by_label("Goodwill: a gesture").check()
+    grant.get_by_label("Amount").fill("15,5")
+    grant.get_by_label("Reason (their next agent reads it)").fill("Broken twice: a gesture")
+    grant.get_by_role("button", name="Grant").click()
+    remedies = page.locator("#remedies")
+    expect(remedies.get_by_role("list", name="Grants to this customer, newest first")).to_contain_text("15.50 €")
+    expect(remedies).to_contain_text("Your budget: 34.50 € left this month")
+
+    # A refused grant keeps what she typed and says why, in the dialog she used.
+    page.get_by_role("link", name="Grant").click()
+    grant = page.get_by_role("dialog", name="Grant")
+    grant.get_by_label("Amount").fill("12.345")
+    grant.get_by_label("Reason (their next agent reads it)").fill("Postage for the return")
+    grant.get_by_role("button", name="Grant").click()
+    refused = page.get_by_role("dialog", name="Grant")
+    expect(refused.get_by_role("alert")).to_have_text("EUR amounts have 2 decimal places.")
+    expect(refused.get_by_label("Reason (their next agent reads it)")).to_have_value("Postage for the return")
+    check_accessibility(page, "desk: a refused grant")
+    refused.get_by_role("button", name="Close").click()
+
+    # Above the budget: asked of a supervisor, inside the case.
+    page.get_by_role("link", name="Grant").click()
+    grant = page.get_by_role("dialog", name="Grant")
+    grant.locator("select[name=kind]").select_option("refund")
+    grant.get_by_label("Remedy: making good what went wrong").check()
+    grant.get_by_label("Amount").fill("80")
+    grant.get_by_label("Reason (their next agent reads it)").fill("A full refund of the second kettle")
+    grant.get_by_role("button", name="Grant").click()
+    expect(page.locator("#remedies")).to_contain_text("waiting for a supervisor")
+
+    # And a choice for the customer.
+    page.get_by_role("link", name="Offer a choice").click()
+    offer = page.get_by_role("dialog", name="Offer a choice")
+    offer.get_by_label("What they get").nth(0).fill("A new kettle by Friday")
+    offer.get_by_label("What they get").nth(1).fill("A refund of 30 €")
+    offer.get_by_label("With a grant of (optional)").nth(1).fill("30")
+    offer.get_by_label("Kind of grant, option 2").select_option("refund")
+    offer.get_by_role("button", name="Send the choice to the customer").click()
+    expect(page.locator("#remedies")).to_contain_text("open until")
+    screenshot(page, "desk-case-remedies")
+    check_accessibility(page, "desk: a case with grants and an offer")
+
+    # The supervisor answers in her own browser, from the approvals page.
+    desk = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    theirs = desk.new_page()
+    theirs.goto("/")
+    _sign_in(theirs, sam, PASSWORD)
+    theirs.goto("/desk/approvals")
+    item = theirs.locator(".approval").first
+    expect(item).to_contain_text("remedy refund of 80.00 €")
+    item.get_by_label("Your reason").fill("Our fault: approved")
+    item.get_by_role("button", name="Approve").click()
+    expect(theirs.get_by_text("Nothing is waiting")).to_be_visible()
+    check_accessibility(theirs, "desk: approvals")
+    desk.close()
+
+    # The customer picks one of the options in the portal.
+    hers = browser.new_context(base_url=live_server, locale="en-GB", viewport={"width": 390, "height": 844})
+    portal = hers.new_page()
+    portal.goto(link)
+    portal.get_by_role("button", name="Sign in to see your cases").click()
+    portal.get_by_role("link", name="The kettle broke again").click()
+    expect(portal.get_by_role("heading", name="Choose how we put it right")).to_be_visible()
+    expect(portal.locator(".timeline")).to_contain_text("We have refunded 80.00 € to you.")
+    check_accessibility(portal, "portal: an offer to choose from")
+    portal.get_by_role("button", name=re.compile(r"A refund of 30 € \(30.00 €\)")).click()
+    expect(portal.locator("#offer")).to_contain_text("You chose A refund of 30 €")
+    screenshot(portal, "portal-offer-chosen")
+    hers.close()
+
+    page.reload()
+    expect(page.locator("#remedies")).to_contain_text("chosen")
