@@ -107,6 +107,7 @@ def test_the_keyboard_moves_opens_and_answers(page: Page, make: Factory) -> None
     owners = page.get_by_role("dialog", name="Assign").get_by_label("Give it to")
     expect(owners.locator("optgroup[label=Support] option", has_text="Dana Reyes (0 open)")).to_be_attached()
     page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Assign")).to_be_hidden()
     page.keyboard.press("/")
     expect(page.get_by_role("searchbox")).to_be_focused()
 
