@@ -73,6 +73,8 @@ class Case(Base):
         # "Due soon": a team's cases (or everyone's) by the next due time; null (nothing due) is never read.
         Index("ix_cases_team_due", "team_id", "due_at", "id"),
         Index("ix_cases_due", "due_at", "id"),
+        # The Chats queue and its count: live chats (by status), a team's or everyone's, waiting or taken.
+        Index("ix_cases_live_chats", "channel", "status", "team_id", "owner_id"),
         # "Take next": per team, the longest-waiting new case of each priority, tier and mood is one seek away.
         Index(
             "ix_cases_take_next",

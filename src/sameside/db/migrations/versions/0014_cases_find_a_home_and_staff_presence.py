@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel", name=op.f("pk_channel_teams")),
     )
     op.create_index(op.f("ix_channel_teams_team_id"), "channel_teams", ["team_id"], unique=False)
+    op.create_index("ix_cases_live_chats", "cases", ["channel", "status", "team_id", "owner_id"], unique=False)
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -63,5 +64,6 @@ def downgrade() -> None:
         batch_op.drop_column("active_at")
         batch_op.drop_column("seen_at")
         batch_op.drop_column("presence")
+    op.drop_index("ix_cases_live_chats", table_name="cases")
     op.drop_index(op.f("ix_channel_teams_team_id"), table_name="channel_teams")
     op.drop_table("channel_teams")
