@@ -102,7 +102,9 @@ class Settings(BaseSettings):
     """A number where customers reach a person; shown on every portal page (P1)."""
     support_chat_url: str | None = None
     """A page of your site that carries the live chat widget: acknowledgements offer it as a way to reach a person."""
-    chat_greeting: str = Field(default="Hello! Ask us anything: a person from our team reads every message.", max_length=300)
+    chat_greeting: str = Field(
+        default="Hello! Ask us anything: a person from our team reads every message.", max_length=300
+    )
     """The first words of the chat widget, in your company's voice."""
 
     default_team: str | None = None
