@@ -54,6 +54,8 @@ class Narrow:
     tier: Tier | None = None
     owner_id: int | None = None
     unowned: bool = False
+    homeless: bool = False
+    """Only cases in no team ("Needs a team")."""
 
 
 def _conditions(
@@ -73,6 +75,8 @@ def _conditions(
         where.append(Case.owner_id == filters.owner_id)
     if filters.unowned or narrow.unowned:
         where.append(Case.owner_id.is_(None))
+    if narrow.homeless:
+        where.append(Case.team_id.is_(None))
     if narrow.owner_id is not None:
         where.append(Case.owner_id == narrow.owner_id)
     if narrow.priority is not None:
@@ -91,11 +95,12 @@ def bounded_count(
     actor: Actor,
     filters: CaseFilter,
     *,
+    narrow: Narrow | None = None,
     due_before: datetime | None = None,
     cap: int = COUNT_CAP,
 ) -> int:
     """How many cases a view holds, counting no further than `cap`."""
-    rows = select(Case.id).where(*_conditions(actor, filters, Narrow(), due_before)).limit(cap)
+    rows = select(Case.id).where(*_conditions(actor, filters, narrow or Narrow(), due_before)).limit(cap)
     return int(session.scalar(select(func.count()).select_from(rows.subquery())) or 0)
 
 

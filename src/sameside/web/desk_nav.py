@@ -43,6 +43,11 @@ VIEWS = (
         "due", "Due soon", "Cases whose next service-level time is within two hours or already past, soonest first."
     ),
     QueueView("internal", "Waiting on internal", "Cases waiting on a colleague or department, yours or your team's."),
+    QueueView(
+        "needs-team",
+        "Needs a team",
+        "Cases no channel or default team took in: give each a team (Transfer) or take it. Oldest first.",
+    ),
 )
 VIEW_KEYS = tuple(v.key for v in VIEWS)
 
@@ -73,6 +78,8 @@ def view_filter(actor: StaffActor, key: str) -> CaseFilter:
             return CaseFilter(statuses=(CaseStatus.NEW, CaseStatus.OPEN), team_id=actor.team_id, unowned=True)
         case "internal":
             return CaseFilter(statuses=(CaseStatus.WAITING_ON_INTERNAL,), team_id=team, owner_id=owner)
+        case "needs-team":
+            return CaseFilter(statuses=ACTIVE)
         case "due":
             return CaseFilter(
                 statuses=(CaseStatus.NEW, CaseStatus.OPEN, CaseStatus.WAITING_ON_INTERNAL), team_id=team, owner_id=owner
@@ -85,13 +92,20 @@ def due_cutoff() -> datetime:
     return clock.now() + DUE_WARNING
 
 
+def view_narrow(key: str) -> glance.Narrow | None:
+    """What a view narrows to beyond its filter: "Needs a team" holds the cases in no team."""
+    return glance.Narrow(homeless=True) if key == "needs-team" else None
+
+
 def usable_views(actor: StaffActor) -> list[QueueView]:
-    """The queue views this person can work: team queues only for someone in a team."""
+    """The queue views this person can work: team queues only for someone in a team; supervisors see the homeless."""
     in_team = actor.team_id is not None
     back_office_only = actor.department_id is not None and not in_team and not actor.at_least(Role.SUPERVISOR)
     keep = {"mine"} if back_office_only else {"mine", "due", "internal"}
     if in_team:
         keep |= {"team", "unowned"}
+    if actor.at_least(Role.SUPERVISOR):
+        keep.add("needs-team")
     return [v for v in VIEWS if v.key in keep]
 
 
@@ -107,7 +121,6 @@ def landing(actor: StaffActor) -> str:
 _ELSEWHERE = (
     # key, label, where its page lives, the count fragment it offers, who may use it
     ("chats", "Chats", ("/desk/chats",), "/desk/chats/count", "team"),
-    ("needs-team", "Needs a team", ("/desk/needs-team", "/desk/queue/needs-team"), None, "supervisor"),
 )
 
 
@@ -130,6 +143,7 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
             session,
             actor,
             view_filter(actor, view.key),
+            narrow=view_narrow(view.key),
             due_before=cutoff,
         )
         shown.append(Tab(view.key, view.label, f"/desk/queue/{view.key}", glance.say_count(count)))

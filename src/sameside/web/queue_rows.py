@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import Request
 
@@ -46,8 +46,8 @@ def list_rows(
         session,
         actor,
         desk_nav.view_filter(actor, view),
-        narrow or glance.Narrow(),
-        sort=sort or ("due" if view == "due" else "updated"),
+        replace(narrow or glance.Narrow(), homeless=view == "needs-team"),
+        sort=sort or {"due": "due", "needs-team": "waiting"}.get(view, "updated"),
         due_before=cutoff,
         limit=limit,
     )

@@ -48,7 +48,7 @@ def desk_home(request: Request, agent: DeskAgent) -> Response:
 @offload
 def queue(
     request: Request,
-    view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due)$")],
+    view: Annotated[str, Path(pattern="^(mine|team|unowned|internal|due|needs-team)$")],
     agent: DeskAgent,
     session: PageSession,
 ) -> Response:
@@ -60,6 +60,8 @@ def draw_queue(
 ) -> Response:
     """A queue page: its rows under the filters asked for; a filter that is not one is said beside the filters."""
     current = next(v for v in desk_nav.VIEWS if v.key == view)
+    if view == "needs-team" and current not in desk_nav.usable_views(agent.actor):
+        return page(request, "desk_refused.html", status_code=403, error=f"“{current.label}” is for supervisors.")
     params = request.query_params
     asked = {name: params.get(name, "") for name in FILTERS}
     try:
