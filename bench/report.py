@@ -28,6 +28,7 @@ def render(results: dict[str, Any]) -> str:
         ("web", _web),
         ("fair", _fair),
         ("grants", _grants),
+        ("knowledge", _knowledge),
     ):
         if name not in phases:
             continue
@@ -40,6 +41,7 @@ def render(results: dict[str, Any]) -> str:
             "web": "4. Web: the case page, and live updates to open pages",
             "fair": "5. The fair queue: take next",
             "grants": "6. Grants: budgets under contention, a customer's ledger",
+            "knowledge": "7. Knowledge base: answers found on data nobody here wrote",
         }[name]
         parts += ["", title, "-" * len(title)]
         busy = phase.get("cpu_busy_before_pct")
@@ -54,6 +56,43 @@ def render(results: dict[str, Any]) -> str:
         else:
             parts.append(render_phase(phase))
     return "\n".join(parts)
+
+
+def _knowledge(p: dict[str, Any]) -> str:
+    b = p.get("banking77") or {}
+    ours, floor = b.get("ours") or {}, b.get("bm25_floor") or {}
+    rows = [
+        [f"BANKING77 {name} ({ours.get('queries')} questions, 77 articles)", ours.get(name), floor.get(name)]
+        for name in ("acc@1", "acc@3", "acc@5", "mrr@10")
+    ]
+    out = table(["", "ours", "BM25 floor"], rows)
+    s = (p.get("clinc150") or {}).get("ours") or {}
+    e = p.get("embedding") or {}
+    one = e.get("one_text") or {}
+    size = p.get("at_size") or {}
+    suggest = size.get("suggest") or {}
+    rows = [
+        ["acc@1 (aim ≥ 0.85)", ours.get("acc@1"), _ok((ours.get("acc@1") or 0) >= 0.85)],
+        [
+            f"CLINC150 nothing fits at {s.get('threshold')}: in-scope precision (aim ≥ 0.9)",
+            s.get("in_scope_precision"),
+            _ok((s.get("in_scope_precision") or 0) >= 0.9),
+        ],
+        ["out-of-scope questions given no article", s.get("out_of_scope_given_nothing"), ""],
+        ["in-scope questions answered", s.get("in_scope_answered"), ""],
+        [
+            f"embedding ({e.get('model')}) one text p50 / p95",
+            f"{fmt(one.get('p50_ms'))} / {fmt(one.get('p95_ms'))} ms",
+            "",
+        ],
+        ["embedding batched, per text", f"{fmt(e.get('batched_ms_per_text'))} ms", ""],
+        [
+            f"suggestions: {size.get('articles')} articles, {size.get('solved_cases')} cases; p50 / p95 (aim ≤ 30)",
+            f"{fmt(suggest.get('p50_ms'))} / {fmt(suggest.get('p95_ms'))} ms",
+            _ok((suggest.get("p95_ms") or 1e9) <= 30),
+        ],
+    ]
+    return out + "\n" + table(["", "", "met"], rows)
 
 
 def _ok(flag: bool | None) -> str:

@@ -8,6 +8,7 @@ Phases (all by default; pick with --only):
   web    the workspace's case page with 200 entries; live updates to 1,000 open pages over WebSocket
   fair   "take next" with 100,000 open cases in one team's queue
   grants grants against shared budgets from 16 clients over HTTP; a customer's ledger of 1,000 grants
+  knowledge  article retrieval on BANKING77 beside BM25, "nothing fits" on CLINC150, embedding cost, suggestions
   search GET /api/v1/search over 1,000,000 bulk-loaded messages, on SQLite and on PostgreSQL
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
@@ -36,13 +37,14 @@ import harness
 import phase_fair
 import phase_grants
 import phase_http
+import phase_knowledge
 import phase_peer
 import phase_queue
 import phase_search
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "search")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "web": phase_web.run,
         "fair": phase_fair.run,
         "grants": phase_grants.run,
+        "knowledge": phase_knowledge.run,
         "search": phase_search.run,
     }
     failed = False

@@ -226,7 +226,7 @@ def _solved_index(session: Session) -> _Cached:
         lexical = f"{subject}\n{question}\n{answer}"
         document = old.get(number)
         if document is None or document.lexical != lexical:
-            document = retrieval.document(number, subject, [subject, question[:1000]], lexical)
+            document = retrieval.document(number, subject, [f"{subject}. {question[:1000]}"], lexical)
         documents.append(document)
     cached = _Cached(stamp, retrieval.Index(documents), meta)
     with _lock:

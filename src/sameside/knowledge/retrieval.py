@@ -49,14 +49,14 @@ class Index:
         self.keys = [d.key for d in documents]
         self._bm25 = rules.Bm25.of([d.lexical for d in documents])
         if documents:
-            self._passages = np.vstack([d.passage_vectors for d in documents])
-            self._owner = np.concatenate(
-                [np.full(len(d.passage_vectors), i, dtype=np.int64) for i, d in enumerate(documents)]
-            )
+            rows = [d.passage_vectors if len(d.passage_vectors) else d.whole_vector for d in documents]
+            self._passages = np.vstack(rows)
+            counts = np.asarray([len(r) for r in rows], dtype=np.int64)
+            self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
             self._whole = np.vstack([d.whole_vector for d in documents])
         else:
             self._passages = np.zeros((0, embedding.DIMENSIONS), dtype=np.float32)
-            self._owner = np.zeros(0, dtype=np.int64)
+            self._starts = np.zeros(0, dtype=np.int64)
             self._whole = np.zeros((0, embedding.DIMENSIONS), dtype=np.float32)
 
     def __len__(self) -> int:
@@ -68,13 +68,16 @@ class Index:
         if not self.keys or not question.strip():
             return Found([], nothing_fits=True)
         q = embedding.encode([question])[0] if vector is None else vector
-        best = np.full(len(self.keys), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owner, self._passages @ q)
+        best = np.maximum.reduceat(self._passages @ q, self._starts)
         whole = self._whole @ q
-        lexical = np.asarray(self._bm25.scores(question), dtype=np.float32)
+        lexical = self._bm25.scores(question)
         top = float(lexical.max()) if lexical.size else 0.0
         scores = best + whole + rules.LEXICAL_WEIGHT * (lexical / top if top > 0 else 0.0)
-        order = np.argsort(-scores, kind="stable")[:limit]
+        if len(scores) > limit:
+            top_k = np.argpartition(-scores, limit)[:limit]
+            order = top_k[np.argsort(-scores[top_k], kind="stable")]
+        else:
+            order = np.argsort(-scores, kind="stable")
         hits = [Hit(self.keys[i], float(scores[i]), float(best[i])) for i in order]
         fitting = [h for h in hits if rules.fits(h.similarity, threshold)]
         return Found(fitting, nothing_fits=not fitting)

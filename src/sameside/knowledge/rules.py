@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+
 from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 
@@ -158,36 +161,38 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Bm25:
-    """Okapi BM25 (k1 1.2, b 0.75) over a fixed set of documents."""
+    """Okapi BM25 (k1 1.2, b 0.75) over a fixed set of documents, with postings: a query reads only its terms' lists."""
 
     idf: dict[str, float]
-    tfs: tuple[Counter[str], ...]
-    lengths: tuple[int, ...]
-    average: float
+    postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]]
+    """Per term: the documents holding it, and the term's saturated frequency in each."""
+    size: int
 
     @classmethod
     def of(cls, documents: Sequence[str]) -> Bm25:
         tokenised = [words(d) for d in documents]
         n = len(tokenised)
-        df: Counter[str] = Counter(t for d in tokenised for t in set(d))
-        idf = {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
-        lengths = tuple(len(d) for d in tokenised)
-        average = (sum(lengths) / n) if n else 0.0
-        return cls(idf, tuple(Counter(d) for d in tokenised), lengths, average or 1.0)
+        average = (sum(map(len, tokenised)) / n if n else 0.0) or 1.0
+        lists: dict[str, tuple[list[int], list[float]]] = {}
+        for i, doc in enumerate(tokenised):
+            norm = 1.2 * (0.25 + 0.75 * len(doc) / average)
+            for term, f in Counter(doc).items():
+                where, weight = lists.setdefault(term, ([], []))
+                where.append(i)
+                weight.append(f * 2.2 / (f + norm))
+        idf = {t: math.log(1 + (n - len(p[0]) + 0.5) / (len(p[0]) + 0.5)) for t, p in lists.items()}
+        postings = {
+            t: (np.asarray(where, dtype=np.int32), np.asarray(weight, dtype=np.float32) * idf[t])
+            for t, (where, weight) in lists.items()
+        }
+        return cls(idf, postings, n)
 
-    def scores(self, query: str) -> list[float]:
-        terms = [t for t in words(query) if t in self.idf]
-        out = [0.0] * len(self.tfs)
-        if not terms:
-            return out
-        for i, tf in enumerate(self.tfs):
-            norm = 1.2 * (0.25 + 0.75 * self.lengths[i] / self.average)
-            s = 0.0
-            for t in terms:
-                f = tf.get(t)
-                if f:
-                    s += self.idf[t] * f * 2.2 / (f + norm)
-            out[i] = s
+    def scores(self, query: str) -> npt.NDArray[np.float32]:
+        out = np.zeros(self.size, dtype=np.float32)
+        for term in set(words(query)):
+            posting = self.postings.get(term)
+            if posting is not None:
+                out[posting[0]] += posting[1]
         return out
 
 
