@@ -4,6 +4,9 @@ set, which supervisors see and "take next" serves; live chats go to people onlin
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +21,8 @@ from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor, SystemActor
 from sameside.kit.errors import Conflict, Forbidden, Invalid
+from sameside.mail.blobs import BlobStore
+from sameside.mailboxes.filing import Intake
 from sameside.staff import presence
 from sameside.staff.models import Presence, Staff, Team
 from tests.factories import Factory, Person
@@ -229,3 +234,23 @@ def test_taking_a_chat_needs_presence_and_room(db: Database, make: Factory) -> N
     make.case(channel=Channel.CHAT)
     with db.unit_of_work() as s, pytest.raises(Conflict, match="capacity"):
         chats.take_chat(s, actor(agent))
+
+
+def test_mail_to_an_address_no_team_owns_goes_to_the_email_channels_team(
+    db: Database, make: Factory, tmp_path: Path
+) -> None:
+    billing = make.team("billing", email="billing@acme.example")
+    front = make.team("front")
+    home(db, "email", front)
+    intake = Intake(db, BlobStore(tmp_path / "blobs"))
+
+    for to in ("billing@acme.example", "hello@acme.example"):
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "Dana <dana@example.com>", to, f"To {to}"
+        mail["Message-ID"] = make_msgid(domain="example.com")
+        mail.set_content("Where is my parcel?")
+        intake.take([(mail.as_bytes(), {"source": "import"})])
+
+    with db.unit_of_work(write=False) as s:
+        teams = {row.subject: row.team_id for row in s.execute(select(Case.subject, Case.team_id))}
+    assert teams == {"To billing@acme.example": billing.id, "To hello@acme.example": front.id}
