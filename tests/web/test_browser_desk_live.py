@@ -103,3 +103,46 @@ def test_a_transfer_is_confirmed_where_the_agent_lands(page: Page, make: Factory
 
     expect(page.get_by_role("status").filter(has_text="Transferred, with your brief.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mine")
+
+
+_STUB_NOTIFICATIONS = """
+window.__alerts = [];
+window.__asked = 0;
+function Stub(title, options) { window.__alerts.push([title, (options || {}).body || ""]); }
+Stub.permission = "default";
+Stub.requestPermission = function () {
+  window.__asked += 1; Stub.permission = "granted"; return Promise.resolve("granted");
+};
+window.Notification = Stub;
+document.hasFocus = function () { return false; };  // the agent is in another window
+"""
+
+
+def test_desktop_alerts_are_asked_for_once_by_a_button_and_bring_a_notification(
+    page: Page, make: Factory, live_server: str
+) -> None:
+    page.add_init_script(_STUB_NOTIFICATIONS)
+    team = make.team("support", name="Support")
+    email = _staff_who_can_sign_in(make, name="Dana Reyes", email="dana@desk.example")
+    customer = make.customer("bo@example.com", name="Bo Berg")
+    _sign_in_as(page, make, email, team_id=team.id)
+    with make.db.unit_of_work(write=False) as s:
+        me = s.scalar(select(Staff).where(Staff.email == email))
+        assert me is not None
+        owner = Person(me.id, email, {}, team.id)
+    number = make.case(customer, team=team, owner=owner, subject="Still no refund").id
+    page.goto("/desk/queue/mine")
+    assert page.evaluate("window.__asked") == 0  # never asked on load
+
+    page.get_by_role("button", name="Turn on desktop alerts").click()
+    expect(page.get_by_role("button", name="Chat sound: off")).to_be_visible()
+    assert page.evaluate("window.__asked") == 1
+
+    _post(
+        f"{live_server}/api/v1/cases/{number}/escalation",
+        {"reason": "I want to speak to a manager."},
+        make.customer_session(customer),
+    )
+    page.wait_for_function("window.__alerts.length > 0", timeout=10_000)
+    title, body = page.evaluate("window.__alerts[0]")
+    assert title == "Sameside" and "Bo Berg" in body  # the notification's own words
