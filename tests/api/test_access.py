@@ -468,6 +468,39 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _fixed("/api/v1/reports/remedies.csv?group=agent"),
         (401, 403, 403, 403, 403, 403, 200, 200),
     ),
+    # --- service levels: every staff member may read a team's policy and the attainment; a supervisor of
+    # the team (here: another team's) or an admin changes it
+    ("GET", "/api/v1/teams/{team_id}/service-levels"): (
+        _fixed("/api/v1/teams/{w.team.id}/service-levels"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PUT", "/api/v1/teams/{team_id}/service-levels"): (
+        _fixed(
+            "/api/v1/teams/{w.team.id}/service-levels",
+            lambda w, r: {
+                "timezone": "Europe/Berlin",
+                "week": {"mon": [{"opens": "09:00", "closes": "17:00"}]},
+                "holidays": [],
+                "targets": {
+                    "normal": {"first_reply_minutes": 60, "next_reply_minutes": 240, "resolution_minutes": 2880}
+                },
+            },
+        ),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/reports/service-levels"): (
+        _fixed("/api/v1/reports/service-levels"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    # --- how staff want to be told: their own preferences
+    ("GET", "/api/v1/notifications/preferences"): (
+        _fixed("/api/v1/notifications/preferences"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PUT", "/api/v1/notifications/preferences"): (
+        _fixed("/api/v1/notifications/preferences", lambda w, r: {"email_kinds": []}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
     # --- reports: whether the queue is fair is every staff member's business, never a customer's
     ("GET", "/api/v1/reports/wait-parity"): (
         _fixed("/api/v1/reports/wait-parity"),
