@@ -38,7 +38,6 @@ from sameside.customers.rules import Channel, IdentityKind
 from sameside.customers.service import PreferenceChanges
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
 from sameside.demo.plan import plan_demo
-from sameside.demo.remedies import seed_remedies
 from sameside.demo.plan_types import (
     CUSTOMER,
     STRUCTURE_AGE,
@@ -51,6 +50,7 @@ from sameside.demo.plan_types import (
     Step,
     TeamPlan,
 )
+from sameside.demo.remedies import seed_remedies
 from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, SystemActor
