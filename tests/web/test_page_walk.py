@@ -128,6 +128,9 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/search": (lambda w: "/desk/search?q=shipped", (*DESK, 200, 200, 200, 200)),
     "/desk/service-levels": (lambda w: "/desk/service-levels", (*DESK, 403, 403, 200, 200)),
     "/desk/chats": (lambda w: "/desk/chats", (*DESK, 200, 200, 200, 200)),
+    # Grants above budget wait for supervisors; the ledger of remedies is theirs too.
+    "/desk/approvals": (lambda w: "/desk/approvals", (*DESK, 403, 403, 200, 200)),
+    "/desk/reports/remedies": (lambda w: "/desk/reports/remedies?group=agent", (*DESK, 403, 403, 200, 200)),
     "/desk/chats/count": (lambda w: "/desk/chats/count", (200, 200, 200, 200, 200, 200)),
     "/portal": (lambda w: "/portal", (401, 200, 303, 303, 303, 303)),
     "/portal/new": (lambda w: "/portal/new", (401, 200, 303, 303, 303, 303)),
