@@ -85,7 +85,8 @@ def test_a_back_office_member_opens_the_case_they_are_consulted_on(page: Page, l
         restricted.restricted = True
 
     _as_staff(page, live_server, make, clerk)
-    page.goto(f"/desk/cases/{number}")
+    page.goto("/desk/department")
+    page.get_by_role("link", name=f"#{number} Where is parcel 4411?").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Where is parcel 4411?")
     expect(page.locator("#timeline").get_by_text("It left Leipzig on Monday.")).to_be_visible()  # not blind
     screenshot(page, "desk-case-consulted")
