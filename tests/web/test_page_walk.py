@@ -35,6 +35,7 @@ from sameside.kit.hours import parse_hours
 from sameside.staff import notifications
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import SYSTEM, Factory, Person
+from tests.knowledge.seed import article
 
 ROLES = ("anonymous", "customer", "agent", "back_office", "supervisor", "admin")
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -132,6 +133,17 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/approvals": (lambda w: "/desk/approvals", (*DESK, 403, 403, 200, 200)),
     "/desk/reports/remedies": (lambda w: "/desk/reports/remedies?group=agent", (*DESK, 403, 403, 200, 200)),
     "/desk/chats/count": (lambda w: "/desk/chats/count", (200, 200, 200, 200, 200, 200)),
+    # The knowledge base: every staff member writes and reads it.
+    "/desk/knowledge": (lambda w: "/desk/knowledge", (*DESK, 200, 200, 200, 200)),
+    "/desk/knowledge/new": (lambda w: "/desk/knowledge/new", (*DESK, 200, 200, 200, 200)),
+    "/desk/knowledge/{article_id}": (
+        lambda w: f"/desk/knowledge/{article(w.make.db, w.staff['admin'].id)}",
+        (*DESK, 200, 200, 200, 200),
+    ),
+    "/desk/knowledge/{article_id}/revisions": (
+        lambda w: f"/desk/knowledge/{article(w.make.db, w.staff['admin'].id)}/revisions",
+        (*DESK, 200, 200, 200, 200),
+    ),
     "/portal": (lambda w: "/portal", (401, 200, 303, 303, 303, 303)),
     "/portal/new": (lambda w: "/portal/new", (401, 200, 303, 303, 303, 303)),
     "/portal/preferences": (lambda w: "/portal/preferences", (401, 200, 303, 303, 303, 303)),

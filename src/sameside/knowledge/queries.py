@@ -288,8 +288,8 @@ def _with(meta: ArticleHit, hit: retrieval.Hit) -> ArticleHit:
     return ArticleHit(**{**meta.__dict__, "score": hit.score, "similarity": hit.similarity})
 
 
-def question_of(session: Session, case: Case, *, recent: int = 3) -> str:
-    """What the customer is asking: the case's subject and their latest few messages."""
+def questions_of(session: Session, case: Case, *, recent: int = 2) -> list[str]:
+    """What the customer is asking: their latest messages, each alone and with the subject, newest first."""
     bodies = session.scalars(
         select(TimelineEntry.body)
         .where(
@@ -300,16 +300,31 @@ def question_of(session: Session, case: Case, *, recent: int = 3) -> str:
         .order_by(TimelineEntry.id.desc())
         .limit(recent)
     ).all()
-    return "\n".join([case.subject, *[b for b in reversed(bodies) if b]])
+    said = [b.strip()[:2000] for b in bodies if b and b.strip()]
+    return [*said, f"{case.subject}\n" + "\n".join(reversed(said))]
 
 
 def suggestions_for_case(session: Session, case: Case, *, limit: int = 3) -> Answers:
     """The few most relevant articles and similar solved cases for the customer's problem (never the case itself).
 
-    Read again as the conversation goes on: the question is the subject and the
-    customer's latest messages.
+    Read again as the conversation goes on: each of the customer's latest
+    messages is asked alone and together with the subject, and each article
+    or case keeps its best showing.
     """
-    return find(session, question_of(session, case), staff=True, limit=limit, not_case=case.id)
+    articles: dict[int, ArticleHit] = {}
+    cases: dict[int, CaseHit] = {}
+    for question in questions_of(session, case):
+        found = find(session, question, staff=True, limit=limit, not_case=case.id)
+        for a in found.articles:
+            if a.id not in articles or articles[a.id].score < a.score:
+                articles[a.id] = a
+        for c in found.cases:
+            if c.number not in cases or cases[c.number].score < c.score:
+                cases[c.number] = c
+    return Answers(
+        sorted(articles.values(), key=lambda a: -a.score)[:limit],
+        sorted(cases.values(), key=lambda c: -c.score)[:limit],
+    )
 
 
 def forget_indexes() -> None:
