@@ -102,6 +102,7 @@ def _editor(
         previewing=preview,
         languages=rules.LANGUAGES,
         error=error,
+        refused_form=error is not None,
     )
 
 
