@@ -118,7 +118,30 @@ def test_an_agent_makes_it_right_a_supervisor_approves_and_the_customer_chooses(
     portal.get_by_role("button", name=re.compile(r"A refund of 30 € \(30.00 €\)")).click()
     expect(portal.locator("#offer")).to_contain_text("You chose A refund of 30 €")
     screenshot(portal, "portal-offer-chosen")
-    hers.close()
 
     page.reload()
     expect(page.locator("#remedies")).to_contain_text("chosen")
+
+    # A later demand goes too far: declined politely, for good, in the words the customer reads.
+    page.get_by_role("link", name="Decision").click()
+    decide = page.get_by_role("dialog", name="Record a decision")
+    decide.get_by_label("Kind").select_option("decline")
+    words = "We cannot send a kettle every month, Ana; the refund you chose stands."
+    decide.get_by_label("What the customer reads").fill(words)
+    decide.get_by_label("Why (for colleagues)").fill("Beyond any remedy")
+    decide.get_by_label("The policy it rests on").fill("Remedies 4.2")
+    decide.get_by_label("Resolve the case with it").check()
+    decide.get_by_role("button", name="Record and tell the customer").click()
+    expect(page.locator("#remedies .decision")).to_contain_text("Declined, for good")
+
+    # The customer writes again: the case reopens with its owner, the decision shown to her.
+    portal.reload()
+    expect(portal.locator(".timeline")).to_contain_text(words)
+    portal.get_by_label(re.compile("^Your (reply|message)")).first.fill("I still want a kettle every month.")
+    portal.get_by_role("button", name=re.compile("^Send")).first.click()
+    hers.close()
+    page.reload()
+    expect(page.locator("#case-facts")).to_contain_text("Owner: Dana Reyes")
+    expect(page.locator("#remedies .decision")).to_contain_text("It stands unless a supervisor revises it")
+    expect(page.get_by_role("heading", name="Revise the decision")).to_have_count(0)  # the agent may not
+    check_accessibility(page, "desk: a decision that stands")
