@@ -95,7 +95,11 @@ def test_a_time_zone_that_is_not_one_is_refused_inside_the_preferences_form(page
     _customer(page, make)
     page.goto("/portal/preferences")
     form = page.locator("form[action='/portal/preferences']")
-    form.locator("[name=timezone]").fill("Mars/Olympus")
+    # The zones are a list now; one the server does not know (a list older than the server's) still comes back
+    # with the server's message where it was chosen.
+    form.locator("[name=timezone]").evaluate(
+        "s => { s.add(new Option('Mars', 'Mars/Olympus')); s.value = 'Mars/Olympus'; }"
+    )
     form.get_by_role("button", name="Save").click()
 
     expect(form.get_by_role("alert")).to_contain_text("time zone")

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-"""ASCII punctuation: a token separator on both backends (FTS5's unicode61 splits on it already)."""
 SEARCHED_KINDS = "('message', 'note')"
 BODY_CAP = 75_000
 """PostgreSQL indexes a case's first and last this many characters of conversation (a tsvector is at most 1 MB)."""
@@ -159,11 +157,8 @@ SQLITE_DROP = (
 # ---------------------------------------------------------------- PostgreSQL
 
 
-def _pg_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-_PG_CLEAN = f"{_pg_literal(PUNCTUATION)}, {_pg_literal(' ' * len(PUNCTUATION))}"
+_PG_CLEAN = "'[[:punct:]]+', ' ', 'g'"
+"""Punctuation to spaces: a regular expression, six times quicker than translate() with a list of characters."""
 _PG_BODY = (
     f"CASE WHEN length(body) <= {2 * BODY_CAP} THEN body"
     f" ELSE left(body, {BODY_CAP}) || ' ' || right(body, {BODY_CAP}) END"
@@ -195,8 +190,10 @@ PG_CREATE = (
         people text NOT NULL DEFAULT '',
         body text NOT NULL DEFAULT '',
         vector tsvector GENERATED ALWAYS AS (
-            to_tsvector('simple'::regconfig, translate(subject || ' ' || people || ' ' || ({_PG_BODY}), {_PG_CLEAN}))
-            || to_tsvector(language, translate(subject || ' ' || ({_PG_BODY}), {_PG_CLEAN}))
+            to_tsvector(
+                'simple'::regconfig, regexp_replace(subject || ' ' || people || ' ' || ({_PG_BODY}), {_PG_CLEAN})
+            )
+            || to_tsvector(language, regexp_replace(subject || ' ' || ({_PG_BODY}), {_PG_CLEAN}))
         ) STORED
     )""",
     f"""CREATE OR REPLACE FUNCTION search_language(tag text) RETURNS regconfig LANGUAGE sql IMMUTABLE AS $$

@@ -4,8 +4,8 @@
 //   <dialog>s opened from the toolbar; without JavaScript they are sections the toolbar links to.
 // - Keys: j/k move in a list, Enter opens, r reply, n note, a assign, t transfer, / search, ? the list
 //   of shortcuts, Esc closes a dialog (the browser's own).
-// - Desktop alerts (asked for once, by a button, never on load) for new notifications and chats, with
-//   an optional sound for chats.
+// - Desktop alerts (asked for once, by a button, never on load) for new notifications; new chats alert
+//   from their count (static/presence.js).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -161,64 +161,32 @@
   });
 
   // ---------------------------------------------------------------- desktop alerts
-
-  var SOUND = "sameside:chat-sound";
+  // Asked for by a button, once; then a new notification (assigned, transferred, a consult answered, a
+  // breach coming…) arriving on the live socket shows on the desktop while the desk is not in front.
+  // New chats alert (with their sound) from the chats count itself: static/presence.js.
 
   function setupAlerts() {
     var ask = document.getElementById("notify-ask");
     var keys = document.getElementById("shortcuts-open");
     if (keys) { keys.hidden = false; }
     if (!ask || !("Notification" in window)) { return; }
-    if (Notification.permission === "default") {
-      ask.hidden = false;
-      ask.textContent = "Turn on desktop alerts";
-    } else if (Notification.permission === "granted") {
-      ask.hidden = false;
-      ask.textContent = soundOn() ? "Chat sound: on" : "Chat sound: off";
-      ask.setAttribute("aria-pressed", soundOn() ? "true" : "false");
-    }
-  }
-
-  function soundOn() {
-    try { return window.localStorage.getItem(SOUND) === "on"; } catch (e) { return false; }
+    ask.hidden = Notification.permission !== "default";
+    ask.textContent = "Turn on desktop alerts";
   }
 
   document.addEventListener("click", function (event) {
     if (!event.target.closest || !event.target.closest("#notify-ask")) { return; }
-    if (!("Notification" in window)) { return; }
-    if (Notification.permission === "default") {
+    if ("Notification" in window && Notification.permission === "default") {
       Notification.requestPermission().then(setupAlerts);
-    } else {
-      try { window.localStorage.setItem(SOUND, soundOn() ? "off" : "on"); } catch (e) { /* kept off */ }
-      setupAlerts();
     }
   });
 
-  function chime() {
-    var Context = window.AudioContext || window.webkitAudioContext;
-    if (!Context) { return; }
-    try {
-      var audio = new Context();
-      var tone = audio.createOscillator();
-      var gain = audio.createGain();
-      tone.frequency.value = 880;
-      gain.gain.value = 0.08;
-      tone.connect(gain); gain.connect(audio.destination);
-      tone.start(); tone.stop(audio.currentTime + 0.18);
-    } catch (e) { /* no sound, the alert still shows */ }
-  }
-
   document.addEventListener("sameside:live", function (event) {
     var message = event.detail || {};
-    var chat = typeof message.type === "string" && message.type.indexOf("chat") === 0;
-    if (message.type !== "notification" && !chat) { return; }
-    if (chat && soundOn()) { chime(); }
+    if (message.type !== "notification") { return; }
     if (!("Notification" in window) || Notification.permission !== "granted" || document.hasFocus()) { return; }
-    var alert = new Notification(chat ? "A new chat is waiting" : "Sameside", {
-      body: message.text || (chat ? "Someone is waiting in the chat queue." : ""),
-      tag: chat ? "sameside-chat" : "sameside-" + (message.url || message.text || "")
-    });
-    alert.onclick = function () { window.focus(); if (message.url) { location.href = message.url; } else if (chat) { location.href = "/desk/chats"; } };
+    var alert = new Notification("Sameside", { body: message.text || "", tag: "sameside-" + (message.url || message.text || "") });
+    alert.onclick = function () { window.focus(); if (message.url) { location.href = message.url; } };
   });
 
   // ---------------------------------------------------------------- start, and again after each swap
