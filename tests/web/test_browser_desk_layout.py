@@ -89,6 +89,7 @@ def test_on_a_phone_the_desk_is_one_column(page: Page, make: Factory) -> None:
 def test_the_keyboard_moves_opens_and_answers(page: Page, make: Factory) -> None:
     _desk(page, make)
     page.goto("/desk/queue/team")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))  # the desk's script is running
     page.keyboard.press("?")
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
