@@ -46,7 +46,7 @@ def search(
     """Search the cases you may read, newest first, with the hits highlighted.
 
     Internal notes are searched too (search is for staff). `total` counts only
-    what you may read, up to 1,000.
+    what you may read, up to 200.
     """
     query = rules.parse(q)
     filters = rules.filters(

@@ -26,7 +26,7 @@ from sameside.kit.errors import Forbidden, Invalid
 from sameside.search import rules
 from sameside.search.rules import SearchFilter
 
-TOTAL_LIMIT = 1000
+TOTAL_LIMIT = 200
 """Matches are counted up to this many; beyond it the total says "more than"."""
 PG_LANGUAGES = ("english", "german", "french", "spanish", "italian", "portuguese", "dutch")
 """The stemmers a word is tried in on PostgreSQL, besides 'simple' (documents use their case's language)."""

@@ -18,6 +18,6 @@ class SearchHit(Output):
 
 class SearchPage(Output):
     items: list[SearchHit]
-    total: int = Field(description="How many cases you may read match, counted up to 1,000.")
+    total: int = Field(description="How many cases you may read match, counted up to 200.")
     total_is_exact: bool = Field(description="False when more cases match than `total` says.")
     next_cursor: str | None
