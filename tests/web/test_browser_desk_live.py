@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 from playwright.sync_api import Page, expect
@@ -81,6 +82,7 @@ def test_a_reply_draft_survives_a_reload_and_is_forgotten_once_sent(page: Page, 
     page.get_by_label("Your reply").press("Control+Enter")  # sends, as the button does
     expect(page.locator("#timeline")).to_contain_text("we are sending the right size")
     expect(page.get_by_role("status").filter(has_text="Reply sent.")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/desk/cases/{number}(\?from=\w+)?(#latest)?$"))  # not the POST address
     page.reload()
     expect(page.get_by_label("Your reply")).to_have_value("")
     page.get_by_role("tab", name="Note").click()

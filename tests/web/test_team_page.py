@@ -93,6 +93,8 @@ def test_a_supervisor_changes_the_routing_and_a_members_skills(client: TestClien
     assert refused.status_code == 403
     bad = client.post(f"/desk/team/members/{agent.id}/skills", data={"csrf": csrf, "languages": "German"})
     assert bad.status_code == 422
+    beside = bad.text.split(f'action="/desk/team/members/{agent.id}/skills"', 1)[1].split("</form>", 1)[0]
+    assert 'role="alert"' in beside and 'value="German"' in beside  # said where it was typed, typing kept
     assert routing_of(db, team) is Routing.SKILL
 
 

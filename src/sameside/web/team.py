@@ -8,7 +8,7 @@ decide who may, as they do for the API.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -24,7 +24,7 @@ from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff import service as staff_service
 from sameside.staff.models import Routing, Team
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, Problem
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS, desk_action
 
@@ -36,6 +36,13 @@ TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 @router.get("/team", response_model=None)
 @offload
 def team_page(request: Request, agent: DeskAgent, session: PageSession, team: TeamId = None) -> Response:
+    return _draw(request, session, agent, team)
+
+
+def _draw(
+    request: Request, session: Session, agent: Agent, team: int | None, *, status_code: int = 200, **context: Any
+) -> Response:
+    """The team page; drawn again with a refusal beside the form that was sent (`refused_form`) and what was typed."""
     try:
         shown = _team_for(session, agent, team)
     except DomainError as error:
@@ -46,6 +53,7 @@ def team_page(request: Request, agent: DeskAgent, session: PageSession, team: Te
     return page(
         request,
         "desk_team.html",
+        status_code=status_code,
         agent=agent,
         views=VIEWS,
         current=None,
@@ -58,6 +66,8 @@ def team_page(request: Request, agent: DeskAgent, session: PageSession, team: Te
         label=routing_rules.LABELS,
         explain=routing_rules.explain(shown.routing.value) if shown else "",
         max_open=routing_rules.MAX_OPEN,
+        typed=context.pop("typed", {}),
+        **context,
     )
 
 
@@ -83,7 +93,10 @@ def change_routing(
         staff_service.set_routing(session, agent.actor, staff_queries.get_team(session, team_id), mode)
         return f"/desk/team?team={team_id}&saved=routing"
 
-    return desk_action(request, agent, form, work)
+    def again(session: Session, problem: Problem) -> Response:
+        return _draw(request, session, agent, team_id, status_code=problem[0], error=problem[1], refused_form="routing")
+
+    return desk_action(request, agent, form, work, again=again)
 
 
 @router.post("/team/members/{staff_id}/skills", response_model=None)
@@ -103,7 +116,20 @@ def change_skills(
         back = f"/desk/team?team={person.team_id}&" if person.team_id else "/desk/team?"
         return f"{back}saved={staff_id}#member-{staff_id}"
 
-    return desk_action(request, agent, form, work)
+    def again(session: Session, problem: Problem) -> Response:
+        team = staff_queries.get_staff(session, staff_id).team_id
+        return _draw(
+            request,
+            session,
+            agent,
+            team if team != agent.actor.team_id else None,
+            status_code=problem[0],
+            error=problem[1],
+            refused_form=f"skills-{staff_id}",
+            typed=form.fields,
+        )
+
+    return desk_action(request, agent, form, work, again=again)
 
 
 def _listed(text: str) -> list[str]:
