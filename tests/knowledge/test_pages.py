@@ -69,6 +69,7 @@ def test_publishing_and_the_revisions_page_say_who_changed_what(
     assert client.post(f"/desk/knowledge/{number}/publish", data={"csrf": csrf, "published": "1"}).status_code == 200
     revisions = client.get(f"/desk/knowledge/{number}/revisions")
     assert "Version 2</strong>: published" in revisions.text and "Version 1</strong>: written" in revisions.text
+    assert revisions.text.count("· by Agent ") == 2 and "no longer here" not in revisions.text
     assert client.get("/desk/knowledge/999999", headers=HTML).status_code == 404
 
 

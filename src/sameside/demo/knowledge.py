@@ -27,7 +27,7 @@ from sameside.knowledge.rules import Visibility
 
 PUBLIC, INTERNAL = Visibility.PUBLIC, Visibility.INTERNAL
 
-ARTICLES: tuple[tuple[str, str, Visibility, str], ...] = (
+ARTICLES: tuple[tuple[str, Visibility, str, str], ...] = (
     (
         "Delivery",
         PUBLIC,

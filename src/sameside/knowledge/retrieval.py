@@ -11,10 +11,12 @@ Whether anything fits is judged on the closest passage alone, against
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from sameside.knowledge import embedding, rules
 from sameside.knowledge.embedding import Vectors
@@ -43,24 +45,68 @@ class Found:
     nothing_fits: bool
 
 
+EXACT_UP_TO = 5_000
+"""Up to this many documents a question is compared with every one; above, with the closest clusters' only."""
+PROBES = 16
+"""How many clusters a question looks into, above `EXACT_UP_TO` (of about 2·√n)."""
+LEXICAL_CANDIDATES = 100
+"""Above `EXACT_UP_TO`, the documents best by words join the clusters' candidates."""
+
+
 class Index:
+    """Documents held for ranking. Past `EXACT_UP_TO` it is an inverted file: the whole-document vectors are
+    grouped around centroids (spherical k-means), and a question scans only its closest groups plus the
+    best matches by words, so a search does not grow with every solved case kept."""
+
     def __init__(self, documents: Sequence[Document]) -> None:
         self.documents = list(documents)
         self.keys = [d.key for d in documents]
         self._bm25 = rules.Bm25.of([d.lexical for d in documents])
+        self._lists: list[npt.NDArray[np.int64]] | None = None
         if documents:
             rows = [d.passage_vectors if len(d.passage_vectors) else d.whole_vector for d in documents]
             self._passages = np.vstack(rows)
-            counts = np.asarray([len(r) for r in rows], dtype=np.int64)
-            self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+            self._counts = np.asarray([len(r) for r in rows], dtype=np.int64)
+            self._starts = np.concatenate([[0], np.cumsum(self._counts)[:-1]]).astype(np.int64)
             self._whole = np.vstack([d.whole_vector for d in documents])
+            if len(documents) > EXACT_UP_TO:
+                self._cluster()
         else:
             self._passages = np.zeros((0, embedding.DIMENSIONS), dtype=np.float32)
+            self._counts = np.zeros(0, dtype=np.int64)
             self._starts = np.zeros(0, dtype=np.int64)
             self._whole = np.zeros((0, embedding.DIMENSIONS), dtype=np.float32)
 
+    def _cluster(self, *, rounds: int = 6, sample: int = 20_000) -> None:
+        n = len(self._whole)
+        k = int(2 * math.sqrt(n))
+        rng = np.random.default_rng(0)
+        picked = self._whole[rng.choice(n, size=min(sample, n), replace=False)]
+        centroids = picked[rng.choice(len(picked), size=k, replace=False)].copy()
+        for _ in range(rounds):
+            nearest = np.argmax(picked @ centroids.T, axis=1)
+            for c in range(k):
+                members = picked[nearest == c]
+                if len(members):
+                    mean = members.sum(axis=0)
+                    centroids[c] = mean / (np.linalg.norm(mean) or 1.0)
+        assigned = np.concatenate(
+            [np.argmax(self._whole[i : i + 10_000] @ centroids.T, axis=1) for i in range(0, n, 10_000)]
+        )
+        order = np.argsort(assigned, kind="stable")
+        bounds = np.searchsorted(assigned[order], np.arange(k + 1))
+        self._centroids = centroids
+        self._lists = [order[bounds[c] : bounds[c + 1]] for c in range(k)]
+
     def __len__(self) -> int:
         return len(self.keys)
+
+    def _candidates(self, q: Vectors, lexical: npt.NDArray[np.float32]) -> npt.NDArray[np.int64] | None:
+        if self._lists is None:
+            return None
+        closest = np.argpartition(-(self._centroids @ q), PROBES)[:PROBES]
+        by_words = np.argpartition(-lexical, LEXICAL_CANDIDATES)[:LEXICAL_CANDIDATES]
+        return np.unique(np.concatenate([*(self._lists[c] for c in closest), by_words.astype(np.int64)]))
 
     def search(
         self, question: str, *, limit: int = 5, threshold: float = rules.NOTHING_FITS, vector: Vectors | None = None
@@ -68,17 +114,28 @@ class Index:
         if not self.keys or not question.strip():
             return Found([], nothing_fits=True)
         q = embedding.encode([question])[0] if vector is None else vector
-        best = np.maximum.reduceat(self._passages @ q, self._starts)
-        whole = self._whole @ q
         lexical = self._bm25.scores(question)
         top = float(lexical.max()) if lexical.size else 0.0
-        scores = best + whole + rules.LEXICAL_WEIGHT * (lexical / top if top > 0 else 0.0)
+        candidates = self._candidates(q, lexical)
+        if candidates is None:
+            best = np.maximum.reduceat(self._passages @ q, self._starts)
+            whole = self._whole @ q
+            words = lexical
+        else:
+            counts = self._counts[candidates]
+            offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+            rows = np.repeat(self._starts[candidates] - offsets, counts) + np.arange(int(counts.sum()))
+            best = np.maximum.reduceat(self._passages[rows] @ q, offsets)
+            whole = self._whole[candidates] @ q
+            words = lexical[candidates]
+        scores = best + whole + rules.LEXICAL_WEIGHT * (words / top if top > 0 else 0.0)
         if len(scores) > limit:
             top_k = np.argpartition(-scores, limit)[:limit]
             order = top_k[np.argsort(-scores[top_k], kind="stable")]
         else:
             order = np.argsort(-scores, kind="stable")
-        hits = [Hit(self.keys[i], float(scores[i]), float(best[i])) for i in order]
+        found = order if candidates is None else candidates[order]
+        hits = [Hit(self.keys[g], float(scores[i]), float(best[i])) for g, i in zip(found, order, strict=True)]
         fitting = [h for h in hits if rules.fits(h.similarity, threshold)]
         return Found(fitting, nothing_fits=not fitting)
 

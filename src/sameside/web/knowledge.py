@@ -31,6 +31,7 @@ from sameside.kit.ids import MAX_ID
 from sameside.knowledge import queries, render, rules, service
 from sameside.knowledge.models import Article
 from sameside.knowledge.rules import ArticleState, Visibility
+from sameside.staff import queries as staff_queries
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go, viewer_of
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS
@@ -208,12 +209,20 @@ def article_revisions(request: Request, agent: DeskAgent, session: PageSession, 
         article = queries.article(session, article_id, staff=True)
     except DomainError as error:
         return page(request, "desk_not_found.html", status_code=error.status, error=error.detail)
+    revisions = queries.revisions(session, article_id)
+    names: dict[int, str] = {}
+    for staff_id in {r.changed_by for r in revisions if r.changed_by is not None}:
+        try:
+            names[staff_id] = staff_queries.get_staff(session, staff_id).name
+        except DomainError:
+            continue
     return _desk(
         request,
         agent,
         "desk_knowledge_revisions.html",
         article=article,
-        revisions=queries.revisions(session, article_id),
+        revisions=revisions,
+        staff_names=names,
         cases=queries.cases_helped(session, article_id),
     )
 

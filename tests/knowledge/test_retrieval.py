@@ -1,0 +1,53 @@
+"""The ranking itself, without a database: words and meaning together, "nothing fits", and the inverted file
+that large indexes use finding what the exact scan finds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sameside.knowledge import embedding, retrieval, rules
+
+
+def _doc(key: int, title: str, body: str) -> retrieval.Document:
+    return retrieval.document(key, title, rules.passages(title, body), f"{title}\n\n{body}")
+
+
+def test_meaning_finds_an_article_that_shares_few_words_with_the_question() -> None:
+    index = retrieval.Index(
+        [
+            _doc(1, "Changing your PIN", "You can change your PIN at any cash machine."),
+            _doc(2, "Card arrival", "Cards arrive within five working days of ordering."),
+        ]
+    )
+    found = index.search("my new card still has not come in the post")
+    assert [h.key for h in found.hits][:1] == [2] and not found.nothing_fits
+    nothing = index.search("recommend a good pizza place")
+    assert nothing.hits == [] and nothing.nothing_fits
+
+
+def test_the_inverted_file_finds_what_the_exact_scan_finds() -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((40, embedding.DIMENSIONS)).astype(np.float32)
+    documents = []
+    for key in range(retrieval.EXACT_UP_TO + 500):
+        v = centres[key % 40] + 0.3 * rng.standard_normal(embedding.DIMENSIONS).astype(np.float32)
+        v /= np.linalg.norm(v)
+        documents.append(retrieval.Document(key, f"topic{key % 40} item{key}", v[None, :], v[None, :]))
+    large = retrieval.Index(documents)
+    assert large._lists is not None  # clustered
+    agree = 0
+    for key in range(0, 400, 10):
+        q = documents[key].whole_vector[0]
+        exact_scores = np.asarray([float(d.whole_vector[0] @ q) for d in documents])
+        assert large.search(f"topic{key % 40}", limit=1, threshold=-1, vector=q).hits[0].key in {
+            int(np.argmax(exact_scores)),
+            key,
+        }
+        agree += 1
+    assert agree == 40
+
+
+def test_bm25_reads_only_the_question_words_postings() -> None:
+    bm25 = rules.Bm25.of(["refund my order", "order arrived broken", "reset password"])
+    scores = bm25.scores("Refund the order")
+    assert scores[0] > scores[1] > 0 and scores[2] == 0
