@@ -18,6 +18,7 @@ from sameside.customers.models import Customer, CustomerIdentity
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
 from sameside.mail.models import OutboundMail
+from sameside.staff.models import Team
 from tests.api.test_errors import problem_of
 from tests.factories import Factory, Person
 from tests.support import mail_text
@@ -87,6 +88,10 @@ def test_an_agent_who_adds_his_own_address_gets_no_sign_in_link_and_cannot_confi
     client: TestClient, make: Factory, db: Database
 ) -> None:
     billing, shipping = make.team("billing"), make.team("shipping")
+    with db.unit_of_work() as s:  # a restricted team: outsiders do not read its cases
+        restricted = s.get(Team, billing.id)
+        assert restricted is not None
+        restricted.restricted = True
     ana = make.customer("ana@example.com", name="Ana")
     secret = make.case(ana, team=billing, subject="My card was charged twice").id
     mallory = make.staff(Role.AGENT, team=shipping, password=None)

@@ -43,6 +43,7 @@ def test_staff_must_say_what_they_need_and_strangers_see_no_case(client: TestCli
     team = make.team()
     owner = make.staff(Role.AGENT, team=team, password=None)
     outsider = make.staff(Role.AGENT, team=make.team(), password=None)
+    admin = make.staff(Role.ADMIN, password=None)
     number = make.case(team=team, owner=owner).id
 
     empty = client.post(f"/api/v1/cases/{number}/escalation", json={"reason": ""}, headers=owner.headers)
@@ -50,6 +51,11 @@ def test_staff_must_say_what_they_need_and_strangers_see_no_case(client: TestCli
     assert empty.headers["content-type"].startswith("application/problem+json")
     assert "supervisor" in empty.json()["detail"]
 
+    # Another team's agent reads the case but does not act on it; a restricted team's case they do not see.
+    seen = client.post(f"/api/v1/cases/{number}/escalation", json={"reason": "Help"}, headers=outsider.headers)
+    assert seen.status_code == 403 and "another team's" in seen.json()["detail"]
+    restrict = client.patch(f"/api/v1/teams/{team.id}", json={"restricted": True}, headers=admin.headers)
+    assert restrict.status_code == 200
     hidden = client.post(f"/api/v1/cases/{number}/escalation", json={"reason": "Help"}, headers=outsider.headers)
     missing = client.post(f"/api/v1/cases/{number + 999}/escalation", json={"reason": "Help"}, headers=outsider.headers)
     assert hidden.status_code == missing.status_code == 404
