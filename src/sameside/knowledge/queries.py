@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -134,6 +135,13 @@ class _Cached:
     stamp: tuple[Any, ...]
     index: retrieval.Index
     meta: dict[int, Any]
+    built: float = field(default_factory=time.monotonic)
+
+
+SOLVED_FRESH_S = 60.0
+"""Solved cases change all day: past `SOLVED_REBUILD_FREELY` of them their index (seconds to build) is
+rebuilt at most once a minute, so pages rarely wait on it; a smaller one is rebuilt at once."""
+SOLVED_REBUILD_FREELY = 2_000
 
 
 _lock = threading.Lock()
@@ -202,7 +210,10 @@ def _solved_index(session: Session) -> _Cached:
     key = _key(session, "solved")
     with _lock:
         cached = _indexes.get(key)
-    if cached is not None and cached.stamp == stamp:
+    if cached is not None and (
+        cached.stamp == stamp
+        or (len(cached.index) >= SOLVED_REBUILD_FREELY and time.monotonic() - cached.built < SOLVED_FRESH_S)
+    ):
         return cached
     old: dict[int, retrieval.Document] = {}
     if cached is not None:
