@@ -137,7 +137,7 @@ def test_a_customer_is_transferred_twice_never_repeats_a_consult_is_answered_on_
     customer_view = client.get(f"/api/v1/cases/{number}", headers=ada).json()
     assert customer_view["status"] == "waiting_on_internal"
     [promise] = [e for e in customer_view["timeline"] if e["event"] == "consult_opened"]
-    assert "checking with our" in promise["body"] and "you will hear from us by" in promise["body"]
+    assert "checking this with our" in promise["body"] and "You will hear from us" in promise["body"]
     assert "Where is the parcel" not in str(customer_view)  # the internal question stays internal
 
     # 7. Shipping works its queue and answers well before the due time.
