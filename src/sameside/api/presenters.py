@@ -34,7 +34,7 @@ def case_out(case: Case) -> CaseOut:
         resolved_at=case.resolved_at,
         closed_at=case.closed_at,
         due_at=case.due_at,
-        due_kind=case.due_kind,  # type: ignore[arg-type]  (one of the three, written by service_levels)
+        due_kind=case.due_kind,
     )
 
 
