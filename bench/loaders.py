@@ -129,6 +129,8 @@ def staff_rows(plan: Plan, stamp: Callable[[float], str], true: Any) -> Iterator
                 created,
                 "[]",
                 "[]",
+                "offline",
+                3,
             )
 
 
@@ -144,6 +146,8 @@ STAFF_COLUMNS = (
     "created_at",
     "languages",
     "products",
+    "presence",
+    "chat_capacity",
 )
 CUSTOMER_COLUMNS = ("id", "name", "organization_id", "tier", "created_at")
 IDENTITY_COLUMNS = ("id", "customer_id", "kind", "value", "created_at")

@@ -173,7 +173,6 @@ def _run(home: Path, url: str, backend: str, messages: int, requests: int) -> di
             search_index.drop_triggers(conn)
         log(f"search/{backend}: bulk-loading {cases:,} cases and {messages:,} messages")
         t0 = time.perf_counter()
-        _staff_with_presence()
         if backend == "sqlite":
             loaded = loaders.load_sqlite(url.removeprefix("sqlite:///"), list(teams.values()), cases)
             _entries_sqlite(url.removeprefix("sqlite:///"), loaded["first_case_id"], cases)
@@ -219,20 +218,6 @@ def _run(home: Path, url: str, backend: str, messages: int, requests: int) -> di
         entry.update(inproc[entry["label"]])
         entry["p95_target_met"] = entry["http"]["p95_ms"] <= TARGET_P95_MS
     return result
-
-
-def _staff_with_presence() -> None:
-    """loaders.py predates staff presence (migration 0014: NOT NULL, no server default): give its rows one."""
-    if "presence" in loaders.STAFF_COLUMNS:
-        return
-    plain = loaders.staff_rows
-
-    def rows(plan: Any, stamp: Any, true: Any) -> Iterator[tuple[Any, ...]]:
-        for row in plain(plan, stamp, true):
-            yield (*row, "offline", 3)
-
-    loaders.STAFF_COLUMNS = (*loaders.STAFF_COLUMNS, "presence", "chat_capacity")
-    loaders.staff_rows = rows
 
 
 def _queries(first_case_id: int, cases: int) -> list[tuple[str, str]]:
