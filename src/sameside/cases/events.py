@@ -306,7 +306,10 @@ class OfferAnswered(Payload):
 
 
 class DecisionRecorded(Payload):
-    """A final decision (or a polite, recorded decline) with its rationale and policy (P7); the reply beside it is what the customer read."""
+    """A final decision (or a polite decline) with its rationale and policy (P7).
+
+    The reply beside it is what the customer read.
+    """
 
     kind: Literal[EventType.DECISION_RECORDED] = EventType.DECISION_RECORDED
     decision_id: int

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sameside.cases import events, rules, timeline
 from sameside.cases.access import remember_owner, scope_of
 from sameside.cases.escalation import service as escalations
-from sameside.cases.fairness import queries as fair_queue
+from sameside.cases.fairness import claim
 from sameside.cases.fairness import rules as fairness
 from sameside.cases.models import Case, CaseTag, TimelineEntry
 from sameside.cases.replies import mailing
@@ -400,36 +400,19 @@ def take_next(
     """
     now = clock.now()
     for team_id in [actor.team_id, None] if actor.team_id is not None else [None]:
-        for candidate in fairness.order(
-            fair_queue.take_next_candidates(session, team_id),
+        claimed = claim.claim_next(
+            session,
+            actor,
+            team_id,
             now=now,
             tier_cap_minutes=tier_cap_minutes,
             reply_target_minutes=reply_target_minutes,
-        ):
-            claimed = session.execute(
-                update(Case)
-                .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(fair_queue.TAKEABLE))
-                .values(owner_id=actor.staff_id, team_id=team_id or actor.team_id, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount == 1:  # type: ignore[attr-defined]
-                case = session.get(Case, candidate.case_id, populate_existing=True)
-                assert case is not None
-                score = round(
-                    fairness.score(
-                        candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
-                    ),
-                    1,
-                )
-                _event(
-                    session,
-                    case,
-                    actor,
-                    events.Assigned(owner_id=actor.staff_id, reason=f"took next (fair-queue score {score})"),
-                    at=now,
-                )
-                publish(session.info, "case.assigned", case_id=case.id, owner_id=actor.staff_id)
-                return case
+        )
+        if claimed is not None:
+            reason = f"took next (fair-queue score {claimed.score})"
+            _event(session, claimed.case, actor, events.Assigned(owner_id=actor.staff_id, reason=reason), at=now)
+            publish(session.info, "case.assigned", case_id=claimed.case.id, owner_id=actor.staff_id)
+            return claimed.case
     if actor.team_id is None:
         raise Invalid("Take next serves a team's queue; you are not in a team.")
     return None
