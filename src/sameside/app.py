@@ -43,10 +43,10 @@ from sameside.web.desk import router as desk_router
 from sameside.web.knowledge import router as knowledge_router
 from sameside.web.notifications import router as notifications_router
 from sameside.web.offers import router as offers_router
-from sameside.web.portal_offers import router as portal_offers_router
-from sameside.web.remedies import router as remedies_router
 from sameside.web.portal import PORTAL_REQUESTS_PER_HOUR
 from sameside.web.portal import router as portal_router
+from sameside.web.portal_offers import router as portal_offers_router
+from sameside.web.remedies import router as remedies_router
 from sameside.web.reports import router as reports_router
 from sameside.web.routes import router as web_router
 from sameside.web.team import router as team_router

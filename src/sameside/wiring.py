@@ -39,9 +39,9 @@ TASKS = (
     consults_tasks,
     idempotency_tasks,
     mailboxes_tasks,
+    notice_tasks,
     offers_tasks,
     service_levels_tasks,
-    notice_tasks,
     worker_tasks,
 )
 

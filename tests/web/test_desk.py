@@ -298,7 +298,7 @@ def test_a_consult_from_question_to_answer_keeps_the_owner_and_tells_the_custome
     case = case_row(db, number)
     assert case.status is CaseStatus.WAITING_ON_INTERNAL and case.owner_id == owner.id
     portal = client.get(f"/portal/cases/{number}", headers=make.customer_session(customer))
-    assert f"We are checking with our {shipping.name.lower()} team; you will hear from us by" in portal.text
+    assert f"We are checking this with our {shipping.name.lower()} team. You will hear from us" in portal.text
 
     signed_in(client, db, clerk)
     queue = client.get("/desk/department")
