@@ -501,6 +501,8 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _fixed("/api/v1/notifications/preferences", lambda w, r: {"email_kinds": []}),
         (401, 403, 403, 200, 200, 200, 200, 200),
     ),
+    # --- search: staff, over what each may read
+    ("GET", "/api/v1/search"): (_fixed("/api/v1/search?q=refund"), (401, 403, 403, 200, 200, 200, 200, 200)),
     # --- reports: whether the queue is fair is every staff member's business, never a customer's
     ("GET", "/api/v1/reports/wait-parity"): (
         _fixed("/api/v1/reports/wait-parity"),

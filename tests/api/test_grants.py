@@ -10,7 +10,13 @@ from sameside.kit.actors import Role
 from tests.factories import Factory, Person
 
 GOODWILL = {"kind": "voucher", "purpose": "goodwill", "amount_minor": 2000, "currency": "EUR", "reason": "Late twice"}
-REMEDY = {"kind": "refund", "purpose": "remedy", "amount_minor": 12000, "currency": "EUR", "reason": "Broken on arrival"}
+REMEDY = {
+    "kind": "refund",
+    "purpose": "remedy",
+    "amount_minor": 12000,
+    "currency": "EUR",
+    "reason": "Broken on arrival",
+}
 
 
 def _budget(client: TestClient, admin: Person, **body: object) -> None:
@@ -42,7 +48,9 @@ def test_within_budget_a_grant_is_issued_at_once_and_above_it_a_supervisor_answe
     assert any("approve a remedy refund of 120.00 €" in n["text"] and "30.00 € left" in n["text"] for n in told)
 
     refused = client.post(
-        f"/api/v1/grants/{remedy.json()['id']}/review", json={"verdict": "approve", "reason": "ok"}, headers=agent.headers
+        f"/api/v1/grants/{remedy.json()['id']}/review",
+        json={"verdict": "approve", "reason": "ok"},
+        headers=agent.headers,
     )
     assert refused.status_code == 403
     approved = client.post(
@@ -57,7 +65,9 @@ def test_within_budget_a_grant_is_issued_at_once_and_above_it_a_supervisor_answe
         12000,
     )
     again = client.post(
-        f"/api/v1/grants/{remedy.json()['id']}/review", json={"verdict": "decline", "reason": "no"}, headers=supervisor.headers
+        f"/api/v1/grants/{remedy.json()['id']}/review",
+        json={"verdict": "decline", "reason": "no"},
+        headers=supervisor.headers,
     )
     assert again.status_code == 409
 
@@ -85,12 +95,16 @@ def test_within_budget_a_grant_is_issued_at_once_and_above_it_a_supervisor_answe
     assert client.get("/api/v1/budgets/me", headers=agent.headers).json()["spent_minor"] == 0
 
 
-def test_policy_ceilings_hold_for_a_supervisor_too_and_bad_money_is_a_clear_422(client: TestClient, make: Factory) -> None:
+def test_policy_ceilings_hold_for_a_supervisor_too_and_bad_money_is_a_clear_422(
+    client: TestClient, make: Factory
+) -> None:
     team = make.team()
     admin = make.staff(Role.ADMIN, password=None)
     supervisor = make.staff(Role.SUPERVISOR, team=team, password=None)
     case = make.case(team=team, owner=supervisor)
-    ceiling = client.put("/api/v1/grant-ceilings/voucher", json={"currency": "EUR", "max_minor": 5000}, headers=admin.headers)
+    ceiling = client.put(
+        "/api/v1/grant-ceilings/voucher", json={"currency": "EUR", "max_minor": 5000}, headers=admin.headers
+    )
     assert ceiling.status_code == 200
 
     over = client.post(

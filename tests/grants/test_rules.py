@@ -69,6 +69,13 @@ def test_amounts_are_read_as_people_type_them_and_never_through_a_float() -> Non
     assert rules.parse_amount("0.07", "EUR") == Money(7, "EUR")
     assert rules.parse_amount("1250", "JPY") == Money(1250, "JPY")
     assert rules.parse_amount("999999999.99", "EUR") == Money(99999999999, "EUR")
-    for bad, currency in (("30.505", "EUR"), ("12.5", "JPY"), ("-3", "EUR"), ("3e2", "EUR"), ("", "EUR"), ("1 000", "EUR")):
+    for bad, currency in (
+        ("30.505", "EUR"),
+        ("12.5", "JPY"),
+        ("-3", "EUR"),
+        ("3e2", "EUR"),
+        ("", "EUR"),
+        ("1 000", "EUR"),
+    ):
         with pytest.raises(Invalid):
             rules.parse_amount(bad, currency)

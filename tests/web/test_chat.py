@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from sameside.callbacks.models import Callback
 from sameside.cases.models import Case
+from sameside.cases.routing import homes
 from sameside.customers.rules import Channel
 from sameside.db.engine import Database
 from sameside.kit import clock
-from sameside.cases.routing import homes
 from sameside.kit.actors import Role, StaffActor, SystemActor
 from sameside.staff import presence
 from sameside.staff.models import Presence, Staff, Team

@@ -104,6 +104,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk": (lambda w: "/desk", (*DESK, 303, 303, 303, 303)),  # each role lands on its own work
     "/desk/queue/{view}": (lambda w: "/desk/queue/mine", (*DESK, 200, 200, 200, 200)),
     "/desk/cases/{number}": (lambda w: f"/desk/cases/{w.case}", (*DESK, 200, 200, 200, 200)),
+    "/desk/cases/{number}/answers": (lambda w: f"/desk/cases/{w.case}/answers", (*DESK, 200, 200, 200, 200)),
     "/desk/cases/{number}/consults/line": (
         lambda w: f"/desk/cases/{w.case}/consults/line?department={w.department}",
         (*DESK, 200, 200, 200, 200),

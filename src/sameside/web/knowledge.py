@@ -227,6 +227,21 @@ def article_revisions(request: Request, agent: DeskAgent, session: PageSession, 
     )
 
 
+@router.get("/desk/cases/{number}/answers", response_model=None)
+@offload
+def case_answers(request: Request, number: CaseNumber, agent: DeskAgent, session: PageSession) -> Response:
+    """The articles and solved cases that may answer this case: a fragment the case page loads after it is drawn
+    (so the page never waits for retrieval), or a page of its own without JavaScript."""
+    try:
+        case = case_for(session, agent.actor, number)
+    except DomainError as error:
+        return _desk(request, agent, "desk_refused.html", status_code=error.status, error=error.detail)
+    answers = queries.suggestions_for_case(session, case)
+    if request.headers.get("HX-Request"):
+        return page(request, "_case_answers.html", case=case, answers=answers)
+    return _desk(request, agent, "desk_case_answers.html", case=case, answers=answers)
+
+
 @router.post("/desk/cases/{number}/knowledge/{article_id}/used", response_model=None)
 @offload
 def used_on_case(request: Request, agent: DeskAgent, number: CaseNumber, article_id: ArticleId, form: Form) -> Response:

@@ -24,8 +24,8 @@ from sameside.staff.queries import get_staff
 from sameside.web import sign_in_guard
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
-from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.pages import page
+from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.search import router as search_router
 from sameside.web.service_levels import router as service_levels_router
 

@@ -38,8 +38,11 @@ def claim_next(
 
     A case claimed from "Needs a team" joins the actor's team.
     """
-    weights = {"now": now, "tier_cap_minutes": tier_cap_minutes, "reply_target_minutes": reply_target_minutes}
-    for candidate in rules.order(queries.take_next_candidates(session, team_id), **weights):
+    candidates = queries.take_next_candidates(session, team_id)
+    ordered = rules.order(
+        candidates, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
+    )
+    for candidate in ordered:
         claimed = session.execute(
             update(Case)
             .where(Case.id == candidate.case_id, Case.owner_id.is_(None), Case.status.in_(queries.TAKEABLE))
@@ -49,5 +52,8 @@ def claim_next(
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             case = session.get(Case, candidate.case_id, populate_existing=True)
             assert case is not None
-            return Claimed(case, round(rules.score(candidate, **weights), 1))
+            score = rules.score(
+                candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
+            )
+            return Claimed(case, round(score, 1))
     return None
