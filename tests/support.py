@@ -115,3 +115,11 @@ def stop(process: subprocess.Popen[Any]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(5)
+
+
+def listening(log: Path, port: int) -> bool:
+    """Whether the `sameside serve` writing `log` has bound `port` itself (uvicorn says so once it has).
+
+    A health answer alone may come from another test's server that took a free port first.
+    """
+    return f"running on http://127.0.0.1:{port} " in log.read_text(errors="replace")

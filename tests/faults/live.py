@@ -22,7 +22,7 @@ from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service
-from tests.support import fresh_postgres_database, postgres_problem, stop, unavailable
+from tests.support import fresh_postgres_database, listening, postgres_problem, stop, unavailable
 from tests.worker.smtp_sink import free_port
 
 SYSTEM = SystemActor("test")
@@ -143,7 +143,8 @@ def serving(url: str, tmp_path: Path, name: str, **settings: str) -> Iterator[De
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
-                if desk.call("GET", "/healthz", timeout=2)[0] == 200:
+                # Ours, not another test's server that took the port first: ours says it is listening on it.
+                if listening(desk.log, desk.port) and desk.call("GET", "/healthz", timeout=2)[0] == 200:
                     break
             except OSError:
                 pass

@@ -25,7 +25,7 @@ from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.staff import service as staff_service
-from tests.support import stop, unavailable
+from tests.support import listening, stop, unavailable
 from tests.worker.smtp_sink import free_port
 
 REDIS = ("127.0.0.1", 6379)
@@ -63,9 +63,10 @@ def server(url: str, redis_url: str, tmp_path: Path, name: str) -> Iterator[int]
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
+                if listening(tmp_path / f"{name}.log", port):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:

@@ -29,16 +29,35 @@ CHANNEL_PREFIX = "sameside:live:"
 
 
 class Subscription:
+    """One open page's topics, and the queue its socket reads from.
+
+    The queue belongs to the loop the subscription was made on (an
+    `asyncio.Queue` wakes its reader only from its own loop), so a message
+    delivered from any other loop or thread is handed over through that loop.
+    """
+
     def __init__(self, hub: Hub, topics: set[str]) -> None:
         self.hub = hub
         self.topics = topics
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=256)
+        self.loop = asyncio.get_running_loop()
 
     def add(self, topic: str) -> None:
         self.topics.add(topic)
         self.hub._subscribers[topic].add(self)
 
     def deliver(self, message: dict[str, Any]) -> None:
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is self.loop:
+            self._put(message)
+        else:
+            with contextlib.suppress(RuntimeError):  # its loop has closed: the page is gone
+                self.loop.call_soon_threadsafe(self._put, message)
+
+    def _put(self, message: dict[str, Any]) -> None:
         with contextlib.suppress(asyncio.QueueFull):  # a stalled page misses updates; it refreshes anyway
             self.queue.put_nowait(message)
 
