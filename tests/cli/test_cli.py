@@ -89,6 +89,7 @@ class Installation:
     second_init: Run
     version: Run
     add_before_init: Run
+    serve_before_init: Run
     add_admin: Run
     token: Run
     duplicate: Run
@@ -108,7 +109,9 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installat
 
     [version] = cli.together(("version",))
     [first_init] = cli.together(("init",))
-    [add_before_init] = other.together(("user", "add", "early@desk.example", "--password", PASSWORD))
+    add_before_init, serve_before_init = other.together(
+        ("user", "add", "early@desk.example", "--password", PASSWORD), ("serve", "--port", "9")
+    )
     second_init, add_admin = cli.together(("init",), ("user", "add", ADMIN, "--role", "admin", "--password", PASSWORD))
 
     database = Database(url)
@@ -129,6 +132,7 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installat
         second_init=second_init,
         version=version,
         add_before_init=add_before_init,
+        serve_before_init=serve_before_init,
         add_admin=add_admin,
         token=token,
         duplicate=duplicate,
@@ -192,10 +196,10 @@ def test_adding_the_same_email_twice_fails_clearly(installation: Installation) -
 
 
 def test_a_command_before_init_says_to_run_init_instead_of_a_traceback(installation: Installation) -> None:
-    early = installation.add_before_init
-    assert early.code != 0
-    assert "Traceback" not in early.stderr, early.stderr[-2000:]
-    assert "sameside init" in early.said
+    for early in (installation.add_before_init, installation.serve_before_init):
+        assert early.code != 0
+        assert "Traceback" not in early.stderr, early.stderr[-2000:]
+        assert "sameside init" in early.said
 
 
 def test_login_link_prints_only_a_working_sign_in_link(installation: Installation) -> None:

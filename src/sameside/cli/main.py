@@ -99,6 +99,7 @@ def serve(
     """Serve the web pages and the API (and, with --smtp-port, inbound mail)."""
     import uvicorn
 
+    _database().dispose()  # a clear word, not a traceback, when `sameside init` has not run
     # The links the app hands out follow the port it serves on, unless the public address is set.
     base_url = _base_url(Settings(), host, port)
     os.environ[BASE_URL_VARIABLE] = base_url
