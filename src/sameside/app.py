@@ -39,6 +39,7 @@ from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import ChatLimits
 from sameside.web.chat import router as chat_router
 from sameside.web.chats import router as chats_router
+from sameside.web.coach import router as coach_router
 from sameside.web.desk import router as desk_router
 from sameside.web.knowledge import router as knowledge_router
 from sameside.web.notifications import router as notifications_router
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(reports_router)
     app.include_router(portal_router)
     app.include_router(knowledge_router)
+    app.include_router(coach_router)
     app.include_router(offers_router)
     app.include_router(portal_offers_router)
     app.include_router(remedies_router)

@@ -677,6 +677,24 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     ("POST", "/api/v1/knowledge/articles/{article_id}/helped"): (_on_article("/helped", lambda w, r: {}), (201,) * 8),
     ("GET", "/api/v1/knowledge/search"): (_fixed("/api/v1/knowledge/search?q=returns"), (200,) * 8),
+    # --- the language coach (P8): staff check and read the rules; admins change them; figures for supervisors
+    ("POST", "/api/v1/coach/check"): (
+        _fixed("/api/v1/coach/check", lambda w, r: {"text": "Sorry for the inconvenience."}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/coach/rules"): (_fixed("/api/v1/coach/rules"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/coach/rules"): (
+        _fixed(
+            "/api/v1/coach/rules",
+            lambda w, r: {"kind": "jargon", "words": f"case ref {_n()}", "why": "Ours.", "suggestion": "your request"},
+        ),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("PATCH", "/api/v1/coach/rules/{slug}"): (
+        _fixed("/api/v1/coach/rules/sla", lambda w, r: {"enabled": True}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/coach/stats"): (_fixed("/api/v1/coach/stats"), (401, 403, 403, 403, 403, 403, 200, 200)),
 }
 
 

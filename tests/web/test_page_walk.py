@@ -145,6 +145,8 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
         lambda w: f"/desk/knowledge/{article(w.make.db, w.staff['admin'].id)}/revisions",
         (*DESK, 200, 200, 200, 200),
     ),
+    # The language coach's rules and figures: supervisors read them, admins change them.
+    "/desk/coach": (lambda w: "/desk/coach", (*DESK, 403, 403, 200, 200)),
     "/portal": (lambda w: "/portal", (401, 200, 303, 303, 303, 303)),
     "/portal/new": (lambda w: "/portal/new", (401, 200, 303, 303, 303, 303)),
     "/portal/preferences": (lambda w: "/portal/preferences", (401, 200, 303, 303, 303, 303)),

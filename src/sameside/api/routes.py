@@ -19,6 +19,7 @@ from sameside.api import (
     reports,
 )
 from sameside.api.chats import router as chats_router
+from sameside.api.coach import router as coach_router
 from sameside.api.knowledge import router as knowledge_router
 from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
@@ -40,3 +41,4 @@ router.include_router(chats_router)
 router.include_router(service_levels_router)
 router.include_router(search_router)
 router.include_router(knowledge_router)
+router.include_router(coach_router)

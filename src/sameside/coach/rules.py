@@ -102,6 +102,22 @@ def phrases(*words: str) -> str:
     return "|".join(parts)
 
 
+def readable(pattern: str) -> str:
+    """A pattern as a person reads it: one alternative a line, `\\s+` as a space, `(?:a|b)` as `(a / b)`."""
+    text = pattern.replace(r"\s+", " ").replace(r"\s", " ").replace("['’]", "'").replace("(?:", "(")
+    lines: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in re.sub(r"\\(.)", r"\1", text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth <= 0:
+            lines.append("".join(current).strip())
+            current = []
+        else:
+            current.append(" / " if char == "|" else char)
+    return "\n".join([*lines, "".join(current).strip()])
+
+
 def base_language(language: str | None) -> str:
     """`de-CH` → `de`; unknown or empty → `en`, the language every desk has rules for."""
     code = (language or "").strip().lower().replace("_", "-").split("-")[0]
@@ -120,8 +136,10 @@ def _combined(rules: tuple[Rule, ...], language: str) -> tuple[re.Pattern[str], 
     chosen = tuple(r for r in rules if r.language == language)
     if not chosen:
         return None
-    joined = "|".join(f"(?P<r{i}>{_wrap(r.pattern)})" for i, r in enumerate(chosen))
-    return re.compile(joined, re.IGNORECASE), chosen
+    # One word-start check up front: most positions in a text are inside a word and fail there, at once,
+    # rather than after trying every rule's first letters.
+    joined = "|".join(f"(?P<r{i}>(?:{r.pattern})(?!\\w))" for i, r in enumerate(chosen))
+    return re.compile(rf"(?<!\w)(?:{joined})", re.IGNORECASE), chosen
 
 
 _QUOTED = re.compile(r"^[ \t]*>.*$", re.MULTILINE)

@@ -24,6 +24,7 @@ from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case
 from sameside.cases.rules import CaseStatus, HandoffBrief, Priority
+from sameside.coach import service as coach
 from sameside.customers.rules import Channel
 from sameside.db.engine import Session
 from sameside.http.offload import offload
@@ -33,6 +34,7 @@ from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
 from sameside.web import case_page, queues
 from sameside.web.back_office import ask_from_form
+from sameside.web.coach import reply_coaching
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
 
 router = APIRouter(include_in_schema=False)
@@ -95,6 +97,8 @@ def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) ->
             send_now=form.get("send_now") == "1",
             portal=f"{request.app.state.settings.base_url.rstrip('/')}/portal",
         )
+        # What became of the coach's advice, against the text as sent (P8); it never refuses a reply.
+        coach.record_sent(session, agent.actor, case.id, form.get("body", ""), **reply_coaching(form))
 
     return _act(request, agent, number, form, work, name="reply")
 

@@ -10,6 +10,7 @@ import sameside.callbacks.models
 import sameside.cases.models
 import sameside.cases.service_levels.models
 import sameside.chat.models
+import sameside.coach.models
 import sameside.consults.models
 import sameside.customers.models
 import sameside.decisions.models
