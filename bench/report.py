@@ -29,6 +29,7 @@ def render(results: dict[str, Any]) -> str:
         ("fair", _fair),
         ("grants", _grants),
         ("knowledge", _knowledge),
+        ("coach", _coach),
     ):
         if name not in phases:
             continue
@@ -42,6 +43,7 @@ def render(results: dict[str, Any]) -> str:
             "fair": "5. The fair queue: take next",
             "grants": "6. Grants: budgets under contention, a customer's ledger",
             "knowledge": "7. Knowledge base: answers found on data nobody here wrote",
+            "coach": "8. Language coach: checking a 300-word reply",
         }[name]
         parts += ["", title, "-" * len(title)]
         busy = phase.get("cpu_busy_before_pct")
@@ -93,6 +95,32 @@ def _knowledge(p: dict[str, Any]) -> str:
         ],
     ]
     return out + "\n" + table(["", "", "met"], rows)
+
+
+def _coach(p: dict[str, Any]) -> str:
+    ours, floor = p.get("check") or {}, p.get("reference_lower_and_one_search") or {}
+    rows = [
+        [
+            f"check: {p.get('rules_checked')} rules, {p.get('advice_found')} found; aim p95 ≤ {p.get('aim_p95_ms')}",
+            _ms3(ours.get("p50_ms")),
+            _ms3(ours.get("p95_ms")),
+            _ms3(ours.get("p99_ms")),
+            _ok(p.get("met")),
+        ],
+        [
+            "reference: str.lower() + one re.search",
+            _ms3(floor.get("p50_ms")),
+            _ms3(floor.get("p95_ms")),
+            _ms3(floor.get("p99_ms")),
+            "",
+        ],
+    ]
+    return table([f"{p.get('words')} words, {ours.get('n')} runs", "p50 ms", "p95 ms", "p99 ms", "met"], rows)
+
+
+def _ms3(value: float | None) -> str:
+    """Milliseconds to the microsecond: the coach's figures and their reference are small."""
+    return "-" if value is None else f"{value:.3f}"
 
 
 def _ok(flag: bool | None) -> str:

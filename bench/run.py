@@ -10,6 +10,7 @@ Phases (all by default; pick with --only):
   grants grants against shared budgets from 16 clients over HTTP; a customer's ledger of 1,000 grants
   knowledge  article retrieval on BANKING77 beside BM25, "nothing fits" on CLINC150, embedding cost, suggestions
   search GET /api/v1/search over 1,000,000 bulk-loaded messages, on SQLite and on PostgreSQL
+  coach  the language coach's check of a 300-word reply, beside str.lower() and one plain re.search
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -34,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
+import phase_coach
 import phase_fair
 import phase_grants
 import phase_http
@@ -44,7 +46,7 @@ import phase_search
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search", "coach")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -211,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "grants": phase_grants.run,
         "knowledge": phase_knowledge.run,
         "search": phase_search.run,
+        "coach": phase_coach.run,
     }
     failed = False
     try:
