@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 from sameside.live.hub import Hub
 
@@ -40,3 +41,14 @@ def test_a_page_on_one_loop_hears_a_change_published_from_another() -> None:
         server.join(5)
     assert published.is_set()
     assert heard == [{"type": "changed", "topic": "case:7"}], "the page never woke up"
+
+
+def test_a_page_that_listens_after_a_change_it_did_not_read_is_told_it_missed_it() -> None:
+    hub = Hub()
+    began = time.time()
+    hub._deliver({"type": "case.updated", "topic": "case:9"})  # what the hub's loop does with a publish
+    assert hub.changed_since("case:9", began)
+    assert not hub.changed_since("case:9", time.time() + 1)  # a page that began reading after it saw it
+    assert not hub.changed_since("case:10", began)
+    hub._deliver({"type": "presence", "topic": "case:11:staff", "name": "Dana", "joined": True})
+    assert not hub.changed_since("case:11:staff", began)  # someone opening a case changes nothing on it

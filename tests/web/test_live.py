@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -152,3 +154,32 @@ def test_a_notification_reaches_only_the_person_notified(client: TestClient, mak
     assert not [m for m in heard_by(colleague) if str(m.get("topic", "")).startswith("staff:")]
     # The owner hears, on their own topic, that they were notified: their page refreshes its count.
     assert {"topic": f"staff:{owner.id}", "type": "staff.notified"} in heard_by(owner)
+
+
+def test_a_page_that_listens_only_after_a_change_is_told_to_fetch_itself_again(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    customer = make.customer("ana@example.com")
+    number = make.case(customer).id
+    signed_in(client, db, agent)
+    page = client.get(f"/desk/cases/{number}")
+    began = int(re.search(r'data-since="(\d+)"', page.text).group(1))  # type: ignore[union-attr]
+    assert began > 0
+
+    # The customer writes while the agent's page is still opening its socket.
+    reply = client.post(
+        f"/api/v1/cases/{number}/replies", json={"body": "Any news?"}, headers=make.customer_session(customer)
+    )
+    assert reply.status_code == 201, reply.text
+
+    with client.websocket_connect("/ws/live", headers=ORIGIN) as late:
+        late.send_json({"watch": f"case:{number}", "since": began})
+        heard = [late.receive_json() for _ in range(3)]
+    assert {"type": "changed", "topic": f"case:{number}", "missed": True} in heard
+
+    with client.websocket_connect("/ws/live", headers=ORIGIN) as fresh:  # a page that read after it: nothing missed
+        fresh.send_json({"watch": f"case:{number}", "since": began + 60_000})
+        assert fresh.receive_json()["type"] == "watching"
+        fresh.send_json({"watch": "case:not-a-number"})  # the next thing it hears is the answer to this
+        assert fresh.receive_json()["type"] in {"presence", "error"}

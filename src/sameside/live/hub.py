@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
@@ -26,6 +27,9 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = "sameside:live:"
+CHANGES_KEPT = 10_000
+CHANGES_KEPT_SECONDS = 600
+"""When a topic last changed is kept for this long (once that many topics are kept), for `changed_since`."""
 
 
 class Subscription:
@@ -70,6 +74,7 @@ class Hub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._publisher: Any = None
         self._lock = threading.Lock()
+        self._changed_at: dict[str, float] = {}
 
     # ------------------------------------------------------------ life cycle
 
@@ -123,6 +128,8 @@ class Hub:
             viewers[payload["name"]] += 1 if payload["joined"] else -1
             viewers += Counter()  # drop those who left
             payload = {"type": "presence", "topic": topic, "viewers": sorted(viewers)}
+        else:
+            self._remember_change(topic)
         for subscriber in list(self._subscribers.get(topic, ())):
             subscriber.deliver(payload)
 
@@ -162,6 +169,20 @@ class Hub:
     def staff_online(self) -> bool:
         """Whether any agent has the workspace open on this server (the chat widget tells visitors)."""
         return bool(self._subscribers.get("desk"))
+
+    def _remember_change(self, topic: str) -> None:
+        now = time.time()
+        if len(self._changed_at) >= CHANGES_KEPT:  # only the recent past matters: a page subscribes in seconds
+            self._changed_at = {t: at for t, at in self._changed_at.items() if now - at < CHANGES_KEPT_SECONDS}
+        self._changed_at[topic] = now
+
+    def changed_since(self, topic: str, since: float) -> bool:
+        """Whether this process heard of a change on `topic` at or after `since` (seconds since the epoch).
+
+        A page that began reading before a change and subscribed after it would otherwise miss it.
+        """
+        changed = self._changed_at.get(topic)
+        return changed is not None and changed >= since
 
     def viewers(self, topic: str) -> list[str]:
         return sorted(self._viewers.get(topic, Counter()))

@@ -101,6 +101,10 @@ async def _read_requests(
                     hub.publish(staff_topic, {"type": "presence", "name": name, "joined": True})
             viewers = hub.viewers(staff_topic) if isinstance(actor, StaffActor) else []
             await ws.send_json({"type": "watching", "topic": topic, "viewers": viewers})
+            since = request.get("since")
+            if isinstance(since, int | float) and since > 0 and hub.changed_since(topic, since / 1000):
+                # Changed after the page began reading and before it listened: it fetches itself again.
+                await ws.send_json({"type": "changed", "topic": topic, "missed": True})
 
 
 def _who(db: Database, token: str | None) -> tuple[StaffActor | CustomerActor, str] | None:

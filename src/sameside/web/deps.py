@@ -18,6 +18,7 @@ first, not for you, a case that is not there) are drawn by `web.errors`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -94,6 +95,8 @@ def viewer_of(request: Request, session: Session | None = None) -> Viewer:
     known: Viewer | None = getattr(request.state, _VIEWER, None)
     if known is not None:
         return known
+    # Before the page reads anything: a live page asks to be told of changes published since (`live.socket`).
+    request.state.sameside_began_ms = int(time.time() * 1000)
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         viewer = Viewer(None)

@@ -22,7 +22,8 @@
       watch: el.dataset.watch || "",
       regions: (el.dataset.refresh || "main").split(",").map(function (s) { return s.trim(); }).filter(Boolean),
       fallback: el.dataset.fallback || ".desk-body",
-      me: el.dataset.me || ""
+      me: el.dataset.me || "",
+      since: el.dataset.since || "0"
     };
   }
 
@@ -140,7 +141,8 @@
     var config = settings();
     var wanted = config ? config.watch : "";
     if (socket && socket.readyState === 1 && wanted && wanted !== watching) {
-      socket.send(JSON.stringify({ watch: wanted }));
+      // "since": when this page began reading; a change published after it, before we listened, refreshes it.
+      socket.send(JSON.stringify({ watch: wanted, since: Number(config.since) || 0 }));
       watching = wanted;
     }
   }
@@ -165,8 +167,19 @@
     };
   }
 
-  document.addEventListener("htmx:afterSwap", function () {
-    swaps += 1;
+  // A swap makes a refresh already on its way stale only when it touched what the refresh replaces (or the page
+  // itself); a small swap beside them (the coach's advice under the reply box) must not throw a change away.
+  function touchesRegions(target) {
+    var config = settings();
+    if (!target || !config || !document.contains(target)) { return true; }
+    return regionsOf(config).some(function (sel) {
+      var region = document.querySelector(sel);
+      return region && (region === target || region.contains(target) || target.contains(region));
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (touchesRegions(event.detail && event.detail.target)) { swaps += 1; }
     if (!socket) { connect(); } else { watch(); }
   });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", connect); } else { connect(); }
