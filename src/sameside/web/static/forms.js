@@ -14,10 +14,14 @@
   var store = null;
   try { store = window.localStorage; store.getItem("probe"); } catch (e) { store = null; }
 
+  // The form a request sends: the form itself, or the button that submits it. A field's own side request
+  // (the coach checking the reply as it is typed) sends no form: it must neither forget the draft nor clear
+  // a refusal shown above it.
   function formOf(el) {
     if (!el) { return null; }
     if (el.tagName === "FORM") { return el; }
-    return el.form || (el.closest ? el.closest("form") : null);
+    var submits = el.tagName === "BUTTON" || (el.tagName === "INPUT" && /^(submit|image)$/i.test(el.type || ""));
+    return submits ? (el.form || (el.closest ? el.closest("form") : null)) : null;
   }
 
   function posted(form) {
