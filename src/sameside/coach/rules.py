@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from sameside.kit.actors import Role, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
+from sameside.kit.languages import LANGUAGES
 
 
 class Kind(StrEnum):
@@ -44,8 +45,6 @@ KIND_LABELS = {
     Kind.JARGON: "Jargon",
 }
 
-LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
-"""The languages the desk writes in; a team may add rules for any of them."""
 BUILT_IN_LANGUAGES = ("en", "de", "fr", "es")
 """The languages the coach ships rules for: a full English set, a handful each in German, French and Spanish."""
 
@@ -291,13 +290,6 @@ def clean_text(value: str, what: str, limit: int) -> str:
         raise Invalid(f"Write {what}.")
     if len(value) > limit:
         raise Invalid(f"{what[0].upper()}{what[1:]} may have at most {limit} characters.")
-    return value
-
-
-def clean_language(value: str) -> str:
-    value = value.strip().lower()
-    if value not in LANGUAGES:
-        raise Invalid(f"Language {value!r} is not one the desk writes in: {', '.join(LANGUAGES)}.")
     return value
 
 

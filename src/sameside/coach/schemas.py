@@ -4,7 +4,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from sameside.coach.rules import LANGUAGES, PHRASES_MAX, SUGGESTION_MAX, TEXT_MAX, WHY_MAX, Kind
+from sameside.coach.rules import PHRASES_MAX, SUGGESTION_MAX, TEXT_MAX, WHY_MAX, Kind
+from sameside.kit.languages import LANGUAGES
 from sameside.kit.schema import Input, Output, not_null
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"

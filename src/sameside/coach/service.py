@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sameside.coach import builtin, queries, rules
 from sameside.coach.models import AdviceEvent, CoachRule
 from sameside.coach.rules import Kind
-from sameside.kit import clock
+from sameside.kit import clock, languages
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import Conflict, Invalid
 
@@ -38,7 +38,7 @@ def add_rule(
 ) -> queries.RuleView:
     """A team's own rule, checked from now on. `words` is a regular expression or phrases one a line."""
     rules.check_may_change(actor)
-    language = rules.clean_language(language)
+    language = languages.clean_language(language)
     pattern = rules.pattern_from(words, regex=is_regex)
     why = rules.clean_text(why, "why it reads badly", rules.WHY_MAX)
     suggestion = rules.clean_text(suggestion, "a suggestion", rules.SUGGESTION_MAX)
@@ -110,7 +110,7 @@ def change_rule(
         if kind is not None:
             row.kind = kind
         if language is not None:
-            row.language = rules.clean_language(language)
+            row.language = languages.clean_language(language)
         if why is not None:
             row.why = rules.clean_text(why, "why it reads badly", rules.WHY_MAX)
         if suggestion is not None:

@@ -21,7 +21,6 @@ BODY_MAX = 50_000
 CATEGORY_MAX = 80
 NOTE_MAX = 300
 QUERY_MAX = 500
-LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt")
 
 NOTHING_FITS = 0.40
 """Below this cosine similarity between the question and the closest passage, nothing fits: we say so.
@@ -59,13 +58,6 @@ def clean_category(value: str) -> str:
         return "General"
     if len(value) > CATEGORY_MAX:
         raise Invalid(f"A category name is at most {CATEGORY_MAX} characters.")
-    return value
-
-
-def clean_language(value: str) -> str:
-    value = value.strip().lower()
-    if value not in LANGUAGES:
-        raise Invalid(f"Language {value!r} is not one the desk writes in: {', '.join(LANGUAGES)}.")
     return value
 
 

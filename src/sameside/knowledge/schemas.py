@@ -5,8 +5,9 @@ from datetime import datetime
 from pydantic import Field
 
 from sameside.kit.ids import MAX_ID
+from sameside.kit.languages import LANGUAGES
 from sameside.kit.schema import Input, Output, not_null
-from sameside.knowledge.rules import BODY_MAX, CATEGORY_MAX, LANGUAGES, TITLE_MAX, ArticleState, Visibility
+from sameside.knowledge.rules import BODY_MAX, CATEGORY_MAX, TITLE_MAX, ArticleState, Visibility
 
 Language = Field(default="en", description=f"One of {', '.join(LANGUAGES)}", max_length=16)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sameside.cases.models import Case
-from sameside.kit import clock
+from sameside.kit import clock, languages
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.errors import Conflict, NotFound
 from sameside.knowledge import embedding, rules
@@ -40,7 +40,7 @@ def create(
         title=title,
         body=body,
         category=rules.clean_category(category),
-        language=rules.clean_language(language),
+        language=languages.clean_language(language),
         visibility=visibility,
         state=ArticleState.PUBLISHED if publish else ArticleState.DRAFT,
         version=1,
@@ -103,7 +103,7 @@ def edit(
     if category is not None and (category := rules.clean_category(category)) != article.category:
         article.category = category
         changed.append("category")
-    if language is not None and (language := rules.clean_language(language)) != article.language:
+    if language is not None and (language := languages.clean_language(language)) != article.language:
         article.language = language
         changed.append("language")
     if visibility is not None and visibility is not article.visibility:

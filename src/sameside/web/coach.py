@@ -22,6 +22,7 @@ from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.actors import Role
 from sameside.kit.errors import Invalid
+from sameside.kit.languages import LANGUAGES
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem
 from sameside.web.pages import page
 from sameside.web.staff_pages import desk_action
@@ -66,7 +67,7 @@ def _rules_page(
         rules=listed,
         figures=figures,
         language=language,
-        languages=rules.LANGUAGES,
+        languages=LANGUAGES,
         built_in_languages=rules.BUILT_IN_LANGUAGES,
         kinds=list(Kind),
         kind_labels=KIND_LABELS,
@@ -86,7 +87,7 @@ def coach_rules(
     session: PageSession,
     language: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    return _rules_page(request, session, agent, language=language if language in rules.LANGUAGES else "")
+    return _rules_page(request, session, agent, language=language if language in LANGUAGES else "")
 
 
 def _kind(value: str) -> Kind:
@@ -125,7 +126,7 @@ def switch_rule(request: Request, agent: DeskAgent, slug: Slug, form: Form) -> R
     def work(session: Session) -> str:
         changed = service.change_rule(session, agent.actor, slug, enabled=form.get("enabled") == "1")
         back = form.get("language")
-        return f"/desk/coach{'?language=' + back if back in rules.LANGUAGES else ''}#rule-{changed.slug}"
+        return f"/desk/coach{'?language=' + back if back in LANGUAGES else ''}#rule-{changed.slug}"
 
     def again(session: Session, problem: Problem) -> Response:
         return _rules_page(request, session, agent, problem=problem)

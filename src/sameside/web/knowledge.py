@@ -28,6 +28,7 @@ from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
+from sameside.kit.languages import LANGUAGES
 from sameside.knowledge import queries, render, rules, service
 from sameside.knowledge.models import Article
 from sameside.knowledge.rules import ArticleState, Visibility
@@ -101,7 +102,7 @@ def _editor(
         values=values,
         preview_html=render.to_html(shown) if shown.strip() else "",
         previewing=preview,
-        languages=rules.LANGUAGES,
+        languages=LANGUAGES,
         error=error,
         refused_form=error is not None,
     )
