@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sameside.db.base import Base, UTCDateTime, str_enum
@@ -84,6 +84,8 @@ class Staff(Base):
     """The last time they did something at the desk: none for a while and they are away."""
     chat_capacity: Mapped[int] = mapped_column(Integer, default=3)
     """Live chats they take at once; routing gives no more while they have this many."""
+    signature: Mapped[str | None] = mapped_column(Text)
+    """Put under their replies that are letters (email, portal): `saved_replies.rules.signed`."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     team: Mapped[Team | None] = relationship(lazy="raise")
