@@ -68,6 +68,12 @@ SAMPLES: list[events.Payload] = [
     events.OfferSent(offer_id=2, options=("A new kettle by Friday", "A refund of 30 €"), expires_at=AT),
     events.OfferAnswered(offer_id=2, outcome="chosen", option="A refund of 30 €", via="email"),
     events.DecisionRecorded(decision_id=1, decision="decline", policy="Remedies 4.2", rationale="Beyond any remedy"),
+    events.MergedInto(into=12, moved=5),
+    events.MergedFrom(from_=13, moved=5),
+    events.Linked(other=14),
+    events.Unlinked(other=14),
+    events.SplitOff(into=15, entry_id=80),
+    events.SplitFrom(from_=12, entry_id=80),
 ]
 WIRE: TypeAdapter[EventPayload] = TypeAdapter(EventPayload)
 
@@ -180,6 +186,7 @@ def test_the_customer_sees_the_same_events_as_before_and_what_they_were_granted_
         EventType.CONSULT_OPENED,
         EventType.GRANT_MADE,
         EventType.OFFER_CHOSEN,
+        EventType.MERGED_INTO,  # "we are answering this together with your request #N"
     } == PUBLIC_EVENTS
 
 

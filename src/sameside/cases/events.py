@@ -341,6 +341,59 @@ class ServiceLevelBreached(Payload):
     """The target, in business minutes."""
 
 
+class MergedInto(Payload):
+    """This case was a duplicate: closed, its conversation carried on in `into` (`cases.links`).
+
+    The customer sees the event's words (its entry's body), which name the
+    other case only when it is theirs to open.
+    """
+
+    kind: Literal[EventType.MERGED_INTO] = EventType.MERGED_INTO
+    public: ClassVar[bool] = True
+    into: int
+    moved: int
+    """How many timeline entries moved to the other case (none when its customer is another)."""
+
+
+class MergedFrom(Payload):
+    """A duplicate was merged into this case."""
+
+    kind: Literal[EventType.MERGED_FROM] = EventType.MERGED_FROM
+    from_: int = Field(alias="from")
+    moved: int
+    """How many of its timeline entries moved here, in their places by time (none from another customer)."""
+
+
+class Linked(Payload):
+    """Marked as related to another case (recorded on both)."""
+
+    kind: Literal[EventType.LINKED] = EventType.LINKED
+    other: int
+
+
+class Unlinked(Payload):
+    """No longer marked as related to another case (recorded on both)."""
+
+    kind: Literal[EventType.UNLINKED] = EventType.UNLINKED
+    other: int
+
+
+class SplitOff(Payload):
+    """One of the customer's messages was taken off this case into a new one."""
+
+    kind: Literal[EventType.SPLIT_OFF] = EventType.SPLIT_OFF
+    into: int
+    entry_id: int
+
+
+class SplitFrom(Payload):
+    """This case began as a message split off another case."""
+
+    kind: Literal[EventType.SPLIT_FROM] = EventType.SPLIT_FROM
+    from_: int = Field(alias="from")
+    entry_id: int
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -362,7 +415,13 @@ EventPayload = Annotated[
     | OfferAnswered
     | DecisionRecorded
     | DeliveryFailed
-    | ServiceLevelBreached,
+    | ServiceLevelBreached
+    | MergedInto
+    | MergedFrom
+    | Linked
+    | Unlinked
+    | SplitOff
+    | SplitFrom,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -389,6 +448,12 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     DecisionRecorded,
     DeliveryFailed,
     ServiceLevelBreached,
+    MergedInto,
+    MergedFrom,
+    Linked,
+    Unlinked,
+    SplitOff,
+    SplitFrom,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

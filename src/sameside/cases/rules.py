@@ -63,6 +63,12 @@ class EventType(StrEnum):
     SURVEY_SENT = "survey_sent"  # P10
     DELIVERY_FAILED = "delivery_failed"
     SERVICE_LEVEL_BREACHED = "service_level_breached"
+    MERGED_INTO = "merged_into"  # a duplicate closed into another case (`cases.links`)
+    MERGED_FROM = "merged_from"  # the case a duplicate was merged into
+    LINKED = "linked"  # related cases, both ways
+    UNLINKED = "unlinked"
+    SPLIT_OFF = "split_off"  # a message taken off into a new case
+    SPLIT_FROM = "split_from"  # the new case, pointing back
 
 
 # Which moves a person may make. A customer's message moves a case by itself

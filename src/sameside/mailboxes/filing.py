@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sameside.cases import service as cases
+from sameside.cases.links import queries as case_links
 from sameside.cases.models import Case
 from sameside.cases.replies.mailing import Reach, acknowledgement_text
 from sameside.cases.rules import CaseStatus
@@ -319,8 +320,8 @@ class _File:
         for pointer in pointers:
             if pointer.proven and self._belongs(pointer.case_id, sender):
                 case = self.session.get(Case, pointer.case_id)
-                if case is not None:
-                    return case
+                if case is not None:  # a merged case's thread goes on in its survivor, if the sender's too
+                    return case_links.forwarded(self.session, case, lambda number: self._belongs(number, sender))
         return None
 
     def _belongs(self, case_id: int, sender: str) -> bool:

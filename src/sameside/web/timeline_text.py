@@ -131,6 +131,20 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             kind = "Final decision" if payload.decision == "final" else "Declined, for good"
             revised = f", revising decision #{payload.revises}" if payload.revises else ""
             text = f"{kind} (policy: {payload.policy}{revised}): {payload.rationale}"
+        case events.MergedInto():
+            moved = f", its {payload.moved} entries moved there" if payload.moved else ", its conversation kept here"
+            text = f"Merged into case #{payload.into} as a duplicate{moved}"
+        case events.MergedFrom():
+            moved = f"; its {payload.moved} entries are in this timeline" if payload.moved else " (another customer's)"
+            text = f"Case #{payload.from_} merged into this one{moved}"
+        case events.Linked():
+            text = f"Linked as related to case #{payload.other}"
+        case events.Unlinked():
+            text = f"No longer linked to case #{payload.other}"
+        case events.SplitOff():
+            text = f"A message was split off into case #{payload.into}"
+        case events.SplitFrom():
+            text = f"Split off case #{payload.from_}"
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 import sameside.auth.models
 import sameside.callbacks.models
+import sameside.cases.links.models
 import sameside.cases.models
 import sameside.cases.service_levels.models
 import sameside.chat.models
