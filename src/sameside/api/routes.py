@@ -18,6 +18,7 @@ from sameside.api import (
     remedies,
     reports,
 )
+from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
 from sameside.api.knowledge import router as knowledge_router
@@ -42,3 +43,4 @@ router.include_router(service_levels_router)
 router.include_router(search_router)
 router.include_router(knowledge_router)
 router.include_router(coach_router)
+router.include_router(case_links_router)
