@@ -22,6 +22,7 @@ from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
 from sameside.staff.queries import get_staff
 from sameside.web import sign_in_guard
+from sameside.web.case_links import router as case_links_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.pages import page
@@ -34,6 +35,7 @@ router.include_router(customers_router)  # /desk/customers, /desk/organisations
 router.include_router(portal_callbacks_router)  # /portal/cases/{n}/callback, /portal/callbacks/{id}/cancel
 router.include_router(service_levels_router)  # /desk/service-levels
 router.include_router(search_router)  # /desk/search
+router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 
