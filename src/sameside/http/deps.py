@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sameside.auth import service as auth
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.http import acting
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor, Role, StaffActor
 from sameside.kit.errors import Forbidden, Unauthenticated
@@ -139,13 +140,20 @@ DocumentedCookie = Annotated[str | None, Depends(_cookie)]
 
 
 @offload
-def optional_user(request: Request, _b: Documented, _c: DocumentedCookie) -> StaffActor | CustomerActor | None:
+def _who_is_asking(request: Request, _b: Documented, _c: DocumentedCookie) -> StaffActor | CustomerActor | None:
     return _authenticate(request)
 
 
-@offload
-def require_user(request: Request, _b: Documented, _c: DocumentedCookie) -> StaffActor | CustomerActor:
-    actor = _authenticate(request)
+Asking = Annotated[StaffActor | CustomerActor | None, Depends(_who_is_asking)]
+
+
+async def optional_user(request: Request, actor: Asking) -> StaffActor | CustomerActor | None:
+    acting.note(request, actor, "api")  # async, on the request's task: the route sees it (`http.acting`)
+    return actor
+
+
+async def require_user(request: Request, actor: Asking) -> StaffActor | CustomerActor:
+    acting.note(request, actor, "api")
     if actor is None:
         raise Unauthenticated("Sign in, or send an API token as `Authorization: Bearer <token>`.")
     return actor

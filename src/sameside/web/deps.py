@@ -30,6 +30,7 @@ from fastapi.responses import RedirectResponse, Response
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
 from sameside.db.engine import Session
+from sameside.http import acting
 from sameside.http.deps import SESSION_COOKIE, ReadSession, database
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor, StaffActor
@@ -106,6 +107,7 @@ def viewer_of(request: Request, session: Session | None = None) -> Viewer:
         with database(request).unit_of_work(write=False) as own:
             viewer = _resolve(own, token)
     setattr(request.state, _VIEWER, viewer)
+    acting.note(request, viewer.actor, "desk")  # a route that asks itself, then writes, is seen by the audit log
     return viewer
 
 
@@ -132,10 +134,16 @@ def _signed_in(request: Request, session: Session, area: Literal["desk", "portal
 
 
 @offload
-def _desk_agent(request: Request, session: PageSession) -> Agent:
+def _resolve_desk_agent(request: Request, session: PageSession) -> Agent:
     viewer = _signed_in(request, session, "desk", StaffActor)
     assert isinstance(viewer.actor, StaffActor) and viewer.name is not None and viewer.csrf is not None
     return Agent(viewer.actor, viewer.name, viewer.csrf)
+
+
+async def _desk_agent(request: Request, agent: Annotated[Agent, Depends(_resolve_desk_agent)]) -> Agent:
+    # Async, on the request's own task (the resolver may have run in a thread): the route's changes are theirs.
+    acting.note(request, agent.actor, "desk")
+    return agent
 
 
 @offload
