@@ -26,6 +26,9 @@ def erasing(connection: Connection) -> Iterator[None]:
         connection.execute(text("SET LOCAL sameside.audit_erasure = 'on'"))
         yield
         return
+    if connection.execute(text("SELECT 1 FROM audit_log LIMIT 1")).first() is None:
+        yield  # nothing to erase: the triggers stay as they are (dropping them costs every connection a re-read)
+        return
     triggers = connection.execute(
         text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
     ).all()
