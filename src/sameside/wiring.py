@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sameside.audit import recorder as audit_recorder
 from sameside.auth import tasks as auth_tasks
 from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
@@ -88,6 +89,7 @@ def _to_live(event: Event) -> None:
 def wire(settings: Settings) -> None:
     """Apply settings process-wide. Safe to call again (tests build apps with different settings)."""
     global _subscribed
+    audit_recorder.install()  # once per process: staff changes are written down in their own transaction
     if not _subscribed:
         for name in LIVE_EVENTS:
             bus.subscribe(name, _to_live)
