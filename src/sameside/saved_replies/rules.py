@@ -23,6 +23,8 @@ BODY_MAX = 10_000
 SIGNATURE_MAX = 1_000
 QUERY_MAX = 100
 TAGS_MAX = 10
+TAG_LIST_MAX = 40
+"""Tags as sent, before duplicates are dropped."""
 
 STATUSES = (CaseStatus.OPEN, CaseStatus.WAITING_ON_CUSTOMER, CaseStatus.WAITING_ON_INTERNAL, CaseStatus.RESOLVED)
 """Where a saved reply may leave its case: where a person's reply may (never closed, never back to new)."""
