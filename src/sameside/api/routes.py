@@ -22,6 +22,7 @@ from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
 from sameside.api.knowledge import router as knowledge_router
+from sameside.api.saved_replies import router as saved_replies_router
 from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
 
@@ -44,3 +45,4 @@ router.include_router(search_router)
 router.include_router(knowledge_router)
 router.include_router(coach_router)
 router.include_router(case_links_router)
+router.include_router(saved_replies_router)
