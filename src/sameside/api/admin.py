@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
+from sameside.cases import departures
 from sameside.http.deps import Admin, ReadSession, StaffUser, Write
 from sameside.http.idempotency import idempotent
 from sameside.http.offload import offload
@@ -72,7 +73,11 @@ def read_staff(staff_id: Id, _: StaffUser, session: ReadSession) -> StaffOut:
     return StaffOut.model_validate(queries.get_staff(session, staff_id))
 
 
-@router.patch("/staff/{staff_id}", response_model=StaffOut)
+@router.patch(
+    "/staff/{staff_id}",
+    response_model=StaffOut,
+    responses={409: {"description": "Deactivating or demoting yourself, or the last active admin"}},
+)
 @offload
 def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write) -> StaffOut:
     with write() as session:
@@ -84,7 +89,6 @@ def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write
             staff,
             name=body.name,
             role=body.role,
-            is_active=body.is_active,
             team_id=body.team_id if "team_id" in given else UNSET,
             department_id=body.department_id if "department_id" in given else UNSET,
             languages=body.languages,
@@ -92,6 +96,11 @@ def update_staff(staff_id: Id, body: StaffUpdate, actor: StaffUser, write: Write
         )
         if body.password is not None:
             service.set_password(session, actor, staff, body.password)
+        # Deactivating hands their cases back and ends their access, as `POST /staff/{id}/deactivate` does.
+        if body.is_active is False:
+            departures.deactivate(session, actor, staff)
+        elif body.is_active:
+            departures.reactivate(session, actor, staff)
         return StaffOut.model_validate(staff)
 
 

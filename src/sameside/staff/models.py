@@ -87,9 +87,39 @@ class Staff(Base):
     signature: Mapped[str | None] = mapped_column(Text)
     """Put under their replies that are letters (email, portal): `saved_replies.rules.signed`."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When an admin deactivated them (`is_active` false); cleared when reactivated."""
 
     team: Mapped[Team | None] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="raise")
+
+
+class StaffInvitation(Base):
+    """An admin's invitation to join the desk, mailed as a single-use link (`staff.invitations`).
+
+    The person exists as staff only once they accept and choose a password;
+    until then this row holds what the admin chose for them. The link's token
+    is stored as a digest only; resending replaces it.
+    """
+
+    __tablename__ = "staff_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    """When the current link was mailed (the first time, or the last resend)."""
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """Who they became on accepting."""
 
 
 class ChannelTeam(Base):

@@ -20,6 +20,10 @@ PRODUCT_MAX = 64
 """A product is matched against a case tag, which is at most this long."""
 
 
+INVITATION = SystemActor("invitation")
+"""Who adds an invited person to the staff: the admin's invitation, carried out when its link is used."""
+
+
 def require_admin(actor: Actor) -> None:
     """Only admins (and the system itself, e.g. the CLI) manage staff and structure."""
     if isinstance(actor, SystemActor):

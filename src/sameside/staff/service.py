@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sameside.kit.actors import Actor, Role
+from sameside.kit import clock
+from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.addresses import normalize_email
 from sameside.kit.unset import UNSET, Unset
 from sameside.staff import rules
@@ -14,6 +15,8 @@ from sameside.staff.errors import (
     DuplicateSlug,
     DuplicateStaff,
     DuplicateTeamAddress,
+    LastAdmin,
+    NotYourself,
     TeamNotFound,
 )
 from sameside.staff.models import Department, Routing, Staff, Team
@@ -80,7 +83,9 @@ def update_staff(
         rules.require_admin(actor)
     if name is not None:
         staff.name = name.strip() or staff.name
-    if role is not None:
+    if role is not None and role is not staff.role:
+        if staff.role is Role.ADMIN:
+            _keep_an_admin(session, staff)
         staff.role = role
     if team_id is not UNSET:
         _check_team(session, team_id)
@@ -88,8 +93,11 @@ def update_staff(
     if department_id is not UNSET:
         _check_department(session, department_id)
         staff.department_id = department_id
-    if is_active is not None:
-        staff.is_active = is_active
+    if is_active is not None and is_active != staff.is_active:
+        if is_active:
+            reactivate(session, actor, staff)
+        else:
+            deactivate(session, actor, staff)
     if skills:
         set_skills(session, actor, staff, languages=languages, products=products)
     session.flush()
@@ -230,3 +238,49 @@ def _check_team(session: Session, team_id: int | None) -> None:
 def _check_department(session: Session, department_id: int | None) -> None:
     if department_id is not None and session.get(Department, department_id) is None:
         raise DepartmentNotFound(f"There is no department with id {department_id}.")
+
+
+def check_links(session: Session, team_id: int | None, department_id: int | None) -> None:
+    """The team and department someone is to have exist (TeamNotFound, DepartmentNotFound)."""
+    _check_team(session, team_id)
+    _check_department(session, department_id)
+
+
+def deactivate(session: Session, actor: Actor, staff: Staff) -> Staff:
+    """They can no longer sign in, and their sessions and API tokens stop working (`auth` checks `is_active`).
+
+    Refused for yourself and for the last active admin (409): either would
+    leave nobody able to undo it. Their cases are the caller's to hand back
+    (`cases.departures`), through the case verbs.
+    """
+    rules.require_admin(actor)
+    if isinstance(actor, StaffActor) and actor.staff_id == staff.id:
+        raise NotYourself("You cannot deactivate yourself; ask another admin.")
+    if staff.role is Role.ADMIN:
+        _keep_an_admin(session, staff)
+    if staff.is_active:
+        staff.is_active = False
+        staff.deactivated_at = clock.now()
+        session.flush()
+    return staff
+
+
+def reactivate(session: Session, actor: Actor, staff: Staff) -> Staff:
+    """They may sign in again, with their password; tokens revoked on deactivation stay revoked."""
+    rules.require_admin(actor)
+    if not staff.is_active:
+        staff.is_active = True
+        staff.deactivated_at = None
+        session.flush()
+    return staff
+
+
+def _keep_an_admin(session: Session, staff: Staff) -> None:
+    """Refuse to leave the desk without an active admin: nobody could manage staff any more."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(Staff)
+        .where(Staff.role == Role.ADMIN, Staff.is_active.is_(True), Staff.id != staff.id)
+    )
+    if staff.is_active and not others:
+        raise LastAdmin(f"{staff.name} is the last active admin; make someone else an admin first.")
