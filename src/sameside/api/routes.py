@@ -21,6 +21,7 @@ from sameside.api import (
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
+from sameside.api.invitations import router as invitations_router
 from sameside.api.knowledge import router as knowledge_router
 from sameside.api.saved_replies import router as saved_replies_router
 from sameside.api.search import router as search_router
@@ -30,6 +31,7 @@ router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(cases.router)
 router.include_router(customers.router)
+router.include_router(invitations_router)  # before admin's /staff/{staff_id}: /staff/invitations is not an id
 router.include_router(admin.router)
 router.include_router(mail.router)
 router.include_router(consults.router)

@@ -162,4 +162,6 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
     if supervisor:
         shown.append(Tab("reports", "Reports", "/desk/reports/fairness"))
     shown.append(Tab("notifications", "Notifications", "/desk/notifications", count_url="/desk/notifications/count"))
+    if actor.role is Role.ADMIN:
+        shown.append(Tab("admin", "Admin", "/desk/admin"))
     return shown

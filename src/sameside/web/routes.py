@@ -22,6 +22,9 @@ from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.secrets import same
 from sameside.staff.queries import get_staff
 from sameside.web import sign_in_guard
+from sameside.web.admin import router as admin_router
+from sameside.web.admin_people import router as admin_people_router
+from sameside.web.admin_teams import router as admin_teams_router
 from sameside.web.case_links import router as case_links_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
@@ -36,6 +39,9 @@ router.include_router(portal_callbacks_router)  # /portal/cases/{n}/callback, /p
 router.include_router(service_levels_router)  # /desk/service-levels
 router.include_router(search_router)  # /desk/search
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
+router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
+router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
+router.include_router(admin_teams_router)  # /desk/admin/teams, /desk/admin/departments
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 
