@@ -30,6 +30,7 @@ from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import router as portal_callbacks_router
+from sameside.web.saved_replies import router as saved_replies_router
 from sameside.web.search import router as search_router
 from sameside.web.service_levels import router as service_levels_router
 
@@ -38,6 +39,7 @@ router.include_router(customers_router)  # /desk/customers, /desk/organisations
 router.include_router(portal_callbacks_router)  # /portal/cases/{n}/callback, /portal/callbacks/{id}/cancel
 router.include_router(service_levels_router)  # /desk/service-levels
 router.include_router(search_router)  # /desk/search
+router.include_router(saved_replies_router)  # /desk/saved-replies, the composer's picker
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
 router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
 router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
