@@ -32,7 +32,7 @@ from sameside.kit.errors import Invalid, NotFound
 from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
-from sameside.web import case_page, queues
+from sameside.web import case_page, queues, saved_replies
 from sameside.web.back_office import ask_from_form
 from sameside.web.coach import reply_coaching
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
@@ -87,11 +87,12 @@ def _act(
 @offload
 def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
     def work(session: Session, case: Case) -> None:
-        service.reply(
+        # Signed, and with the saved reply it was written with, if any (its actions, its use counted).
+        saved_replies.send_from_form(
             session,
             agent.actor,
             case,
-            form.get("body", ""),
+            form,
             status=_status(form.get("status") or None),
             channel=_channel(form.get("channel") or None),
             send_now=form.get("send_now") == "1",
