@@ -4,7 +4,8 @@ Admins only; anyone else gets the desk's refusal (`admin_pages.not_admin`).
 The quarantine shows a message as plain text — its HTML is never rendered,
 only its text part (or the text made from its HTML) — and offers the raw
 message as an `.eml` download and a reprocess button that says what became
-of it. Tokens are shown once, on the page that answers their creation.
+of it (the download is the API's `GET /api/v1/admin/mail/{id}/raw`, which a signed-in
+admin's browser may fetch with its session). Tokens are shown once, on the page that answers their creation.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sameside.mail import parse as mail_parse
 from sameside.mail import queries as mail_queries
 from sameside.mail.models import InboundState
 from sameside.staff import queries as staff_queries
-from sameside.web.admin_pages import SECTIONS, admin_page, not_admin
+from sameside.web.admin_pages import admin_page, not_admin
 from sameside.web.deps import EXPIRED, Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +43,7 @@ TEXT_LIMIT = 200_000
 @router.get("/desk/admin", response_model=None)
 @offload
 def admin_index(request: Request, agent: DeskAgent) -> Response:
-    return not_admin(request, agent) or admin_page(request, "desk_admin.html", agent, "index", sections=SECTIONS)
+    return not_admin(request, agent) or admin_page(request, "desk_admin.html", agent, "index")
 
 
 # ------------------------------------------------------------------ API tokens
@@ -208,26 +209,6 @@ def quarantined_message(
     if refused is not None:
         return refused
     return _message(request, session, agent, inbound_id, outcome=outcome)
-
-
-@router.get("/desk/admin/quarantine/{inbound_id}/raw", response_model=None)
-@offload
-def quarantined_raw(request: Request, agent: DeskAgent, session: PageSession, inbound_id: Id) -> Response:
-    """The message exactly as it arrived, as a download (never shown in the browser)."""
-    refused = not_admin(request, agent)
-    if refused is not None:
-        return refused
-    row = mail_queries.inbound(session, inbound_id)
-    return Response(
-        row.raw,
-        media_type="message/rfc822",
-        headers={
-            "Content-Disposition": f'attachment; filename="inbound-{row.id}.eml"',
-            "Content-Security-Policy": "sandbox; default-src 'none'",
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 @router.post("/desk/admin/quarantine/{inbound_id}/reprocess", response_model=None)
