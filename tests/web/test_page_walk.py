@@ -36,6 +36,7 @@ from sameside.staff import notifications
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import SYSTEM, Factory, Person
 from tests.knowledge.seed import article
+from tests.web import admin_seed
 
 ROLES = ("anonymous", "customer", "agent", "back_office", "supervisor", "admin")
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -98,6 +99,12 @@ def _build(make: Factory) -> World:
 
 Path = Callable[[World], str]
 
+
+def _quarantined(w: World) -> int:
+    with w.make.db.unit_of_work() as s:
+        return admin_seed.quarantined(s)
+
+
 # The expected status per role, in the order of ROLES: anonymous, customer, agent, back_office, supervisor, admin
 DESK = (303, 403)  # nobody signed in, a customer
 PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
@@ -147,6 +154,16 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     ),
     # The language coach's rules and figures: supervisors read them, admins change them.
     "/desk/coach": (lambda w: "/desk/coach", (*DESK, 403, 403, 200, 200)),
+    # The admin centre: admins only.
+    "/desk/admin": (lambda w: "/desk/admin", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/people": (lambda w: "/desk/admin/people", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/teams": (lambda w: "/desk/admin/teams", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/tokens": (lambda w: "/desk/admin/tokens", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/quarantine": (lambda w: "/desk/admin/quarantine", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/quarantine/{inbound_id}": (
+        lambda w: f"/desk/admin/quarantine/{_quarantined(w)}",
+        (*DESK, 403, 403, 403, 200),
+    ),
     "/portal": (lambda w: "/portal", (401, 200, 303, 303, 303, 303)),
     "/portal/new": (lambda w: "/portal/new", (401, 200, 303, 303, 303, 303)),
     "/portal/preferences": (lambda w: "/portal/preferences", (401, 200, 303, 303, 303, 303)),
