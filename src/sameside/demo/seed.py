@@ -53,6 +53,7 @@ from sameside.demo.plan_types import (
     TeamPlan,
 )
 from sameside.demo.remedies import seed_remedies
+from sameside.demo.saved_replies import seed_saved_replies
 from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, SystemActor
@@ -118,6 +119,7 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     session.flush()
     messages |= seed_remedies(session, actors[DEMO_ADMIN_EMAIL], actors, opened)
     seed_knowledge(session, actors[DEMO_ADMIN_EMAIL], opened)
+    seed_saved_replies(session, staff, admin_email=DEMO_ADMIN_EMAIL, agent_email=DEMO_AGENT_EMAIL)
     seed_case_links(session, actors[DEMO_ADMIN_EMAIL], opened)
     _never_send(session, messages)
 
