@@ -128,7 +128,11 @@ _ELSEWHERE = (
 def _route_paths(request: Request) -> set[str]:
     known: set[str] | None = getattr(request.app.state, "desk_paths", None)
     if known is None:
-        known = {str(getattr(r, "path", "")) for r in request.app.routes}
+        # Included routers are kept nested (`_IncludedRouter`): their routes are read through their contexts.
+        known = set()
+        for route in request.app.routes:
+            contexts = getattr(route, "effective_route_contexts", None)
+            known |= {str(getattr(entry, "path", "")) for entry in (contexts() if contexts else [route])}
         request.app.state.desk_paths = known
     return known
 
