@@ -18,6 +18,7 @@ from sameside.api import (
     remedies,
     reports,
 )
+from sameside.api.audit import router as audit_router
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
@@ -48,3 +49,4 @@ router.include_router(knowledge_router)
 router.include_router(coach_router)
 router.include_router(case_links_router)
 router.include_router(saved_replies_router)
+router.include_router(audit_router)
