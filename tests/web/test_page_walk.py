@@ -36,6 +36,7 @@ from sameside.staff import notifications
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import SYSTEM, Factory, Person
 from tests.knowledge.seed import article
+from tests.saved_replies.seed import shared_reply
 from tests.web import admin_seed
 
 ROLES = ("anonymous", "customer", "agent", "back_office", "supervisor", "admin")
@@ -152,6 +153,16 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
         lambda w: f"/desk/knowledge/{article(w.make.db, w.staff['admin'].id)}/revisions",
         (*DESK, 200, 200, 200, 200),
     ),
+    # Saved replies: every staff member uses the shared ones and keeps their own; the picker under the reply box.
+    "/desk/saved-replies": (lambda w: "/desk/saved-replies?q=refund", (*DESK, 200, 200, 200, 200)),
+    "/desk/saved-replies/{reply_id}": (
+        lambda w: f"/desk/saved-replies/{shared_reply(w.make.db, w.staff['admin'].id)}",
+        (*DESK, 200, 200, 200, 200),
+    ),
+    "/desk/cases/{number}/saved-replies": (
+        lambda w: f"/desk/cases/{w.case}/saved-replies?saved_q=refund",
+        (*DESK, 200, 200, 200, 200),
+    ),
     # The language coach's rules and figures: supervisors read them, admins change them.
     "/desk/coach": (lambda w: "/desk/coach", (*DESK, 403, 403, 200, 200)),
     # The admin centre: admins only.
@@ -181,6 +192,7 @@ NOT_THEIRS: dict[str, tuple[Path, tuple[int, ...]]] = {
     "missing case": (lambda w: "/desk/cases/999999", (*DESK, 404, 404, 404, 404)),
     "missing customer": (lambda w: "/desk/customers/999999", (*DESK, 404, 404, 404, 404)),
     "missing organisation": (lambda w: "/desk/organisations/999999", (*DESK, 404, 404, 404, 404)),
+    "missing saved reply": (lambda w: "/desk/saved-replies/999999", (*DESK, 404, 404, 404, 404)),
     "not a case number": (lambda w: "/desk/cases/abc", (*DESK, 404, 404, 404, 404)),
     "unknown desk page": (lambda w: "/desk/nothing-here", (404, 404, 404, 404, 404, 404)),
     "someone else's case in the portal": (
