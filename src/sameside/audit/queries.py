@@ -87,7 +87,9 @@ def entries(
         rows = rows[:limit]
         next_cursor = cursors.encode([rows[-1].at.isoformat(), rows[-1].id])
     ids = {row.staff_id for row in rows}
-    names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).tuples().all()) if ids else {}
+    names: dict[int, str] = {}
+    if ids:
+        names = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
     return AuditPage(rows, next_cursor, names)
 
 
