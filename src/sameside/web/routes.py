@@ -25,6 +25,7 @@ from sameside.web import sign_in_guard
 from sameside.web.admin import router as admin_router
 from sameside.web.admin_people import router as admin_people_router
 from sameside.web.admin_teams import router as admin_teams_router
+from sameside.web.audit import router as audit_router
 from sameside.web.case_links import router as case_links_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
@@ -44,6 +45,7 @@ router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /spli
 router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
 router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
 router.include_router(admin_teams_router)  # /desk/admin/teams, /desk/admin/departments
+router.include_router(audit_router)  # /desk/admin/audit
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 
