@@ -170,6 +170,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/admin/people": (lambda w: "/desk/admin/people", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/teams": (lambda w: "/desk/admin/teams", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/tokens": (lambda w: "/desk/admin/tokens", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/audit": (lambda w: "/desk/admin/audit", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine": (lambda w: "/desk/admin/quarantine", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine/{inbound_id}": (
         lambda w: f"/desk/admin/quarantine/{_quarantined(w)}",
