@@ -172,3 +172,19 @@ def test_passwords_and_tokens_never_reach_the_log(client: TestClient, make: Fact
     assert staff_made.changes["name"] == {"to": "Jo"}
     token_made = next(e for e in entries if e.entity == "api_tokens")
     assert token_made.changes["token_digest"] == {"to": "(hidden)"}
+
+
+def test_taking_the_next_case_is_recorded_though_it_is_a_core_update(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team()
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    case = make.case(team=team)
+
+    taken = client.post("/api/v1/cases/next", headers=agent.headers)
+
+    assert taken.status_code == 200, taken.text
+    mine = [e for e in logged(db) if e.entity == "cases"]
+    assert [(e.entity_id, e.staff_id, e.changes) for e in mine] == [
+        (str(case.id), agent.id, {"owner_id": {"from": None, "to": agent.id}})
+    ]

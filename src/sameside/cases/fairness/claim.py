@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from sameside.audit import recorder as audit
 from sameside.cases.fairness import queries, rules
 from sameside.cases.models import Case
 from sameside.kit.actors import StaffActor
@@ -52,6 +53,9 @@ def claim_next(
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             case = session.get(Case, candidate.case_id, populate_existing=True)
             assert case is not None
+            # A Core UPDATE passes the audit log's flush listener by: it is told here.
+            before, after = {"owner_id": None, "team_id": team_id}, {"owner_id": case.owner_id, "team_id": case.team_id}
+            audit.record(session, "changed", "cases", case.id, before, after, case_id=case.id)
             score = rules.score(
                 candidate, now=now, tier_cap_minutes=tier_cap_minutes, reply_target_minutes=reply_target_minutes
             )

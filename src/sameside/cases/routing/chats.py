@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true, update
 from sqlalchemy.orm import Session, joinedload
 
+from sameside.audit import recorder as audit
 from sameside.cases import events, timeline
 from sameside.cases.models import Case
 from sameside.cases.rules import ACTIVE
@@ -185,8 +186,11 @@ def take_chat(session: Session, actor: Actor) -> Case | None:
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                before = {"owner_id": None, "team_id": case.team_id}
                 taken = session.get(Case, case.id, populate_existing=True)
                 assert taken is not None
+                after = {"owner_id": taken.owner_id, "team_id": taken.team_id}  # a Core UPDATE: the audit log is told
+                audit.record(session, "changed", "cases", taken.id, before, after, case_id=taken.id)
                 timeline.add_event(
                     session, taken, actor, events.Assigned(owner_id=me.id, reason="took a waiting chat"), at=now
                 )
