@@ -671,6 +671,14 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _on_article("/cases"),
         (401, 403, 403, 200, 200, 200, 200, 200),
     ),
+    ("GET", "/api/v1/knowledge/articles/{article_id}/still-wrote"): (
+        _on_article("/still-wrote"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/knowledge/articles/{article_id}/reviewed"): (
+        _on_article("/reviewed"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
     ("POST", "/api/v1/knowledge/articles/{article_id}/uses"): (  # on a case of the team: staff read every case
         _on_article("/uses", lambda w, r: {"case_number": w.case()}),
         (401, 403, 403, 201, 201, 201, 201, 201),

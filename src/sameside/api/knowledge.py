@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response, status
 
 from sameside.cases.access import case_for
+from sameside.db.engine import Session
 from sameside.http.deps import MaybeUser, ReadSession, StaffUser, Write
 from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
 from sameside.kit.ids import MAX_ID
-from sameside.knowledge import queries, render, rules, service
+from sameside.knowledge import queries, reading, render, rules, service
 from sameside.knowledge.models import Article, ArticleUse
 from sameside.knowledge.rules import ArticleState, Visibility
 from sameside.knowledge.schemas import (
@@ -23,6 +24,7 @@ from sameside.knowledge.schemas import (
     CaseHitOut,
     HelpedIn,
     RevisionOut,
+    StillWroteOut,
     UseIn,
     UseOut,
 )
@@ -143,6 +145,32 @@ def article_cases(article_id: Id, actor: StaffUser, session: ReadSession) -> lis
     """The numbers of the cases the article was used on, most recent first."""
     queries.article(session, article_id, staff=True)
     return queries.cases_helped(session, article_id)
+
+
+def still_wrote_out(session: Session, article: Article) -> StillWroteOut:
+    counted = reading.still_wrote(session, [article.id]).get(article.id, reading.StillWrote(0, 0))
+    return StillWroteOut(
+        total=counted.total,
+        since_review=counted.since_review,
+        needs_review=counted.needs_review,
+        reviewed_at=article.reviewed_at,
+        cases=reading.cases_after_reading(session, article.id),
+    )
+
+
+@router.get("/articles/{article_id}/still-wrote", response_model=StillWroteOut)
+@offload
+def article_still_wrote(article_id: Id, actor: StaffUser, session: ReadSession) -> StillWroteOut:
+    """Who read it in the help centre and still wrote to us: the sign that it needs a look (P13)."""
+    return still_wrote_out(session, queries.article(session, article_id, staff=True))
+
+
+@router.post("/articles/{article_id}/reviewed", response_model=StillWroteOut)
+@offload
+def article_reviewed(article_id: Id, actor: StaffUser, write: Write) -> StillWroteOut:
+    """The article stands as it is: its count of readers who still wrote starts again from now."""
+    with write() as session:
+        return still_wrote_out(session, reading.mark_reviewed(session, actor, article_id))
 
 
 @router.post("/articles/{article_id}/uses", status_code=status.HTTP_201_CREATED, response_model=UseOut)

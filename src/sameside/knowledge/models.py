@@ -16,6 +16,8 @@ class UseKind(StrEnum):
     """An agent put it into a reply on the case."""
     HELPED = "helped"
     """Someone said "this helped"."""
+    READ = "read"
+    """A signed-in customer opened it in the help centre (`reading`): did they still write to us afterwards?"""
 
 
 class Article(Base):
@@ -38,6 +40,9 @@ class Article(Base):
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Last changed or marked reviewed: customers who read it and still wrote count again from here."""
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     use_count: Mapped[int] = mapped_column(Integer, default=0)
     helped_count: Mapped[int] = mapped_column(Integer, default=0)
     vectors: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
@@ -84,10 +89,13 @@ class ArticleUse(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     kind: Mapped[UseKind] = mapped_column(str_enum(UseKind))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    counts_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """A read: a case the reader opens before this counts as written after reading it."""
 
     __table_args__ = (
         Index("ix_knowledge_uses_article", "article_id", "id"),
         Index("ix_knowledge_uses_case", "case_id"),
         Index("ix_knowledge_uses_staff", "staff_id"),
         Index("ix_knowledge_uses_customer", "customer_id"),
+        Index("ix_knowledge_uses_customer_kind_at", "customer_id", "kind", "at"),
     )

@@ -54,6 +54,16 @@ class ArticleOut(Output):
     helped_count: int
 
 
+class StillWroteOut(Output):
+    """Customers who read the article in the help centre and still opened a case within a day."""
+
+    total: int = Field(description="Cases opened after reading it, ever")
+    since_review: int = Field(description="Of those, after it was last changed or marked reviewed")
+    needs_review: bool = Field(description="True when someone still wrote since it was last changed or reviewed")
+    reviewed_at: datetime | None
+    cases: list[int] = Field(description="The numbers of the cases since it was last reviewed, newest first")
+
+
 class RevisionOut(Output):
     version: int
     title: str

@@ -140,6 +140,7 @@ def _touch(session: Session, article: Article, staff: StaffActor, changes: str) 
     article.version += 1
     article.updated_by = staff.staff_id
     article.updated_at = clock.now()
+    article.reviewed_at, article.reviewed_by = article.updated_at, staff.staff_id  # a change is a review
     _revision(session, article, staff, changes)
 
 

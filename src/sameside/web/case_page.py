@@ -30,6 +30,7 @@ from sameside.db.engine import Session
 from sameside.http.links import attachment_out
 from sameside.kit import clock
 from sameside.kit.errors import DomainError
+from sameside.knowledge import reading
 from sameside.mail import queries as mail_queries
 from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
@@ -149,6 +150,7 @@ def draw(
         their_time=now.astimezone(zone).strftime("%H:%M") if zone else None,
         held_text=held,
         **customer_panel(session, agent.actor, case, unproven=unproven),
+        read_first=[] if unproven else reading.read_before(session, case),
         delivery_text={
             e.id: text
             for e in entries

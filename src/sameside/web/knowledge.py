@@ -25,11 +25,11 @@ from sameside.cases.access import case_for
 from sameside.db.engine import Session
 from sameside.http.deps import database
 from sameside.http.offload import offload
-from sameside.kit.actors import StaffActor
+from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.kit.languages import LANGUAGES
-from sameside.knowledge import queries, render, rules, service
+from sameside.knowledge import queries, reading, render, rules, service
 from sameside.knowledge.models import Article
 from sameside.knowledge.rules import ArticleState, Visibility
 from sameside.staff import queries as staff_queries
@@ -59,16 +59,21 @@ def knowledge_list(
     session: PageSession,
     state: Annotated[str, Query(max_length=20)] = "",
     category: Annotated[str, Query(max_length=rules.CATEGORY_MAX)] = "",
+    review: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> Response:
     wanted = ArticleState(state) if state in {s.value for s in ArticleState} else None
     found = queries.articles(session, staff=True, state=wanted, category=category or None, limit=500)
+    still = reading.still_wrote(session, [a.id for a in found])
+    if review:
+        found = [a for a in found if a.id in still and still[a.id].needs_review]
     return _desk(
         request,
         agent,
         "desk_knowledge.html",
         articles=found,
+        still=still,
         categories=queries.categories(session, staff=True),
-        asked={"state": state, "category": category},
+        asked={"state": state, "category": category, "review": review},
     )
 
 
@@ -81,6 +86,7 @@ def _editor(
     error: str | None = None,
     typed: PostedForm | None = None,
     preview: bool = False,
+    still: reading.StillWrote | None = None,
 ) -> Response:
     values = {
         "title": article.title if article else "",
@@ -102,6 +108,7 @@ def _editor(
         values=values,
         preview_html=render.to_html(shown) if shown.strip() else "",
         previewing=preview,
+        still=still,
         languages=LANGUAGES,
         error=error,
         refused_form=error is not None,
@@ -152,7 +159,7 @@ def edit_article(request: Request, agent: DeskAgent, session: PageSession, artic
         article = queries.article(session, article_id, staff=True)
     except DomainError as error:
         return page(request, "desk_not_found.html", status_code=error.status, error=error.detail)
-    return _editor(request, agent, article)
+    return _editor(request, agent, article, still=reading.still_wrote(session, [article.id]).get(article.id))
 
 
 def _refused_on(request: Request, agent: Agent, article_id: int, form: PostedForm) -> Any:
@@ -225,7 +232,22 @@ def article_revisions(request: Request, agent: DeskAgent, session: PageSession, 
         revisions=revisions,
         staff_names=names,
         cases=queries.cases_helped(session, article_id),
+        still=reading.still_wrote(session, [article_id]).get(article_id),
+        after_reading=reading.cases_after_reading(session, article_id),
+        reviewed=request.query_params.get("done") == "reviewed",
     )
+
+
+@router.post("/desk/knowledge/{article_id}/reviewed", response_model=None)
+@offload
+def mark_reviewed(request: Request, agent: DeskAgent, article_id: ArticleId, form: Form) -> Response:
+    """The editor looked at what readers still wrote about and the article stands: the count starts again."""
+
+    def work(session: Session) -> Response:
+        reading.mark_reviewed(session, agent.actor, article_id)
+        return go(f"/desk/knowledge/{article_id}/revisions", done="reviewed")
+
+    return act(request, agent.csrf, form, work, _refused_on(request, agent, article_id, form))
 
 
 @router.get("/desk/cases/{number}/answers", response_model=None)
@@ -329,6 +351,7 @@ def _help_article(request: Request, session: Session, article_id: int, helped: i
         article = queries.article(session, article_id, staff=False)
     except DomainError as error:
         return page(request, "not_found.html", status_code=error.status, error=error.detail)
+    _count_read(request, article)
     return page(
         request,
         "help_article.html",
@@ -336,6 +359,13 @@ def _help_article(request: Request, session: Session, article_id: int, helped: i
         body_html=render.to_html(article.body),
         thanked=bool(helped),
     )
+
+
+def _count_read(request: Request, article: Article) -> None:
+    """A signed-in customer read it: kept, to see whether they still write (`knowledge.reading`)."""
+    actor = viewer_of(request).actor
+    if isinstance(actor, CustomerActor):
+        reading.count_read(database(request), actor, article)
 
 
 @router.post("/help/articles/{article_id}/helped", response_model=None)
