@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from sameside.api import presenters
+from sameside.business import service as business
 from sameside.cases import queries, service
 from sameside.cases.access import case_after_handoff, case_for
 from sameside.cases.queries import SORTS, CaseFilter
@@ -128,8 +129,8 @@ def take_next(actor: StaffUser, write: Write, settings: AppSettings) -> CaseOut 
         case = service.take_next(
             session,
             actor,
-            tier_cap_minutes=settings.tier_cap_minutes,
-            reply_target_minutes=settings.reply_target_hours * 60,
+            tier_cap_minutes=business.current(session).tier_cap_minutes,
+            reply_target_minutes=business.current(session).reply_target_hours * 60,
         )
         if case is None:
             return Response(status_code=status.HTTP_204_NO_CONTENT)

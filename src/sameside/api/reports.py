@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from sameside.business import service as business
 from sameside.cases.fairness import queries as reports
 from sameside.cases.fairness import rules as fairness
 from sameside.cases.fairness.schemas import ParityOut, TierWaitsOut
@@ -39,13 +40,13 @@ def wait_parity(
     since = now - timedelta(days=days)
     report = fairness.parity(
         reports.waits_since(session, since=since, now=now, team_id=team_id),
-        tier_cap_minutes=settings.tier_cap_minutes,
+        tier_cap_minutes=business.current(session).tier_cap_minutes,
     )
     return ParityOut(
         since=since,
         until=now,
         team_id=team_id,
-        tier_cap_minutes=settings.tier_cap_minutes,
+        tier_cap_minutes=business.current(session).tier_cap_minutes,
         tiers=[TierWaitsOut.model_validate(row, from_attributes=True) for row in report.tiers],
         widest_gap_minutes=report.widest_gap_minutes,
         p90_ratio=report.p90_ratio,

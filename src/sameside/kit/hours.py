@@ -20,10 +20,15 @@ _RANGE = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s
 
 @dataclass(frozen=True)
 class Hours:
-    """Opening times per weekday (0 = Monday), in `zone`."""
+    """Opening times per weekday (0 = Monday), in `zone`; closed all day on `holidays` (local dates)."""
 
     ranges: dict[int, list[tuple[time, time]]]
     zone: ZoneInfo
+    holidays: frozenset[date] = frozenset()
+
+    def on(self, day: date) -> list[tuple[time, time]]:
+        """The opening ranges of a local date: none on a holiday."""
+        return [] if day in self.holidays else self.ranges.get(day.weekday(), [])
 
 
 def parse_hours(spec: str, zone: str) -> Hours:
@@ -56,7 +61,7 @@ def slots(hours: Hours, *, now: datetime, days: int, minutes: int, notice: timed
     local_today = now.astimezone(hours.zone).date()
     for offset in range(days + 1):
         day: date = local_today + timedelta(days=offset)
-        for opens, closes in hours.ranges.get(day.weekday(), []):
+        for opens, closes in hours.on(day):
             start = datetime.combine(day, opens, hours.zone)
             end = datetime.combine(day, closes, hours.zone)
             while start + timedelta(minutes=minutes) <= end:
@@ -71,7 +76,7 @@ def add_business_hours(hours: Hours, start: datetime, amount: float) -> datetime
     local = start.astimezone(hours.zone)
     for _ in range(370):  # a year of days at most
         day = local.date()
-        for opens, closes in sorted(hours.ranges.get(day.weekday(), [])):
+        for opens, closes in sorted(hours.on(day)):
             begin = max(local, datetime.combine(day, opens, hours.zone))
             end = datetime.combine(day, closes, hours.zone)
             if begin >= end:

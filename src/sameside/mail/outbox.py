@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from sameside.business import service as business
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.mail.compose import Outgoing, compose
@@ -80,9 +81,12 @@ def queue(
     cfg = _config
     message_id = new_message_id(cfg.domain, case_id=case_id)
     in_reply_to, references = _thread_of(session, case_id) if case_id else (None, [])
+    from_name = envelope.from_name
+    if from_name == cfg.from_name:  # the plain brand: the company's name from the admin centre, when it has one
+        from_name = business.current(session).company_name or from_name
     raw = compose(
         Outgoing(
-            from_name=envelope.from_name,
+            from_name=from_name,
             from_address=envelope.from_address,
             to_name=envelope.to_name,
             to_address=envelope.to_address,

@@ -24,13 +24,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from sameside.business import queries as business_queries
+from sameside.business import service as business
 from sameside.cases import service as cases
 from sameside.cases.links import queries as case_links
 from sameside.cases.models import Case
@@ -485,11 +487,14 @@ class _File:
             return False
         now = clock.now()
         wait = self.waits.for_team(self.session, case.team_id, now=now)
+        reach, now_in = self.reach, business.current(self.session)
+        if now_in.stored:  # the phone and hours as the admin centre has them, once an admin saved them
+            reach = replace(reach, phone=now_in.support_phone, hours=now_in.hours)
         cases.acknowledge(
             self.session,
             INTAKE,
             case,
-            acknowledgement_text(case, customer, wait=wait, reach=self.reach, now=now),
+            acknowledgement_text(case, customer, wait=wait, reach=reach, now=now),
             mail_to=address,
         )
         return True
@@ -499,7 +504,8 @@ class _File:
             team_id = self.teams.get(address.lower())
             if team_id is not None:
                 return team_id
-        return None
+        # Then an inbound address the admin centre gave a team.
+        return business_queries.team_for_address(self.session, [*row.envelope_to, *(a.address for a in mail.to)])
 
     # ------------------------------------------------------------ bounces
 

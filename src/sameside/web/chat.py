@@ -38,6 +38,7 @@ from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisc
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sameside.auth import service as auth
+from sameside.business import service as business
 from sameside.callbacks import service as callbacks
 from sameside.cases.access import case_for
 from sameside.chat import queries as chat_queries
@@ -85,7 +86,16 @@ def widget(settings: AppSettings) -> Response:
 
     The company's greeting goes in as a JSON literal (`json.dumps` escapes what could end the script).
     """
-    config = json.dumps({"greeting": settings.chat_greeting}).replace("<", "\\u003c")
+    brand = business.latest()  # the greeting, name and colours the admin centre keeps
+    config = json.dumps(
+        {
+            "greeting": brand.chat_greeting,
+            "name": brand.display_name,
+            "primary": brand.primary_colour,
+            "accent": brand.accent_colour,
+            "logo": f"{settings.base_url.rstrip('/')}{brand.logo_url}" if brand.logo_url else None,
+        }
+    ).replace("<", "\\u003c")
     return Response(
         _widget_source().replace("/*CONFIG*/{}", config, 1),
         media_type="text/javascript",

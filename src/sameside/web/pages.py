@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sameside import __version__
+from sameside.business import service as business
 from sameside.http.deps import database
 from sameside.kit.actors import StaffActor
 from sameside.web import desk_nav
@@ -31,6 +32,7 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
         with database(request).unit_of_work(write=False) as session:
             context["tabs"] = desk_nav.tabs(request, session, viewer.actor)
     done = request.cookies.get(DONE_COOKIE)
+    brand = business.latest()  # the company's name, colours and phone, from the admin centre
     response = templates.TemplateResponse(
         request,
         name,
@@ -40,7 +42,8 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
             "csrf": viewer.csrf,
             "version": __version__,
             "is_staff": staff,
-            "support_phone": request.app.state.settings.support_phone,
+            "support_phone": brand.support_phone,
+            "brand": brand,
             "toast": DONE.get(done or "") if status_code < 400 else None,
             **context,
         },

@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from sameside.business import service as business
 from sameside.cases import glance, service
 from sameside.cases.access import case_for
 from sameside.cases.rules import CaseStatus, Priority
@@ -135,12 +136,12 @@ def take_next(request: Request, form: Form, agent: DeskAgent) -> Response:
     """'Take next': the fair queue's next case in the agent's team becomes theirs."""
 
     def work(session: Session) -> Response:
-        settings = request.app.state.settings
+        now_in = business.current(session)  # the admin centre's numbers
         case = service.take_next(
             session,
             agent.actor,
-            tier_cap_minutes=settings.tier_cap_minutes,
-            reply_target_minutes=settings.reply_target_hours * 60,
+            tier_cap_minutes=now_in.tier_cap_minutes,
+            reply_target_minutes=now_in.reply_target_hours * 60,
         )
         if case is None:
             return go("/desk/queue/team?nobody=1")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from sameside.business import service as business
 from sameside.cases.fairness import queries as reports
 from sameside.cases.fairness import rules as fairness
 from sameside.http.offload import offload
@@ -35,7 +36,7 @@ def fairness_report(
     teams = list_teams(session)
     chosen = next((t for t in teams if t.id == team), None)
     now = clock.now()
-    cap = request.app.state.settings.tier_cap_minutes
+    cap = business.current(session).tier_cap_minutes
     report = fairness.parity(
         reports.waits_since(session, since=now - timedelta(days=days), now=now, team_id=chosen.id if chosen else None),
         tier_cap_minutes=cap,

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sameside.business import service as business
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.replies import rules as outgoing
 from sameside.cases.replies.rules import Route
@@ -371,7 +372,7 @@ def _away(opening: datetime, ours: ZoneInfo, theirs: ZoneInfo | None, now: datet
 def _envelope(session: Session, case: Case, customer: Customer, address: str, author: Staff | None) -> outbox.Envelope:
     cfg = outbox.config()
     team = session.get(Team, case.team_id) if case.team_id else None
-    brand = cfg.from_name
+    brand = business.current(session).company_name or cfg.from_name  # the admin centre's name, else settings'
     from_name = f"{author.name.split()[0]} at {brand}" if author and author.name.strip() else brand
     return outbox.Envelope(
         to_address=address,

@@ -11,12 +11,14 @@ applies to a case's clocks from its next change.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sameside.business import service as business
+from sameside.business.rules import Business
 from sameside.cases.models import Case
 from sameside.cases.rules import Priority
 from sameside.cases.service_levels import rules
@@ -59,6 +61,28 @@ def defaults() -> Defaults:
     return _defaults
 
 
+_from_business: tuple[Business, Defaults] | None = None
+
+
+def defaults_for(session: Session) -> Defaults:
+    """The defaults as the business's settings say now: hours, holidays and the reply target (`business`)."""
+    global _from_business
+    now = business.current(session)
+    kept = _from_business
+    if kept is not None and kept[0] is now:
+        return kept[1]
+    made = Defaults(
+        rules.default_targets(now.reply_target_hours),
+        Calendar(
+            now.hours.zone,
+            {day: tuple(sorted(ranges)) for day, ranges in now.hours.ranges.items()},
+            now.hours.holidays,
+        ),
+    )
+    _from_business = (now, made)
+    return made
+
+
 # ---------------------------------------------------------------- a team's policy
 
 
@@ -74,7 +98,7 @@ class Policy:
 
 
 def policy_for(session: Session, team_id: int | None) -> Policy:
-    base = _defaults
+    base = defaults_for(session)
     if team_id is None:
         return Policy(0, base.calendar, dict(base.targets), own_calendar=False, own_targets=False)
     stored = session.get(ServiceCalendar, team_id)
@@ -157,6 +181,7 @@ def track(session: Session, case: Case, *, happened: Happened = Happened.CHANGED
         ).all()
     )
     policy = policy_for(session, case.team_id)
+    policy = replace(policy, calendar=_closing_business_holidays(session, policy.calendar))
     calendars: dict[int | None, Calendar] = {case.team_id: policy.calendar}
     decided = rules.moves(
         case.status,
@@ -164,7 +189,7 @@ def track(session: Session, case: Case, *, happened: Happened = Happened.CHANGED
         happened=happened,
         pending=frozenset(t.kind for t in pending),
     )
-    targets = policy.targets.get(case.priority) or _defaults.targets[case.priority]
+    targets = policy.targets.get(case.priority) or defaults_for(session).targets[case.priority]
     dues: dict[TargetKind, datetime | None] = {}
     for target in pending:
         if target.team_id != case.team_id:
@@ -230,4 +255,12 @@ def _end(target: ServiceTarget, calendar: Calendar, now: datetime, *, met: bool)
 
 
 def _calendar_for_team(session: Session, team_id: int | None) -> Calendar:
-    return policy_for(session, team_id).calendar
+    return _closing_business_holidays(session, policy_for(session, team_id).calendar)
+
+
+def _closing_business_holidays(session: Session, calendar: Calendar) -> Calendar:
+    """A team's own calendar keeps its holidays; the business's close every team's clocks too."""
+    closed = defaults_for(session).calendar.holidays
+    if closed <= calendar.holidays:
+        return calendar
+    return Calendar(calendar.zone, calendar.week, calendar.holidays | closed)

@@ -112,9 +112,9 @@ def span(duration: timedelta) -> tuple[int, str]:
 def next_opening(hours: Hours, now: datetime) -> datetime | None:
     """When people are next in (UTC); None while they are in now."""
     local = now.astimezone(hours.zone)
-    for offset in range(8):
+    for offset in range(8 + len(hours.holidays)):
         day = local.date() + timedelta(days=offset)
-        for opens, closes in sorted(hours.ranges.get(day.weekday(), [])):
+        for opens, closes in sorted(hours.on(day)):
             start = datetime.combine(day, opens, hours.zone)
             if start <= local < datetime.combine(day, closes, hours.zone):
                 return None

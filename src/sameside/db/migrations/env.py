@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import sameside.auth.models
+import sameside.business.models
 import sameside.callbacks.models
 import sameside.cases.links.models
 import sameside.cases.models
