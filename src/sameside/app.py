@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.doorman = Doorman(settings)
     app.state.blobs = wiring.blob_store(settings)
     app.state.hub = Hub(settings.redis_url)
-    app.state.callback_policy = wiring.callback_policy(settings)
+    app.state.callback_policy = wiring.callback_policy(settings, database)
     app.state.chat_limits = ChatLimits()
     app.state.portal_requests = RateLimiter(PORTAL_REQUESTS_PER_HOUR, 3600)
     app.state.intake = functools.cache(lambda: wiring.intake(database, settings))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sameside.audit import recorder as audit_recorder
 from sameside.auth import tasks as auth_tasks
+from sameside.business import service as business
 from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
@@ -21,6 +22,7 @@ from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
 from sameside.idempotency import tasks as idempotency_tasks
 from sameside.kit.events import Event, bus
+from sameside.kit.hours import Hours
 from sameside.live.hub import Hub
 from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
@@ -105,6 +107,7 @@ def wire(settings: Settings) -> None:
             acknowledge=settings.mail_acknowledge,
         )
     )
+    business.configure(settings)  # the environment's values apply until an admin saves the business's own
     service_levels.configure(
         reply_target_hours=settings.reply_target_hours,
         business_hours=settings.business_hours,
@@ -113,9 +116,28 @@ def wire(settings: Settings) -> None:
     service_level_watch.configure(warn_minutes=settings.service_level_warn_minutes)
 
 
-def callback_policy(settings: Settings) -> Policy:
-    """Business hours and slot length from settings; a malformed setting stops start-up with its reason."""
+class LivePolicy:
+    """The callback policy as the business's settings say at each use (an admin edits them in the admin centre)."""
+
+    days = 7
+
+    @property
+    def hours(self) -> Hours:
+        return business.latest().hours
+
+    @property
+    def minutes(self) -> int:
+        return business.latest().callback_minutes
+
+
+def callback_policy(settings: Settings, database: Database | None = None) -> Policy | LivePolicy:
+    """Business hours and slot length; a malformed setting stops start-up with its reason.
+
+    With the database: live, read from the business's settings (the environment's until an admin saves)."""
     hours = parse_hours(settings.business_hours, settings.business_timezone)
+    if database is not None:
+        business.use_database(database)
+        return LivePolicy()
     return Policy(hours=hours, minutes=settings.callback_minutes)
 
 
