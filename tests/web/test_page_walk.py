@@ -171,6 +171,9 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/admin/teams": (lambda w: "/desk/admin/teams", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/tokens": (lambda w: "/desk/admin/tokens", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/audit": (lambda w: "/desk/admin/audit", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/business": (lambda w: "/desk/admin/business", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/branding": (lambda w: "/desk/admin/branding", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/channels": (lambda w: "/desk/admin/channels", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine": (lambda w: "/desk/admin/quarantine", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine/{inbound_id}": (
         lambda w: f"/desk/admin/quarantine/{_quarantined(w)}",
