@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from sameside.auth import service as auth_service
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
+from sameside.cases.links import service as case_links
 from sameside.consults import service as consult_service
 from sameside.customers import service as customer_service
 from sameside.customers.models import Customer
@@ -37,7 +38,7 @@ from sameside.customers.rules import IdentityKind
 from sameside.grants import service as grant_service
 from sameside.grants.rules import GrantKind, Money, Purpose
 from sameside.kit import signing
-from sameside.kit.actors import Role, StaffActor
+from sameside.kit.actors import CustomerActor, Role, StaffActor
 from sameside.kit.hours import parse_hours
 from sameside.knowledge import service as knowledge_service
 from sameside.knowledge.rules import Visibility
@@ -45,6 +46,7 @@ from sameside.mail.models import Attachment, InboundMail, InboundState
 from sameside.mailboxes.store import receive
 from sameside.offers import service as offer_service
 from sameside.offers.rules import OptionSpec
+from sameside.staff import invitations
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
@@ -309,6 +311,42 @@ def _on_article(suffix: str, body: Callable[[World, str], Any] | None = None) ->
     return prepare
 
 
+def _merge_pair(owner_of_duplicate: str | None = None) -> Prepare:
+    """A duplicate and the customer's other case, fresh, in the team; the duplicate `colleague`'s if asked."""
+
+    def prepare(w: World, role: str) -> Call:
+        duplicate = w.case(owner=w.colleague if owner_of_duplicate == "colleague" else None)
+        return Call(f"/api/v1/cases/{duplicate}/merge", {"into": w.case()})
+
+    return prepare
+
+
+def _linked_pair(w: World, *, owner: Person | None = None) -> tuple[int, int]:
+    a, b = w.case(owner=owner), w.case()
+    with w.make.db.unit_of_work() as s:
+        case_links.link(s, SYSTEM, case_for(s, SYSTEM, a), case_for(s, SYSTEM, b))
+    return a, b
+
+
+def _split(number: int, message_id: int) -> Call:
+    return Call(f"/api/v1/cases/{number}/split", {"message_id": message_id})
+
+
+def _with_second_message(w: World, *, owner: Person | None = None) -> tuple[int, int]:
+    """A fresh case with a later message of its customer's: (its number, that message's id)."""
+    number = w.case(owner=owner)
+    with w.make.db.unit_of_work() as s:
+        case = case_for(s, SYSTEM, number)
+        entry = case_service.receive_message(s, CustomerActor(w.customer.id, None), case, "And another thing.")
+        return number, entry.id
+
+
+def _invitation(w: World) -> int:
+    with w.make.db.unit_of_work() as s:
+        address = f"invited{_n()}@desk.example"
+        return invitations.invite(s, SYSTEM, email=address, name="Invited", role=Role.AGENT).invitation.id
+
+
 # The expected status per role, in the order of ROLES:
 #   anonymous, customer, other_customer, team_agent, other_agent, back_office, supervisor, admin
 EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
@@ -437,6 +475,21 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("PUT", "/api/v1/grant-ceilings/{kind}"): (
         _fixed("/api/v1/grant-ceilings/voucher", lambda w, r: {"currency": "EUR", "max_minor": 100000}),
         (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    # --- merged, linked and split cases: staff who may change the case; a merge needs both cases
+    ("GET", "/api/v1/cases/{number}/links"): (_on_case("/links"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair(), (401, 403, 403, 200, 403, 403, 200, 200)),
+    ("POST", "/api/v1/cases/{number}/links"): (
+        _on_case("/links", lambda w, r: {"case": w.case()}),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("DELETE", "/api/v1/cases/{number}/links/{other}"): (
+        lambda w, r: Call("/api/v1/cases/{}/links/{}".format(*_linked_pair(w))),
+        (401, 403, 403, 204, 403, 403, 204, 204),
+    ),
+    ("POST", "/api/v1/cases/{number}/split"): (
+        lambda w, r: _split(*_with_second_message(w)),
+        (401, 403, 403, 201, 403, 403, 201, 201),
     ),
     # --- offers (P6) and decisions (P7): made by staff who may work the case; answered by its customer
     ("POST", "/api/v1/cases/{number}/offers"): (
@@ -601,6 +654,31 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     ("PATCH", "/api/v1/staff/{staff_id}"): (
         _fixed("/api/v1/staff/{w.victim.id}", lambda w, r: {"name": f"Renamed {_n()}"}),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    # --- staff invitations and deactivation: admins only
+    ("GET", "/api/v1/staff/invitations"): (
+        _fixed("/api/v1/staff/invitations"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("POST", "/api/v1/staff/invitations"): (
+        _fixed("/api/v1/staff/invitations", lambda w, r: {"email": f"invited{_n()}@desk.example", "name": "Invited"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("POST", "/api/v1/staff/invitations/{invitation_id}/resend"): (
+        lambda w, r: Call(f"/api/v1/staff/invitations/{_invitation(w)}/resend"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("DELETE", "/api/v1/staff/invitations/{invitation_id}"): (
+        lambda w, r: Call(f"/api/v1/staff/invitations/{_invitation(w)}"),
+        (401, 403, 403, 403, 403, 403, 403, 204),
+    ),
+    ("POST", "/api/v1/staff/{staff_id}/deactivate"): (
+        lambda w, r: Call(f"/api/v1/staff/{w.make.staff(Role.AGENT, password=None).id}/deactivate"),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("POST", "/api/v1/staff/{staff_id}/reactivate"): (
+        lambda w, r: Call(f"/api/v1/staff/{w.victim.id}/reactivate"),
         (401, 403, 403, 403, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/teams"): (_fixed("/api/v1/teams"), (401, 403, 403, 200, 200, 200, 200, 200)),
@@ -847,6 +925,21 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (403, 201, 201, 403),
     ),
     ("GET", "/api/v1/cases/{number}/decisions"): (_on_owned_case("/decisions"), (200, 200, 200, 200)),
+    # Merging closes the duplicate: its owner's call; linking only needs the team; a split changes the case.
+    ("GET", "/api/v1/cases/{number}/links"): (_on_owned_case("/links"), (200, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair("colleague"), (403, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{number}/links"): (
+        _on_owned_case("/links", lambda w, r: {"case": w.case()}),
+        (201, 201, 201, 403),
+    ),
+    ("DELETE", "/api/v1/cases/{number}/links/{other}"): (
+        lambda w, r: Call("/api/v1/cases/{}/links/{}".format(*_linked_pair(w, owner=w.colleague))),
+        (204, 204, 204, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/split"): (
+        lambda w, r: _split(*_with_second_message(w, owner=w.colleague)),
+        (403, 201, 201, 403),
+    ),
 }
 
 

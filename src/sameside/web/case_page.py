@@ -36,6 +36,7 @@ from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
 from sameside.web import desk_nav
 from sameside.web.back_office import consult_panel
+from sameside.web.case_links_panel import links_panel
 from sameside.web.customers import panel as customer_panel
 from sameside.web.deps import Agent
 from sameside.web.errors import desk_missing
@@ -143,6 +144,7 @@ def draw(
             now,
         ),
         **remedies_panel(session, agent, case),
+        **links_panel(session, agent, case),
         names=names,
         EntryKind=EntryKind,
         choices=choices,
