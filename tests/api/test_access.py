@@ -50,6 +50,7 @@ from sameside.staff import invitations
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
+from tests.saved_replies.seed import shared_reply
 
 ROLES = (
     "anonymous",
@@ -345,6 +346,16 @@ def _invitation(w: World) -> int:
     with w.make.db.unit_of_work() as s:
         address = f"invited{_n()}@desk.example"
         return invitations.invite(s, SYSTEM, email=address, name="Invited", role=Role.AGENT).invitation.id
+
+
+def _on_saved_reply(suffix: str, body: Callable[[World, str], Any] | None = None) -> Prepare:
+    """A shared saved reply for every team, fresh for each call."""
+
+    def prepare(w: World, role: str) -> Call:
+        reply_id = shared_reply(w.make.db, w.staff["admin"].id)
+        return Call(f"/api/v1/saved-replies/{reply_id}{suffix}", body(w, role) if body else None)
+
+    return prepare
 
 
 # The expected status per role, in the order of ROLES:
@@ -781,6 +792,37 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 403, 403, 403, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/coach/stats"): (_fixed("/api/v1/coach/stats"), (401, 403, 403, 403, 403, 403, 200, 200)),
+    # --- saved replies: staff use the shared ones and keep their own; supervisors and admins keep shared ones
+    ("GET", "/api/v1/saved-replies"): (
+        _fixed("/api/v1/saved-replies?q=refund"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/saved-replies"): (
+        _fixed("/api/v1/saved-replies", lambda w, r: {"title": "Mine", "body": "Hello {{ customer.first_name }}"}),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/api/v1/saved-replies/{reply_id}"): (_on_saved_reply(""), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("PATCH", "/api/v1/saved-replies/{reply_id}"): (
+        _on_saved_reply("", lambda w, r: {"title": "Refund sent"}),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
+    ("DELETE", "/api/v1/saved-replies/{reply_id}"): (_on_saved_reply(""), (401, 403, 403, 403, 403, 403, 204, 204)),
+    ("GET", "/api/v1/saved-replies/{reply_id}/render"): (  # staff read every case
+        lambda w, r: _on_saved_reply(f"/render?case={w.case()}")(w, r),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/saved-replies/{reply_id}/send"): (  # answering is the case's team's work
+        _on_saved_reply("/send", lambda w, r: {"case_number": w.case()}),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/staff/me/signature"): (
+        _fixed("/api/v1/staff/me/signature"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("PUT", "/api/v1/staff/me/signature"): (
+        _fixed("/api/v1/staff/me/signature", lambda w, r: {"signature": "Casey\nSupport"}),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
 }
 
 
