@@ -708,6 +708,8 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     # --- mail: what came in, quarantine and reprocessing are for admins
     ("GET", "/api/v1/admin/mail"): (_fixed("/api/v1/admin/mail"), (401, 403, 403, 403, 403, 403, 403, 200)),
+    # --- the audit log: admins read it; nobody changes it
+    ("GET", "/api/v1/audit"): (_fixed("/api/v1/audit"), (401, 403, 403, 403, 403, 403, 403, 200)),
     ("GET", "/api/v1/admin/mail/{inbound_id}"): (
         lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}"),
         (401, 403, 403, 403, 403, 403, 403, 200),
