@@ -1,4 +1,4 @@
-// Sameside live chat. Include on any page:
+// Live chat. Include on any page:
 //   <script src="https://YOUR-DESK/widget.js" defer></script>
 // It talks to the desk it was loaded from. Nothing here trusts the host page's data:
 // every text is set with textContent, never parsed as HTML.
@@ -7,6 +7,7 @@
   var script = document.currentScript;
   if (!script || !window.WebSocket) { return; }
   var config = /*CONFIG*/{};
+  var brandColour = config.primary || "#0b5ed7"; // the company's colour (the admin centre checks it carries white text)
   var base = new URL(script.src, location.href);
   var socketUrl = (base.protocol === "https:" ? "wss://" : "ws://") + base.host + "/ws/chat";
   var storageKey = "sameside-chat:" + base.host;
@@ -21,7 +22,7 @@
   var font = "16px/1.4 system-ui, -apple-system, 'Segoe UI', sans-serif";
   var open = el("button", { type: "button", textContent: "Chat with a person" }, {
     position: "fixed", right: "1rem", bottom: "1rem", zIndex: 2147483000, font: font, padding: ".6rem 1rem",
-    border: "0", borderRadius: "999px", background: "#0b5ed7", color: "#fff", cursor: "pointer"
+    border: "0", borderRadius: "999px", background: brandColour, color: "#fff", cursor: "pointer"
   });
   open.setAttribute("aria-expanded", "false");
   // Inside any screen: never wider than the viewport less a margin, never taller; it scrolls within.
@@ -34,7 +35,7 @@
   panel.setAttribute("aria-label", "Chat with a person");
   open.setAttribute("aria-controls", "sameside-chat");
   var head = el("div", {}, { display: "flex", alignItems: "center", justifyContent: "space-between", gap: ".5rem", margin: "0 0 .5rem" });
-  var title = el("h2", { textContent: "Chat with a person" }, { font: "600 1.05rem/1.3 system-ui, sans-serif", margin: "0" });
+  var title = el("h2", { textContent: config.name ? "Chat with " + config.name : "Chat with a person" }, { font: "600 1.05rem/1.3 system-ui, sans-serif", margin: "0" });
   var close = el("button", { type: "button", textContent: "\u00d7" }, {
     font: "600 1.3rem/1 system-ui, sans-serif", minWidth: "2rem", minHeight: "2rem", border: "0", borderRadius: "6px",
     background: "#eef1f6", color: "#1d2330", cursor: "pointer"
@@ -70,7 +71,7 @@
   }
   function button(text) {
     return el("button", { type: "submit", textContent: text }, {
-      font: font, padding: ".45rem .9rem", border: "0", borderRadius: "6px", background: "#0b5ed7", color: "#fff"
+      font: font, padding: ".45rem .9rem", border: "0", borderRadius: "6px", background: brandColour, color: "#fff"
     });
   }
 
