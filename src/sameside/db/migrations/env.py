@@ -22,6 +22,7 @@ import sameside.jobs.models
 import sameside.knowledge.models
 import sameside.mail.models
 import sameside.offers.models
+import sameside.saved_replies.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db import search_index
 from sameside.db.base import Base
