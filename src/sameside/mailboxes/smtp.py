@@ -19,7 +19,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
+from sameside.business import queries as business_queries
 from sameside.config import Settings
 from sameside.mailboxes.filing import Intake
 from sameside.staff.models import Team
@@ -129,6 +131,10 @@ class Handler:
         if age > ADDRESS_CACHE_SECONDS or (wanted not in self._addresses and age > MISS_RELOAD_SECONDS):
             with self.intake.db.unit_of_work(write=False) as session:
                 teams = {e.lower() for e in session.scalars(select(Team.email).where(Team.email.is_not(None))) if e}
+                try:  # the admin centre's inbound addresses; a database not yet migrated to them has none
+                    teams |= business_queries.accepted_addresses(session)
+                except DBAPIError:
+                    log.warning("could not read the inbound addresses; taking the teams' own only")
             self._addresses = teams | self.extra_addresses
             self._addresses_at = now
         return self._addresses
