@@ -38,14 +38,12 @@ def team_for_address(session: Session, addresses: list[str]) -> int | None:
     wanted = [a.strip().lower() for a in addresses if a]
     if not wanted:
         return None
-    rows: dict[str, int | None] = {
-        address: team_id
-        for address, team_id in session.execute(
-            select(InboundAddress.address, InboundAddress.team_id).where(
-                InboundAddress.address.in_(wanted), InboundAddress.team_id.is_not(None)
-            )
+    found = session.execute(
+        select(InboundAddress.address, InboundAddress.team_id).where(
+            InboundAddress.address.in_(wanted), InboundAddress.team_id.is_not(None)
         )
-    }
+    )
+    rows: dict[str, int | None] = dict(found.tuples().all())
     for address in wanted:
         if address in rows:
             return rows[address]
