@@ -43,7 +43,7 @@ def team_for_address(session: Session, addresses: list[str]) -> int | None:
             InboundAddress.address.in_(wanted), InboundAddress.team_id.is_not(None)
         )
     )
-    rows: dict[str, int | None] = dict(found.tuples().all())
+    rows: dict[str, int | None] = {row[0]: row[1] for row in found}
     for address in wanted:
         if address in rows:
             return rows[address]
