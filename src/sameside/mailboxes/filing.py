@@ -22,7 +22,6 @@ one of its own, marked with the reason, and gets no automatic answer.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -45,8 +44,6 @@ from sameside.customers.rules import Channel, IdentityKind
 from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, SystemActor
-from sameside.kit.addresses import normalize_email
-from sameside.kit.errors import Invalid
 from sameside.mail import outbox
 from sameside.mail.authenticity import Authenticity, sender_authenticity
 from sameside.mail.blobs import BlobStore
@@ -64,6 +61,7 @@ from sameside.mail.parse import MalformedMail, ParsedMail, parse
 from sameside.mail.threads import find_subject_tokens, normalize_message_id
 from sameside.mail.visible import split_reply
 from sameside.mailboxes import bounces
+from sameside.mailboxes.senders import sender_address
 from sameside.mailboxes.store import Received, receive
 from sameside.staff.models import Team
 
@@ -229,7 +227,7 @@ class _File:
             return self._bounce(row, mail, verdict)
         if verdict.kind in (MailKind.REPORT, MailKind.LOOP):
             return self._settle(row, InboundState.IGNORED, reason=verdict.reason)
-        sender = _sender_address(row, mail)
+        sender = sender_address(row.raw, row.envelope_from, mail)
         if sender is None:
             return self._settle(row, InboundState.QUARANTINED, reason="No sender address we could answer.")
         if sender in self.teams or sender == outbox.config().from_address.lower():
@@ -561,40 +559,6 @@ def _settle(session: Session, inbound_id: int, state: InboundState, *, reason: s
         .where(InboundMail.id == inbound_id)
         .values(state=state, reason=reason, processed_at=clock.now(), attempts=InboundMail.attempts + 1)
     )
-
-
-_LOOSE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _sender_address(row: InboundMail, mail: ParsedMail) -> str | None:
-    """Who to answer: From, else Reply-To, else an address written loosely in From, else the envelope.
-
-    Real mail gets From wrong ("From: Big Bug bb@bug.com", two bare addresses);
-    a person still wrote it and still deserves an answer.
-    """
-    candidates = [
-        mail.sender.address if mail.sender else "",
-        mail.reply_to.address if mail.reply_to else "",
-        *_LOOSE_ADDRESS.findall(mail.sender.name if mail.sender else ""),
-        *_LOOSE_ADDRESS.findall(_raw_from(row.raw)),
-        row.envelope_from or "",
-        mail.headers.get("return-path", "").strip().strip("<>"),
-    ]
-    for candidate in candidates:
-        try:
-            return normalize_email(candidate)
-        except Invalid:
-            continue
-    return None
-
-
-_RAW_FROM = re.compile(rb"^from:[ \t]*(.{1,998})$", re.IGNORECASE | re.MULTILINE)
-
-
-def _raw_from(raw: bytes) -> str:
-    """The From line as written, for when it is too broken to parse as an address list."""
-    match = _RAW_FROM.search(raw[:65536])
-    return match.group(1).decode("utf-8", "replace") if match else ""
 
 
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
