@@ -53,6 +53,12 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.OFFER_SENT: "Offered a choice of 2: A new kettle by Friday; A refund of 30 € — Sam Boss",
         EventType.OFFER_CHOSEN: "The customer chose “A refund of 30 €” (by email) — Sam Boss",
         EventType.DECISION_RECORDED: "Declined, for good (policy: Remedies 4.2): Beyond any remedy — Sam Boss",
+        EventType.MERGED_INTO: "Merged into case #12 as a duplicate, its 5 entries moved there — Sam Boss",
+        EventType.MERGED_FROM: "Case #13 merged into this one; its 5 entries are in this timeline — Sam Boss",
+        EventType.LINKED: "Linked as related to case #14 — Sam Boss",
+        EventType.UNLINKED: "No longer linked to case #14 — Sam Boss",
+        EventType.SPLIT_OFF: "A message was split off into case #15 — Sam Boss",
+        EventType.SPLIT_FROM: "Split off case #12 — Sam Boss",
     }
 
 
