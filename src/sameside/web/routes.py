@@ -70,7 +70,7 @@ def _sign_in_page(request: Request, name: str, status_code: int = 200, **context
 @router.get("/", response_class=HTMLResponse)
 @offload
 def home(request: Request) -> HTMLResponse:
-    return _sign_in_page(request, "home.html")
+    return _sign_in_page(request, "home.html", product_page=True)  # the server's front door: the product's own
 
 
 @router.post("/sign-in", response_model=None)
