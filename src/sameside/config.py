@@ -114,6 +114,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     """Where files live: attachments under `blobs/`, content-addressed."""
 
+    attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+    """The largest file anyone may attach (an agent, a customer, a visitor, the API); bigger ones are refused."""
+    attachments_per_message: int = Field(default=10, ge=1, le=100)
+    """How many files may go with one message or note; those past it are refused, the message still goes."""
+
     secret_key: str | None = None
     """Signs download links. Unset: a key made once and kept in the database."""
 
