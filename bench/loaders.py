@@ -46,6 +46,7 @@ CASE_COLUMNS = (
     "closed_at",
     "customer_tier",
     "upset",
+    "due_at",
 )
 SUBJECTS = (
     "Cannot log in to my account",
@@ -194,6 +195,8 @@ def case_rows(plan: Plan, stamp: Callable[[float], str], true: Any, false: Any) 
         reopened = status != "new" and random_() < 0.03
         first_reply = stamp((created + updated) / 2) if status != "new" else None
         resolved = stamp(updated) if status in ("resolved", "closed") else None
+        # The service-level clock: cases waiting on us are due 8 hours after they last moved (many overdue).
+        due = stamp(updated + 8 * 3600) if status in ACTIVE and status != "waiting_on_customer" else None
         yield (
             plan.first_case_id + i,
             SUBJECTS[i % len(SUBJECTS)],
@@ -213,6 +216,7 @@ def case_rows(plan: Plan, stamp: Callable[[float], str], true: Any, false: Any) 
             resolved if status == "closed" else None,
             "standard",
             false,
+            due,
         )
 
 

@@ -47,6 +47,9 @@ QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
     ("team open, -updated", {"status": "open", "sort": "-updated"}),
 )
 WARMUP = 50
+DESK_VIEWS = ("team", "due", "unowned", "mine")
+"""The desk's queue pages (HTML, with due times and the tab counts) timed after the API's lists."""
+DESK_TARGET_P95_MS = 30.0
 
 
 def run_sqlite(args: Any, workdir: Path) -> dict[str, Any]:
@@ -141,11 +144,47 @@ def _run(args: Any, home: Path, url: str, backend: str, load: Any) -> dict[str, 
                 entry["server_cpu_ms_per_request"] = round(1000 * (cpu1 - cpu0) / n, 2)
             result["queries"].append(entry)
         client.close()
+        result["desk"] = _measure_desk(server.port, url, args.requests)
     inproc = _in_process(url, me["id"], team_id, args.requests)
     for entry in result["queries"]:
         entry.update(inproc[entry["label"]])
         entry["p95_target_met"] = entry["page1"]["p95_ms"] <= TARGET_P95_MS
     return result
+
+
+def _measure_desk(port: int, url: str, n: int) -> list[dict[str, Any]]:
+    """The agent's queue pages as a browser asks for them: signed in by cookie, HTML with due times and tab counts."""
+    from sameside.auth import service as auth
+    from sameside.db.engine import Database
+    from sameside.staff import queries as staff_queries
+
+    database = Database(url)
+    try:
+        with database.unit_of_work() as session:
+            agent = staff_queries.staff_by_email(session, "queue-agent@bench.example")
+            if agent is None:
+                raise BenchError("the queue agent is missing")
+            cookie = auth.open_session(session, staff=agent, days=1).token
+    finally:
+        database.dispose()
+    client = Client(port)
+    client.headers = {"Cookie": f"sameside_session={cookie}", "Accept": "text/html"}
+    out = []
+    for view in DESK_VIEWS:
+        path = f"/desk/queue/{view}"
+        status, body, _ = client.request("GET", path)
+        if status != 200:
+            raise BenchError(f"GET {path} -> {status}")
+        rows = body.count(b'<tr class="row')
+        for _ in range(WARMUP // 2):
+            client.request("GET", path)
+        times = [client.request("GET", path)[2] for _ in range(n)]
+        entry = {"label": f"desk page: {view}", "path": path, "rows": rows, "page": summary(times)}
+        entry["p95_target_met"] = entry["page"]["p95_ms"] <= DESK_TARGET_P95_MS
+        log(f"  desk {view}: {rows} rows, p50 {entry['page']['p50_ms']:.2f} ms, p95 {entry['page']['p95_ms']:.2f} ms")
+        out.append(entry)
+    client.close()
+    return out
 
 
 def _page2_n(n: int) -> int:

@@ -222,6 +222,23 @@ def _queue(p: dict[str, Any]) -> str:
             rows,
         ),
     ]
+    if p.get("desk"):
+        out.append(
+            table(
+                ["desk queue page (HTML)", "rows", "p50 ms", "p95 ms", "p99 ms", "target p95"],
+                [
+                    [
+                        d["label"],
+                        str(d["rows"]),
+                        fmt(d["page"]["p50_ms"]),
+                        fmt(d["page"]["p95_ms"]),
+                        fmt(d["page"]["p99_ms"]),
+                        f"<= 30: {_ok(d.get('p95_target_met'))}",
+                    ]
+                    for d in p["desk"]
+                ],
+            )
+        )
     out.append(
         "in-proc = the route's work without HTTP (list_cases + response model + JSON), i.e. server-side time; "
         "srv CPU/req = the server's CPU time per request (ms)."
