@@ -253,6 +253,30 @@ class CallbackMissed(Payload):
     notify: str = "supervisor"
 
 
+class CallbackAssigned(Payload):
+    """A booked call was given to the person who will make it (or taken back: `assignee_id` null)."""
+
+    kind: Literal[EventType.CALLBACK_ASSIGNED] = EventType.CALLBACK_ASSIGNED
+    callback_id: int
+    starts_at: Instant
+    assignee_id: int | None
+    previous_assignee_id: int | None = None
+
+
+class CallLogged(Payload):
+    """A phone call on the case, written down by the agent who made or took it (`calls`); notes are the body."""
+
+    kind: Literal[EventType.CALL_LOGGED] = EventType.CALL_LOGGED
+    call_id: int
+    direction: Literal["inbound", "outbound"]
+    outcome: str
+    """answered, no_answer, voicemail, busy or wrong_number (`calls.rules.Outcome`)."""
+    duration_seconds: int
+    phone: str | None = None
+    callback_id: int | None = None
+    """The booked call this was, when it was one (its outcome is recorded with it)."""
+
+
 class GrantFacts(Payload):
     grant_id: int
     grant: str
@@ -409,6 +433,8 @@ EventPayload = Annotated[
     | CallbackBooked
     | CallbackMissed
     | CallbackCancelled
+    | CallbackAssigned
+    | CallLogged
     | GrantMade
     | GrantReview
     | OfferSent
@@ -441,6 +467,8 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     CallbackBooked,
     CallbackMissed,
     CallbackCancelled,
+    CallbackAssigned,
+    CallLogged,
     GrantMade,
     GrantReview,
     OfferSent,

@@ -69,6 +69,8 @@ class EventType(StrEnum):
     UNLINKED = "unlinked"
     SPLIT_OFF = "split_off"  # a message taken off into a new case
     SPLIT_FROM = "split_from"  # the new case, pointing back
+    CALL_LOGGED = "call_logged"  # a phone call an agent made or took, written down (`calls`)
+    CALLBACK_ASSIGNED = "callback_assigned"  # a booked call given to the person who will make it
 
 
 # Which moves a person may make. A customer's message moves a case by itself

@@ -89,6 +89,11 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"The customer cancelled the call booked for {_when(payload.starts_at)} UTC"
         case events.CallbackMissed():
             text = f"Missed call: nobody called {payload.phone} at {_when(payload.starts_at)} UTC"
+        case events.CallbackAssigned():
+            taker = person(payload.assignee_id) if payload.assignee_id else "nobody yet"
+            text = f"The call booked for {_when(payload.starts_at)} UTC will be made by {taker}"
+        case events.CallLogged():
+            text = _call_line(payload)
         case events.Transferred():
             owner = payload.to.owner_id
             text = "Transferred with a handoff brief" + (f" to {person(owner)}" if owner else "")
@@ -153,6 +158,28 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
 def _when(at: datetime) -> str:
     """The minute of a UTC instant, as the desk has always written it ("2031-03-06 08:30")."""
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+_CALL_OUTCOMES = {
+    "answered": "answered",
+    "no_answer": "no answer",
+    "voicemail": "left on voicemail",
+    "busy": "line busy",
+    "wrong_number": "wrong number",
+}
+
+
+def _call_line(payload: events.CallLogged) -> str:
+    """ "Outbound call to +4420…, answered, 4 min 30 s (the booked callback)"."""
+    way = "Outbound call" + (f" to {payload.phone}" if payload.phone else "")
+    if payload.direction == "inbound":
+        way = "Inbound call" + (f" from {payload.phone}" if payload.phone else "")
+    minutes, seconds = divmod(payload.duration_seconds, 60)
+    length = f"{minutes} min {seconds} s" if minutes and seconds else f"{minutes} min" if minutes else f"{seconds} s"
+    text = f"{way}, {_CALL_OUTCOMES.get(payload.outcome, payload.outcome.replace('_', ' '))}"
+    if payload.duration_seconds:
+        text += f", {length}"
+    return text + (" (the booked callback)" if payload.callback_id else "")
 
 
 def _money(payload: events.GrantFacts) -> str:
