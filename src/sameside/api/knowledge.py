@@ -10,9 +10,10 @@ from sameside.cases.access import case_for
 from sameside.db.engine import Session
 from sameside.http.deps import MaybeUser, ReadSession, StaffUser, Write
 from sameside.http.offload import offload
+from sameside.kit import markdown as render
 from sameside.kit.actors import StaffActor
 from sameside.kit.ids import MAX_ID
-from sameside.knowledge import queries, reading, render, rules, service
+from sameside.knowledge import queries, reading, rules, service
 from sameside.knowledge.models import Article, ArticleUse
 from sameside.knowledge.rules import ArticleState, Visibility
 from sameside.knowledge.schemas import (

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, defer, undefer
 
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
+from sameside.kit import markdown as render
 from sameside.kit.errors import NotFound
-from sameside.knowledge import embedding, render, retrieval, rules
+from sameside.knowledge import embedding, retrieval, rules
 from sameside.knowledge.models import Article, ArticleRevision, ArticleUse, UseKind
 from sameside.knowledge.rules import ArticleState, Visibility
 

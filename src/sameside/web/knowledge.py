@@ -25,11 +25,12 @@ from sameside.cases.access import case_for
 from sameside.db.engine import Session
 from sameside.http.deps import database
 from sameside.http.offload import offload
+from sameside.kit import markdown as render
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
 from sameside.kit.languages import LANGUAGES
-from sameside.knowledge import queries, reading, render, rules, service
+from sameside.knowledge import queries, reading, rules, service
 from sameside.knowledge.models import Article
 from sameside.knowledge.rules import ArticleState, Visibility
 from sameside.staff import queries as staff_queries
