@@ -7,11 +7,13 @@ jobs enqueued in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sameside.attachments.rules import File
 from sameside.cases import events, rules, timeline
 from sameside.cases.access import remember_owner, scope_of
 from sameside.cases.escalation import service as escalations
@@ -187,6 +189,7 @@ def reply(
     data: dict[str, Any] | None = None,
     send_now: bool = False,
     portal: str | None = None,
+    files: Sequence[File] = (),
 ) -> TimelineEntry:
     """A person answers the customer: an outbound reply.
 
@@ -197,7 +200,8 @@ def reply(
     `replies.rules`). Its data says what happened: `emailed` (`reply` or
     `notice`), `held_until` (UTC ISO) and a `delivery_note` when it could
     not go where they prefer. `portal` is the portal's address, for emails
-    that link to a reply there.
+    that link to a reply there. `files` (checked by `attachments.rules`) go with its email as attachments;
+    the caller records them on the entry (`attachments.service.attach`).
     """
     if isinstance(actor, CustomerActor):
         raise Forbidden("Customers write messages; replies are staff's.")
@@ -212,6 +216,7 @@ def reply(
         data=data,
         send_now=send_now,
         portal=portal,
+        files=files,
     )
 
 
@@ -241,6 +246,7 @@ def _answer(
     mail_to: str | None = None,
     send_now: bool = False,
     portal: str | None = None,
+    files: Sequence[File] = (),
 ) -> TimelineEntry:
     """An outbound message on its way to the customer, by a person or the software."""
     body = _clean_text(body, "body", BODY_MAX)
@@ -294,6 +300,7 @@ def _answer(
             address=mail_to,
             not_before=delivery.held_until,
             portal=portal if delivery.route.email is Email.NOTICE else None,
+            files=files,
         )
     publish(session.info, "case.message", case_id=case.id, entry_id=entry.id)
     return entry

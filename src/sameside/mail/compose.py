@@ -11,9 +11,11 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import encoders
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
@@ -23,6 +25,15 @@ _WIRE = compat32.clone(linesep="\r\n")  # SMTP's line ending, so the bytes go ou
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
 _URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+@dataclass(frozen=True, slots=True)
+class FileOut:
+    """A file sent with a message: its (already inert) name, the type its bytes showed, the bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
 
 
 class UnsendableAddress(ValueError):
@@ -48,6 +59,8 @@ class Outgoing:
     language: str | None = None
     reply_to: str | None = None
     with_html: bool = True
+    files: tuple[FileOut, ...] = ()
+    """Sent as real attachments (multipart/mixed, base64), in this order."""
 
 
 def compose(message: Outgoing) -> bytes:
@@ -64,6 +77,12 @@ def compose(message: Outgoing) -> bytes:
         msg.attach(_text_part(text_to_html(message.text), "html"))
     else:
         msg = text
+    if message.files:
+        mixed = MIMEMultipart("mixed")
+        mixed.attach(msg)
+        for f in message.files:
+            mixed.attach(_file_part(f))
+        msg = mixed
     msg["From"] = _address(message.from_name, message.from_address)
     msg["To"] = _address(message.to_name, message.to_address)
     if message.reply_to:
@@ -126,6 +145,17 @@ def _address(name: str, address: str) -> str:
 def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     part = MIMENonMultipart("text", subtype)
     part.set_payload(text, _UTF8_QP)  # UTF-8, quoted-printable: readable in any client, 7-bit on the wire
+    return part
+
+
+def _file_part(f: FileOut) -> MIMEBase:
+    maintype, _, subtype = f.content_type.partition("/")
+    part = MIMEBase(maintype or "application", subtype or "octet-stream")
+    part.set_payload(f.data)
+    encoders.encode_base64(part)
+    name = _one_line(f.filename).replace('"', "'")[:200] or "file"
+    # RFC 2231 for a name beyond ASCII; the plain form for the rest, which every client reads.
+    part.add_header("Content-Disposition", "attachment", filename=name if name.isascii() else ("utf-8", "", name))
     return part
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sameside.business import service as business
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
-from sameside.mail.compose import Outgoing, compose
+from sameside.mail.compose import FileOut, Outgoing, compose
 from sameside.mail.models import MessageRef, OutboundMail, OutboundState
 from sameside.mail.threads import new_message_id
 
@@ -76,8 +76,12 @@ def queue(
     sensitive: bool = False,
     language: str | None = None,
     not_before: datetime | None = None,
+    files: Sequence[FileOut] = (),
 ) -> int:
-    """Compose a message and queue its delivery, threaded onto the case's mail when there is one; returns its id."""
+    """Compose a message and queue its delivery, threaded onto the case's mail when there is one; returns its id.
+
+    `files` go as real attachments; the caller has checked them and kept them within what mail carries.
+    """
     cfg = _config
     message_id = new_message_id(cfg.domain, case_id=case_id)
     in_reply_to, references = _thread_of(session, case_id) if case_id else (None, [])
@@ -99,6 +103,7 @@ def queue(
             references=references,
             automatic=automatic,
             language=language,
+            files=tuple(files),
         )
     )
     now = clock.now()

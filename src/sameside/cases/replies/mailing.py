@@ -15,6 +15,7 @@ chosen by the customer's language once there is one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sameside.attachments import rules as attaching
+from sameside.attachments.rules import File
 from sameside.business import service as business
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.replies import rules as outgoing
@@ -32,11 +35,12 @@ from sameside.customers.rules import Channel, IdentityKind, Proof, zone_of
 from sameside.kit.errors import Invalid
 from sameside.kit.hours import DAYS, Hours
 from sameside.mail import outbox
-from sameside.mail.compose import sendable
+from sameside.mail.compose import FileOut, sendable
 from sameside.mail.threads import reply_subject
 from sameside.staff.models import Staff, Team
 
 EN = {
+    "files_left": "Too large to send by email, these files are on your case in our help portal: {files}.",
     "dear": "Dear {name},",
     "hello": "Hello {name},",
     "received": (
@@ -216,18 +220,21 @@ def send_reply(
     address: str | None = None,
     not_before: datetime | None = None,
     portal: str | None = None,
+    files: Sequence[File] = (),
 ) -> int:
     """Queue the email for an outbound message on `case`, in the caller's transaction; returns its id.
 
     `address` is the customer's when the caller knows it (the intake answering them), else looked up.
     With `portal` the email is a notice linking to the reply there, not the reply itself.
-    `not_before` holds it for the customer's contact window.
+    `not_before` holds it for the customer's contact window. `files` ride along as real attachments
+    while they fit what mail servers take (`EMAIL_FILES_MAX`); the rest are named in the text, on the case.
     """
     customer = session.get(Customer, case.customer_id)
     assert customer is not None
     address = address or email_address_of(session, customer.id)
     if address is None:
         raise Invalid("This customer has no email address; answer them on another channel.")
+    attached, left = attaching.for_email(files, EMAIL_FILES_MAX) if portal is None else ([], [])
     if not sendable(address):
         raise Invalid(f"We cannot send mail to {address!r} yet (an internationalised address); answer another way.")
     author = session.get(Staff, entry.author_staff_id) if entry.author_staff_id else None
@@ -242,14 +249,29 @@ def send_reply(
         purpose=purpose,
         envelope=_envelope(session, case, customer, address, author),
         subject=reply_subject(case.subject, case.id, case.thread_key),
-        text=notice_text(case, customer, author, portal=portal) if portal is not None else entry.body or "",
+        text=(notice_text(case, customer, author, portal=portal) if portal is not None else entry.body or "")
+        + left_text(left),
         case_id=case.id,
         entry_id=entry.id,
         customer_id=customer.id,
         automatic="auto-replied" if entry.is_automatic else None,
         language=customer.language,
         not_before=not_before,
+        files=[FileOut(f.filename, f.content_type, f.data) for f in attached],
     )
+
+
+EMAIL_FILES_MAX = 18 * 1024 * 1024
+"""What the files of one email may add up to: most providers refuse a message over 25 MB once base64 has
+grown it by a third."""
+
+
+def left_text(left: Sequence[File], texts: dict[str, str] = EN) -> str:
+    """The line naming files too large for email, which wait on the case (in the portal)."""
+    if not left:
+        return ""
+    named = ", ".join(f"{f.filename} ({attaching.size_words(f.size)})" for f in left)
+    return "\n\n" + texts["files_left"].format(files=named)
 
 
 def greeting(customer: Customer, texts: dict[str, str] = EN) -> str:

@@ -1,0 +1,1 @@
+"""Files from everyone: agents, customers, chat visitors and the API; checked by their bytes, kept by hash."""
