@@ -11,8 +11,12 @@ chose in the reply form wins over the saved reply's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy.orm import Session
 
+from sameside.attachments.rules import File
 from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.replies import mailing
@@ -171,10 +175,13 @@ def send(
     status: CaseStatus | None = None,
     send_now: bool = False,
     portal: str | None = None,
+    files: Sequence[File] = (),
+    data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
     """A person's reply, signed; written with saved reply `saved_reply_id`, its actions applied and its use counted.
 
     `apply_actions` False sends it and counts the use, leaving the case's status, priority and tags alone.
+    `files` and `data` are the reply's own (`cases.service.reply`).
     """
     reply = queries.reply_for(session, actor, saved_reply_id) if saved_reply_id is not None else None
     actions = queries.actions_of(reply) if reply is not None and apply_actions else rules.Actions()
@@ -188,6 +195,8 @@ def send(
         channel=channel,
         send_now=send_now,
         portal=portal,
+        files=files,
+        data=data,
     )
     if actions.priority is not None or actions.tags:
         tags = [*case.tag_names, *actions.tags] if actions.tags else None

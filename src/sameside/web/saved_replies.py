@@ -19,13 +19,15 @@ again with the text added under the draft. When the reply is sent,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from sameside.attachments.rules import File
 from sameside.cases.access import case_for
-from sameside.cases.models import Case
+from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, Priority
 from sameside.customers.rules import Channel
 from sameside.db.engine import Session
@@ -91,9 +93,11 @@ def send_from_form(
     channel: Channel | None,
     send_now: bool,
     portal: str,
-) -> None:
+    files: Sequence[File] = (),
+    data: dict[str, Any] | None = None,
+) -> TimelineEntry:
     """The desk's "Send reply": signed, and with the saved reply it was written with, if any (`service.send`)."""
-    service.send(
+    return service.send(
         session,
         actor,
         case,
@@ -104,6 +108,8 @@ def send_from_form(
         channel=channel,
         send_now=send_now,
         portal=portal,
+        files=files,
+        data=data,
     )
 
 
