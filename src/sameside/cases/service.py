@@ -306,8 +306,10 @@ def _answer(
     return entry
 
 
-def add_note(session: Session, actor: Actor, case: Case, body: str) -> TimelineEntry:
-    """An internal note: visible to staff only, never sent."""
+def add_note(
+    session: Session, actor: Actor, case: Case, body: str, *, data: dict[str, Any] | None = None
+) -> TimelineEntry:
+    """An internal note: visible to staff only, never sent. `data` is kept on its entry (files left off)."""
     rules.require_staff(actor, "write internal notes")
     body = _clean_text(body, "body", BODY_MAX)
     now = clock.now()
@@ -317,6 +319,7 @@ def add_note(session: Session, actor: Actor, case: Case, body: str) -> TimelineE
         is_public=False,
         author_staff_id=actor.staff_id if isinstance(actor, StaffActor) else None,
         body=body,
+        data=data,
         created_at=now,
     )
     session.add(entry)
