@@ -22,6 +22,7 @@ from sameside.kit.actors import CustomerActor, Role, StaffActor
 from sameside.kit.errors import Forbidden
 from sameside.search import queries, rules
 from sameside.search.rules import SearchFilter
+from sameside.staff import service as staff_service
 from tests.factories import SYSTEM, Factory
 
 
@@ -125,6 +126,47 @@ def test_filters_and_pages(make: Factory) -> None:
             s, boss, rules.parse("screen"), SearchFilter(team_id=team.id), limit=2, cursor=first.next_cursor
         )
         assert [h.case.id for h in [*first.hits, *second.hits]] == numbers[::-1][:4]
+
+
+def test_many_matches_page_newest_first_through_every_case_the_searcher_may_read(
+    make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the counted total, pages still hold exactly the visible cases, newest first, none twice.
+
+    The limits are made small so that a few cases take the many-matches road
+    on PostgreSQL (a window of candidates, then visibility), and a restricted
+    team's cases and a status filter make that window too short at times.
+    """
+    monkeypatch.setattr(queries, "TOTAL_LIMIT", 3)
+    monkeypatch.setattr(queries, "CANDIDATES", 1)
+    mine, hidden = make.team(), make.team()
+    with make.db.unit_of_work() as s:
+        staff_service.update_team(s, SYSTEM, s.merge(hidden), restricted=True)
+    agent = make.staff(team=mine)
+    actor = StaffActor(agent.id, Role.AGENT, mine.id)
+    numbers = []
+    for n in range(14):
+        case = make.case(team=hidden if n % 3 else mine, subject=f"Parcel lost {n}")
+        numbers.append(case.id)
+        if n % 2:
+            with make.db.unit_of_work() as s:
+                cases.change_status(s, SYSTEM, case_for(s, SYSTEM, case.id, for_update=True), CaseStatus.OPEN)
+    with make.db.unit_of_work(write=False) as s:
+        readable = set(s.scalars(select(Case.id).where(visible_to(actor))))
+    for filters, wanted in (
+        (rules.NO_FILTER, [n for n in numbers if n in readable]),
+        (SearchFilter(statuses=(CaseStatus.OPEN,)), [n for i, n in enumerate(numbers) if i % 2 and n in readable]),
+    ):
+        seen: list[int] = []
+        cursor = None
+        with make.db.unit_of_work(write=False) as s:
+            for _ in range(20):
+                page = queries.search(s, actor, rules.parse("parcel lost"), filters, limit=2, cursor=cursor)
+                seen += [h.case.id for h in page.hits]
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+        assert seen == sorted(wanted, reverse=True)
 
 
 def test_the_snippet_is_escaped_and_marks_the_hit(make: Factory) -> None:
