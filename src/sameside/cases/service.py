@@ -193,15 +193,12 @@ def reply(
 ) -> TimelineEntry:
     """A person answers the customer: an outbound reply.
 
-    The first one by a person stamps the first human reply and, on an unowned
-    case, makes its author the owner (P3). It goes where the customer prefers
-    unless `channel` says otherwise, and its email waits for their contact
-    window unless it is urgent or `send_now` (P14; the rules are in
-    `replies.rules`). Its data says what happened: `emailed` (`reply` or
-    `notice`), `held_until` (UTC ISO) and a `delivery_note` when it could
-    not go where they prefer. `portal` is the portal's address, for emails
-    that link to a reply there. `files` (checked by `attachments.rules`) go with its email as attachments;
-    the caller records them on the entry (`attachments.service.attach`).
+    The first one by a person stamps the first human reply and, on an unowned case, makes its author the owner (P3).
+    It goes where the customer prefers unless `channel` says otherwise, and its email waits for their contact window
+    unless it is urgent or `send_now` (P14; the rules are in `replies.rules`). Its data says what happened:
+    `emailed` (`reply` or `notice`), `held_until` (UTC ISO) and a `delivery_note` when it could not go where they
+    prefer. `portal` is the portal's address, for emails that link to a reply there; `files` (`attachments.rules`)
+    go with its email.
     """
     if isinstance(actor, CustomerActor):
         raise Forbidden("Customers write messages; replies are staff's.")
