@@ -24,7 +24,7 @@ from sameside.auth import service as auth_service
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.db.probes import Probes
-from sameside.http import problems
+from sameside.http import problems, uploads
 from sameside.http.disk import FreeSpace, RefuseWritesWhenDiskLow
 from sameside.http.failures import Failures
 from sameside.http.health import PROBE_TIMEOUT, HealthChecks
@@ -146,7 +146,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     app.add_middleware(Failures)  # innermost: it answers before Starlette's last resort drops the connection
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(LimitBody)
+    app.add_middleware(LimitBody, uploads=uploads.body_limit(settings))
     app.add_middleware(RefuseWritesWhenDiskLow, space=space)  # outermost: a refused write reads nothing
     return app
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_BODY = 1024 * 1024  # JSON bodies; uploads get their own limits with the email issue
+MAX_BODY = 1024 * 1024  # JSON bodies and plain forms; a multipart upload has its own (`uploads`)
 
 
 class LimitBody:
@@ -22,9 +22,10 @@ class LimitBody:
     that runs over gets its 413 at once.
     """
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, uploads: int = MAX_BODY) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = max(uploads, limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,12 +35,15 @@ class LimitBody:
             await _problem(send, 400, "Bad request", "NUL characters are not allowed in a URL.", "bad-url")
             return
         length: bytes | None = None
+        limit = self.limit
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = value
+            elif name == b"content-type" and value.startswith(b"multipart/form-data"):
+                limit = self.uploads  # files: each then judged against its own limit (`http.uploads`)
         if length is not None:
-            if not length.isdigit() or int(length) > self.limit:
-                await _too_large(send, self.limit)
+            if not length.isdigit() or int(length) > limit:
+                await _too_large(send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -54,8 +58,8 @@ class LimitBody:
                 return  # the client went away
             chunk = message.get("body", b"")
             seen += len(chunk)
-            if seen > self.limit:
-                await _too_large(send, self.limit)
+            if seen > limit:
+                await _too_large(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -26,11 +26,14 @@ from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
+from sameside.attachments.rules import Upload
 from sameside.auth import service as auth
 from sameside.customers.queries import customer_for
 from sameside.db.engine import Session
-from sameside.http import acting
+from sameside.http import acting, uploads
 from sameside.http.deps import SESSION_COOKIE, ReadSession, database
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor, StaffActor
@@ -165,6 +168,8 @@ class PostedForm:
     too_large: bool = False
     every: dict[str, list[str]] = field(default_factory=dict)
     """Every value of each field, for the few forms that send one name many times (bulk selection)."""
+    files: list[Upload] = field(default_factory=list)
+    """Files sent in the `files` field of a multipart form (`FormWithFiles`), not yet checked."""
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -190,6 +195,28 @@ def form_reader(limit: int = FORM_LIMIT, max_fields: int = FORM_FIELDS) -> Calla
 
 
 Form = Annotated[PostedForm, Depends(form_reader())]
+
+
+async def _form_with_files(request: Request) -> PostedForm:
+    """A form that may carry files (`enctype="multipart/form-data"`); a plain one is read as `Form` is."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await form_reader()(request)
+    limit = uploads.limits(request).max_bytes
+    try:
+        got = await request.form(max_files=uploads.PARSE_MAX_FILES, max_fields=FORM_FIELDS, max_part_size=FORM_LIMIT)
+    except (HTTPException, MultiPartException):  # too many files or fields, or not multipart at all
+        return PostedForm({}, too_large=True)
+    every: dict[str, list[str]] = {}
+    files: list[Upload] = []
+    for name, value in got.multi_items():
+        if isinstance(value, str):
+            every.setdefault(name, []).append(value)
+        elif name == uploads.FIELD:
+            files.append(await uploads.read(value, limit))
+    return PostedForm({k: v[0] for k, v in every.items()}, every=every, files=files)
+
+
+FormWithFiles = Annotated[PostedForm, Depends(_form_with_files)]
 
 Problem = tuple[int, str]
 
