@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sameside.callbacks.rules import CallbackOutcome
 from sameside.db.base import Base, UTCDateTime, str_enum
 from sameside.kit import clock
 
@@ -30,10 +31,15 @@ class Callback(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     state: Mapped[CallbackState] = mapped_column(str_enum(CallbackState), default=CallbackState.BOOKED)
     done_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    """Who will make the call (none: whoever in the team takes it from the list)."""
+    outcome: Mapped[CallbackOutcome | None] = mapped_column(str_enum(CallbackOutcome))
+    """How the call went, once made; the call itself is logged on the case (`calls`, its `callback_id`)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_callbacks_state_starts_at", "state", "starts_at"),
         Index("ix_callbacks_case_id", "case_id"),
+        Index("ix_callbacks_assignee_id", "assignee_id"),
     )

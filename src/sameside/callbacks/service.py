@@ -17,7 +17,7 @@ from sameside.cases.models import Case
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.addresses import normalize_phone
-from sameside.kit.errors import Conflict, Forbidden, NotFound
+from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from sameside.kit.events import publish
 from sameside.staff import notifications
 from sameside.staff.models import Staff
@@ -165,6 +165,64 @@ def mark_done(session: Session, actor: StaffActor, callback_id: int) -> Callback
         return callback
     callback.state = CallbackState.DONE
     callback.done_by = actor.staff_id
+    callback.settled_at = clock.now()
+    session.flush()
+    return callback
+
+
+def callback_by_id(session: Session, callback_id: int) -> Callback:
+    """A booked call by its id, whatever its state (who may act on it is its case's question: `calls.service`)."""
+    callback = session.get(Callback, callback_id)
+    if callback is None:
+        raise NotFound("There is no such booked call.")
+    return callback
+
+
+def assign(session: Session, actor: StaffActor, callback: Callback, assignee_id: int | None) -> Callback:
+    """Give a call still to make (booked, or missed and not yet made) to the person who will make it.
+
+    `assignee_id` None takes it back to the team's list. The assignee must be
+    active staff; the case says who will call.
+    """
+    if callback.state not in (CallbackState.BOOKED, CallbackState.MISSED):
+        raise Conflict(f"That call is {callback.state.value}; there is nobody left to give it to.")
+    if assignee_id is not None:
+        person = session.get(Staff, assignee_id)
+        if person is None or not person.is_active:
+            raise Invalid("Choose a colleague who is active on the desk.")
+    if callback.assignee_id == assignee_id:
+        return callback
+    before = callback.assignee_id
+    callback.assignee_id = assignee_id
+    timeline.add_event(
+        session,
+        callback.case_id,
+        actor,
+        events.CallbackAssigned(
+            callback_id=callback.id,
+            starts_at=callback.starts_at,
+            assignee_id=assignee_id,
+            previous_assignee_id=before,
+        ),
+        at=clock.now(),
+    )
+    session.flush()
+    publish(session.info, "case.status", case_id=callback.case_id)
+    return callback
+
+
+def settle(session: Session, actor: StaffActor, callback: Callback, outcome: rules.CallbackOutcome) -> Callback:
+    """The call was made: done, with how it went, by `actor` (its assignee, when it had none).
+
+    A missed call made late is settled too: the customer was called after all.
+    Only a call once made is a conflict (a second outcome would rewrite what happened).
+    """
+    if callback.state not in (CallbackState.BOOKED, CallbackState.MISSED):
+        raise Conflict(f"That call is {callback.state.value}; its outcome can no longer be recorded.")
+    callback.state = CallbackState.DONE
+    callback.outcome = outcome
+    callback.done_by = actor.staff_id
+    callback.assignee_id = callback.assignee_id or actor.staff_id
     callback.settled_at = clock.now()
     session.flush()
     return callback

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import sameside.auth.models
 import sameside.business.models
 import sameside.callbacks.models
+import sameside.calls.models
 import sameside.cases.links.models
 import sameside.cases.models
 import sameside.cases.service_levels.models

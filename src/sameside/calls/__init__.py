@@ -1,0 +1,1 @@
+"""Phone calls (P1): cases opened for callers, and every call on a case written down, booked callbacks' too."""
