@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from sameside import wiring
+from sameside.business import service as business
+from sameside.business.rules import week_from_spec
 from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.replies.mailing import Reach
@@ -50,7 +53,21 @@ def team(make: Factory) -> Team:
     return make.team("support", email=SUPPORT)
 
 
+@pytest.fixture(autouse=True)
+def business_environment() -> Iterator[None]:
+    saved = business.environment()
+    yield
+    business.with_environment(**{f.name: getattr(saved, f.name) for f in fields(saved) if f.init})
+
+
 def intake_with(db: Database, tmp_path: Path, reach: Reach | None = None) -> Intake:
+    """An intake whose acknowledgements offer `reach`: its phone and hours are the business's, as in production
+    (the environment's here, as until an admin saves them), its portal and chat the intake's own."""
+    reach = reach or Reach()
+    week = week_from_spec("Mon-Fri 09:00-17:00", reach.hours.zone.key) if reach.hours else {}
+    business.with_environment(
+        support_phone=reach.phone, **({"week": week, "timezone": reach.hours.zone.key} if reach.hours else {})
+    )
     return Intake(db, BlobStore(tmp_path / "blobs"), reach=reach)
 
 
@@ -200,6 +217,7 @@ def test_the_server_builds_its_intake_with_the_ways_to_reach_a_person_from_setti
         business_hours="Mon-Fri 09:00-17:00",
         business_timezone="Europe/Berlin",
     )
+    business.configure(settings)  # as `wiring.wire` does at start-up: the phone and hours are the business's
     with clock.frozen(WEDNESDAY_NOON):
         take(wiring.intake(db, settings), message())
 

@@ -174,6 +174,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/admin/business": (lambda w: "/desk/admin/business", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/branding": (lambda w: "/desk/admin/branding", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/channels": (lambda w: "/desk/admin/channels", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/service-levels": (lambda w: "/desk/admin/service-levels", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine": (lambda w: "/desk/admin/quarantine", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine/{inbound_id}": (
         lambda w: f"/desk/admin/quarantine/{_quarantined(w)}",

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query
 from sameside.cases.rules import Priority
 from sameside.cases.service_levels import queries
 from sameside.cases.service_levels import service as service_levels
-from sameside.cases.service_levels.rules import Targets, week_out
+from sameside.cases.service_levels.rules import Targets
 from sameside.cases.service_levels.schemas import (
     AttainedOut,
     AttainmentOut,
@@ -28,6 +28,7 @@ from sameside.cases.service_levels.schemas import (
 from sameside.http.deps import ReadSession, StaffUser, Write
 from sameside.http.offload import offload
 from sameside.kit import clock
+from sameside.kit.hours import week_out
 from sameside.kit.ids import MAX_ID
 from sameside.staff.queries import get_team
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sameside.db.base import Base, UTCDateTime
@@ -37,6 +37,9 @@ class BusinessSettings(Base):
     accent_colour: Mapped[str | None] = mapped_column(String(7))
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
     logo_type: Mapped[str | None] = mapped_column(String(32))
+    service_targets: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The default service-level policy, `{"normal": [first reply, next reply, resolution], …}` in business
+    minutes per priority; None: derived from the reply target (`cases.service_levels.rules.default_targets`)."""
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -60,3 +63,27 @@ class InboundAddress(Base):
     address: Mapped[str] = mapped_column(String(254), unique=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class Mailbox(Base):
+    """An IMAP mailbox the poller empties into the desk, kept here by an admin (the environment may add more).
+
+    `password` is write-only: no page or answer ever shows it back. It is stored as given, because the poller
+    must log in with it; whoever can read this database can read it (see docs/admin.md)."""
+
+    __tablename__ = "imap_mailboxes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    """Fixed once made: it keys the messages already taken (with the folder's UIDVALIDITY)."""
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    ssl: Mapped[bool] = mapped_column(Boolean, default=True)
+    username: Mapped[str] = mapped_column(String(254))
+    password: Mapped[str] = mapped_column(String(500))
+    folder: Mapped[str] = mapped_column(String(200), default="INBOX")
+    after: Mapped[str] = mapped_column(String(200), default="seen")
+    """`seen`, `delete` or `move:FOLDER`: what is done to a message on the server once it is stored."""
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
+from typing import Any
 
 from sameside.kit.errors import Invalid
-from sameside.kit.hours import DAYS, Hours, parse_hours
+from sameside.kit.hours import DAYS, Hours, parse_hours, parse_week, week_out, zone_of
 
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
 LOGO_MAX_BYTES = 512 * 1024
 """A logo larger than this is refused: it is shown small, on every portal page and in the widget."""
 LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")
 MIN_CONTRAST = 4.5
 """WCAG 2.2 AA for body text: white text on the primary and on the accent colour must reach it."""
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,38}$")
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -51,6 +40,9 @@ class Business:
     accent_colour: str | None = None
     logo_sha256: str | None = None
     logo_type: str | None = None
+    service_targets: dict[str, list[int]] | None = None
+    """The default service-level policy per priority (first reply, next reply, resolution, business minutes);
+    None: derived from `reply_target_hours`. Checked by `cases.service_levels`, which owns the priorities."""
     stamp: str = ""
     """Empty while nothing is stored."""
     hours: Hours = field(init=False, compare=False)
@@ -81,52 +73,13 @@ def week_from_spec(spec: str, zone: str) -> Week:
     }
 
 
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        if not name or len(name) > 64:
-            raise ValueError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise Invalid(f"{name!r} is not a time zone (write one like Europe/Berlin).") from exc
-
-
-def _clock(value: str, what: str) -> time:
-    match = _CLOCK.match(value.strip())
-    if not match:
-        raise Invalid(f"{what}: {value!r} is not a time like 09:00.")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
 def check_week(week: Week) -> Week:
-    """A week cleaned and checked: known days, times like 09:00, opening before closing, no overlap."""
-    cleaned: Week = {}
-    for name, ranges in week.items():
-        key = name.strip().lower()[:3]
-        if key not in DAYS:
-            raise Invalid(f"{name!r} is not a weekday (mon … sun).")
-        pairs: list[tuple[time, time]] = []
-        for pair in ranges:
-            if len(pair) != 2:
-                raise Invalid(f"{DAY_NAMES[key]}: each range is an opening and a closing time.")
-            opens, closes = _clock(pair[0], f"{DAY_NAMES[key]} opens"), _clock(pair[1], f"{DAY_NAMES[key]} closes")
-            if opens >= closes:
-                raise Invalid(f"{DAY_NAMES[key]}: opening ({pair[0]}) must come before closing ({pair[1]}).")
-            pairs.append((opens, closes))
-        pairs.sort()
-        if any(b[0] < a[1] for a, b in itertools.pairwise(pairs)):
-            raise Invalid(f"{DAY_NAMES[key]}: the opening ranges overlap.")
-        if pairs:
-            cleaned[key] = [[o.strftime("%H:%M"), c.strftime("%H:%M")] for o, c in pairs]
-    if not cleaned:
-        raise Invalid("Open at least one day a week: with no business hours, nothing could ever fall due.")
-    return {day: cleaned[day] for day in DAYS if day in cleaned}
+    """A week cleaned and checked (`kit.hours.parse_week` says why it is refused); closed days left out."""
+    return {day: ranges for day, ranges in week_out(parse_week(week)).items() if ranges}
 
 
 def hours_of(week: Week, zone: str, holidays: list[date]) -> Hours:
-    ranges = {
-        DAYS.index(day): [(_clock(o, day), _clock(c, day)) for o, c in pairs] for day, pairs in week.items() if pairs
-    }
-    return Hours(ranges, zone_of(zone), frozenset(holidays))
+    return Hours({day: list(ranges) for day, ranges in parse_week(week).items()}, zone_of(zone), frozenset(holidays))
 
 
 def check_number(value: int, what: str, low: int, high: int) -> int:
@@ -213,3 +166,49 @@ def sniff_image(data: bytes) -> str:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     raise Invalid("A logo must be a PNG, JPEG or WebP image (SVG and other files are refused).")
+
+
+# ---------------------------------------------------------------- IMAP mailboxes
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
+
+
+def check_mailbox_name(value: str) -> str:
+    value = value.strip()
+    if not _NAME.match(value):
+        raise Invalid(f"{value!r} is not a mailbox name: letters, digits, dots, dashes and underscores, at most 60.")
+    return value
+
+
+def check_host(value: str) -> str:
+    value = value.strip().lower()
+    if not _HOST.match(value):
+        raise Invalid(f"{value!r} is not a host name like imap.example.com.")
+    return value
+
+
+def check_after(value: str) -> str:
+    """What is done to a message on the server once stored: `seen`, `delete`, or `move:FOLDER`."""
+    value = value.strip()
+    if value in ("seen", "delete") or (value.startswith("move:") and value[5:].strip()):
+        return value
+    raise Invalid(f"{value!r}: after storing, a message is marked seen, deleted, or moved (move:FOLDER).")
+
+
+def mailbox_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A mailbox's fields checked, each refusal with its reason (the password is checked where it is kept)."""
+    out: dict[str, Any] = {}
+    if "host" in fields:
+        out["host"] = check_host(fields["host"])
+    if "port" in fields:
+        out["port"] = check_number(int(fields["port"]), "The port", 1, 65535)
+    if "ssl" in fields:
+        out["ssl"] = bool(fields["ssl"])
+    if "username" in fields:
+        out["username"] = check_text(fields["username"], "The user name", 254)
+    if "folder" in fields:
+        out["folder"] = check_text(fields["folder"] or "INBOX", "The folder", 200)
+    if "after" in fields:
+        out["after"] = check_after(fields["after"] or "seen")
+    return out

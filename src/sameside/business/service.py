@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sameside.business import rules
-from sameside.business.models import SETTINGS_ID, BusinessSettings, Holiday, InboundAddress
+from sameside.business.models import SETTINGS_ID, BusinessSettings, Holiday, InboundAddress, Mailbox
 from sameside.business.rules import Business, Week
 from sameside.kit import clock
 from sameside.kit.actors import Actor, StaffActor
 from sameside.kit.errors import Conflict, Invalid, NotFound
+from sameside.kit.hours import zone_of
 from sameside.staff.models import Team
 from sameside.staff.rules import require_admin
 
@@ -89,6 +90,14 @@ def current(session: Session) -> Business:
     return found
 
 
+def pin(session: Session, found: Business) -> None:
+    """Let `current(session)` answer `found` for this transaction without reading the row.
+
+    For a batch that reads the settings once and runs each item in a transaction of its own (the mail intake):
+    a change saved meanwhile applies from the next batch, a few seconds later at most."""
+    session.info[_MEMO] = found
+
+
 def latest() -> Business:
     """`current` through a short read of its own (the database `use_database` gave), else the environment's."""
     if _database is None:
@@ -115,6 +124,7 @@ def _load(session: Session) -> Business:
         accent_colour=row.accent_colour,
         logo_sha256=row.logo_sha256,
         logo_type=row.logo_type,
+        service_targets=dict(row.service_targets) if row.service_targets else None,
         stamp=row.stamp,
     )
 
@@ -163,7 +173,7 @@ def save_settings(
     """Replace the hours and the numbers the business promises; every bad value refused with its reason."""
     require_admin(actor)
     cleaned = rules.check_week(week)
-    rules.zone_of(timezone.strip())
+    zone_of(timezone.strip())
     values = {
         "week": cleaned,
         "timezone": timezone.strip(),
@@ -227,6 +237,15 @@ def set_logo(session: Session, actor: Actor, data: bytes, store: Callable[[bytes
     return _change(session, actor, apply)
 
 
+def save_service_targets(session: Session, actor: Actor, targets: dict[str, list[int]] | None) -> Business:
+    """Store the default service-level policy, already checked by `cases.service_levels` (None: derived again)."""
+
+    def apply(row: BusinessSettings) -> None:
+        row.service_targets = targets
+
+    return _change(session, actor, apply)
+
+
 def clear_logo(session: Session, actor: Actor) -> Business:
     def apply(row: BusinessSettings) -> None:
         row.logo_sha256 = row.logo_type = None
@@ -267,6 +286,68 @@ def remove_address(session: Session, actor: Actor, address_id: int) -> None:
         raise NotFound("No such inbound address.")
     session.delete(row)
     session.flush()
+
+
+# ---------------------------------------------------------------- IMAP mailboxes
+
+
+def add_mailbox(
+    session: Session, actor: Actor, *, name: str, password: str, reserved: frozenset[str] = frozenset(), **fields: Any
+) -> Mailbox:
+    """A mailbox for the poller. `reserved`: names the environment's mailboxes already use (they key mail too).
+
+    `fields`: host, port, ssl, username, folder, after, team_id."""
+    require_admin(actor)
+    cleaned = rules.check_mailbox_name(name)
+    if cleaned in reserved or session.scalar(select(Mailbox.id).where(Mailbox.name == cleaned)) is not None:
+        raise Conflict(f"A mailbox is already called {cleaned}.")
+    team_id = fields.pop("team_id", None)
+    _check_team(session, team_id)
+    values = rules.mailbox_fields({"folder": "INBOX", "after": "seen", "ssl": True, "port": 993} | fields)
+    for needed in ("host", "username"):
+        if needed not in values:
+            raise Invalid(f"Give the mailbox's {needed.replace('username', 'user name')}.")
+    row = Mailbox(name=cleaned, password=_password(password), team_id=team_id, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def change_mailbox(
+    session: Session, actor: Actor, mailbox_id: int, *, password: str | None = None, **fields: Any
+) -> Mailbox:
+    """Change what is given; a password left empty (or None) keeps the stored one. The name never changes."""
+    require_admin(actor)
+    row = session.get(Mailbox, mailbox_id)
+    if row is None:
+        raise NotFound("No such mailbox.")
+    if "team_id" in fields:
+        team_id = fields.pop("team_id")
+        _check_team(session, team_id)
+        row.team_id = team_id
+    for key, value in rules.mailbox_fields(fields).items():
+        setattr(row, key, value)
+    if password:
+        row.password = _password(password)
+    row.updated_at = clock.now()
+    session.flush()
+    return row
+
+
+def remove_mailbox(session: Session, actor: Actor, mailbox_id: int) -> None:
+    """Stop polling it. What it brought in stays; the server's copy is not touched."""
+    require_admin(actor)
+    row = session.get(Mailbox, mailbox_id)
+    if row is None:
+        raise NotFound("No such mailbox.")
+    session.delete(row)
+    session.flush()
+
+
+def _password(value: str) -> str:
+    if not value or len(value) > 500 or "\r" in value or "\n" in value:
+        raise Invalid("Give the mailbox's password (one line, at most 500 characters).")
+    return value
 
 
 def _check_team(session: Session, team_id: int | None) -> None:

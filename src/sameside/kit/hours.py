@@ -7,14 +7,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sameside.kit.errors import Invalid
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _RANGE = re.compile(r"^\s*([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$", re.I)
 
 
@@ -29,6 +40,63 @@ class Hours:
     def on(self, day: date) -> list[tuple[time, time]]:
         """The opening ranges of a local date: none on a holiday."""
         return [] if day in self.holidays else self.ranges.get(day.weekday(), [])
+
+
+Ranges = tuple[tuple[time, time], ...]
+Week = Mapping[str, Sequence[Sequence[str]]]
+"""A week as stored, edited and sent: `{"mon": [["09:00", "17:00"]], …}`; a day left out or empty is closed."""
+
+
+def zone_of(name: str) -> ZoneInfo:
+    """A time zone by its IANA name, or a refusal that says what to write."""
+    try:
+        if not name or len(name) > 64:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise Invalid(f"{name!r} is not a time zone (write one like Europe/Berlin).") from exc
+
+
+def parse_clock(value: str, what: str) -> time:
+    match = _CLOCK.match(value.strip())
+    if not match:
+        raise Invalid(f"{what}: {value!r} is not a time like 09:00.")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_week(week: Week) -> dict[int, Ranges]:
+    """Opening ranges per weekday (0 = Monday), each refused with its reason: unknown day, a time not like
+    09:00, closing before opening, overlapping ranges, or no day open at all (nothing could ever fall due)."""
+    parsed: dict[int, Ranges] = {}
+    for name, ranges in week.items():
+        key = name.strip().lower()[:3]
+        if key not in DAYS:
+            raise Invalid(f"{name!r} is not a weekday (mon … sun).")
+        day: list[tuple[time, time]] = []
+        for pair in ranges:
+            if len(pair) != 2:
+                raise Invalid(f"{DAY_NAMES[key]}: each range is an opening and a closing time.")
+            opens = parse_clock(pair[0], f"{DAY_NAMES[key]} opens")
+            closes = parse_clock(pair[1], f"{DAY_NAMES[key]} closes")
+            if opens >= closes:
+                raise Invalid(f"{DAY_NAMES[key]}: opening ({pair[0]}) must come before closing ({pair[1]}).")
+            day.append((opens, closes))
+        day.sort()
+        if any(second[0] < first[1] for first, second in pairwise(day)):
+            raise Invalid(f"{DAY_NAMES[key]}: the opening ranges overlap.")
+        if day:
+            parsed[DAYS.index(key)] = tuple(day)
+    if not parsed:
+        raise Invalid("Open at least one day a week: with no business hours, nothing could ever fall due.")
+    return parsed
+
+
+def week_out(week: Mapping[int, Sequence[tuple[time, time]]]) -> dict[str, list[list[str]]]:
+    """Ranges per weekday as a `Week`, every day named (a closed one with no ranges)."""
+    return {
+        DAYS[day]: [[opens.strftime("%H:%M"), closes.strftime("%H:%M")] for opens, closes in week.get(day, ())]
+        for day in range(7)
+    }
 
 
 def parse_hours(spec: str, zone: str) -> Hours:

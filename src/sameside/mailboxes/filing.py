@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from sameside.business import queries as business_queries
 from sameside.business import service as business
+from sameside.business.rules import Business
 from sameside.cases import service as cases
 from sameside.cases.links import queries as case_links
 from sameside.cases.models import Case
@@ -82,6 +83,28 @@ class Pointer:
 
 
 @dataclass(frozen=True, slots=True)
+class Batch:
+    """What filing reads once per batch of messages rather than once per message (the hot path).
+
+    `ours`: the teams' own addresses; `inbound`: the admin centre's inbound addresses that have a team;
+    `business`: the business's settings, pinned to each message's transaction (`business.pin`), so neither the
+    acknowledgement nor the service-level clocks read them again. A change saved meanwhile applies from the
+    next batch."""
+
+    ours: dict[str, int]
+    inbound: dict[str, int]
+    business: Business
+    reach: Reach
+
+    @classmethod
+    def read(cls, session: Session, reach: Reach) -> Batch:
+        now = business.current(session)
+        # The phone and hours a customer is told are the business's; the portal and chat, the deployment's.
+        reach = replace(reach, phone=now.support_phone, hours=now.hours)
+        return cls(_team_addresses(session), business_queries.address_teams(session), now, reach)
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     inbound_id: int
     state: InboundState
@@ -96,11 +119,12 @@ class Outcome:
 class Intake:
     """Inbound mail for one database: receive, process, reprocess.
 
-    `reach` is how a customer reaches a person now (phone, the portal to book
-    a call, business hours), said in every acknowledgement; without it the
-    acknowledgement offers only a reply by email. The typical wait it states
-    is kept per team for a minute (`WaitCache`), so acknowledging costs no
-    extra query per message.
+    `reach` is how a customer reaches a person now, said in every
+    acknowledgement: the portal to book a call and the chat come from here
+    (the deployment), the phone and business hours from the business's
+    settings (`Batch`); with none of them the acknowledgement offers only a
+    reply by email. The typical wait it states is kept per team for a minute
+    (`WaitCache`), so acknowledging costs no extra query per message.
 
     `authserv_id` names the receiving server whose `Authentication-Results`
     are believed (`mail.authenticity`); None takes every sender on its From.
@@ -133,13 +157,13 @@ class Intake:
         """Receive and process a batch in one transaction (import, benchmarks): stored and filed together."""
         outcomes = []
         with self.db.unit_of_work() as session:
-            teams = _team_addresses(session)
+            batch = Batch.read(session, self.reach)
             for raw, where in messages:
                 received = receive(session, raw, **where)
                 if received.duplicate:
                     outcomes.append(_known(session, received.inbound_id))
                     continue
-                outcomes.append(self._process_one(session, received.inbound_id, teams))
+                outcomes.append(self._process_one(session, received.inbound_id, batch))
         return outcomes
 
     def process_pending(self, limit: int = 100) -> list[Outcome]:
@@ -151,7 +175,7 @@ class Intake:
         workers never wait on each other's batches, nor deadlock across teams.
         """
         outcomes: list[Outcome] = []
-        teams: dict[str, int] | None = None
+        batch: Batch | None = None
         for _ in range(limit):
             with self.db.unit_of_work() as session:
                 inbound_id = session.scalar(
@@ -163,8 +187,11 @@ class Intake:
                 )
                 if inbound_id is None:
                     break
-                teams = _team_addresses(session) if teams is None else teams
-                outcomes.append(self._process_one(session, inbound_id, teams))
+                if batch is None:
+                    batch = Batch.read(session, self.reach)
+                else:
+                    business.pin(session, batch.business)
+                outcomes.append(self._process_one(session, inbound_id, batch))
         return outcomes
 
     def reprocess(self, inbound_id: int) -> Outcome:
@@ -178,14 +205,14 @@ class Intake:
             row.state = InboundState.RECEIVED
             row.reason = None
             session.flush()
-            return self._process_one(session, inbound_id, _team_addresses(session))
+            return self._process_one(session, inbound_id, Batch.read(session, self.reach))
 
     # ------------------------------------------------------------ one message
 
-    def _process_one(self, session: Session, inbound_id: int, teams: dict[str, int]) -> Outcome:
+    def _process_one(self, session: Session, inbound_id: int, batch: Batch) -> Outcome:
         try:
             with session.begin_nested():
-                return _File(self, session, teams).run(inbound_id)
+                return _File(self, session, batch).run(inbound_id)
         except Exception as exc:
             if isinstance(exc, OperationalError) and _transient(exc):
                 # A deadlock or serialisation failure says nothing about the message: it stays received, and
@@ -201,14 +228,14 @@ class Intake:
 class _File:
     """Filing one message: the state of the work, so each step reads as one sentence."""
 
-    def __init__(self, intake: Intake, session: Session, teams: dict[str, int]) -> None:
+    def __init__(self, intake: Intake, session: Session, batch: Batch) -> None:
         self.session = session
         self.blobs = intake.blobs
         self.max_attachment_bytes = intake.max_attachment_bytes
-        self.reach = intake.reach
         self.waits = intake.waits
         self.authserv_id = intake.authserv_id
-        self.teams = teams
+        self.batch = batch
+        self.teams = batch.ours
 
     def run(self, inbound_id: int) -> Outcome:
         session = self.session
@@ -485,25 +512,27 @@ class _File:
             return False
         now = clock.now()
         wait = self.waits.for_team(self.session, case.team_id, now=now)
-        reach, now_in = self.reach, business.current(self.session)
-        if now_in.stored:  # the phone and hours as the admin centre has them, once an admin saved them
-            reach = replace(reach, phone=now_in.support_phone, hours=now_in.hours)
         cases.acknowledge(
             self.session,
             INTAKE,
             case,
-            acknowledgement_text(case, customer, wait=wait, reach=reach, now=now),
+            acknowledgement_text(case, customer, wait=wait, reach=self.batch.reach, now=now),
             mail_to=address,
         )
         return True
 
     def _team_for(self, row: InboundMail, mail: ParsedMail) -> int | None:
+        """A team's own address first (on the envelope, To or Cc), then an inbound address the admin centre gave
+        a team (envelope or To): both from the batch, no query."""
         for address in [*row.envelope_to, *(a.address for a in [*mail.to, *mail.cc])]:
             team_id = self.teams.get(address.lower())
             if team_id is not None:
                 return team_id
-        # Then an inbound address the admin centre gave a team.
-        return business_queries.team_for_address(self.session, [*row.envelope_to, *(a.address for a in mail.to)])
+        for address in [*row.envelope_to, *(a.address for a in mail.to)]:
+            team_id = self.batch.inbound.get(address.strip().lower()) if address else None
+            if team_id is not None:
+                return team_id
+        return None
 
     # ------------------------------------------------------------ bounces
 
@@ -513,7 +542,7 @@ class _File:
         if back is None:
             return self._settle(row, InboundState.IGNORED, reason=f"{verdict.reason}; not about a message we sent.")
         if back.permanent and back.ours.state is not OutboundState.BOUNCED:
-            bounces.mark_bounced(self.session, back.ours, back.diagnostic)
+            bounces.mark_bounced(self.session, back.ours, back.diagnostic, copy=back.copy)
         state = "returned for good" if back.permanent else "delayed, still trying"
         return self._settle(
             row,

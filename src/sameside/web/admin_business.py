@@ -1,4 +1,4 @@
-"""The admin centre's business pages: hours, holidays and promises; branding; channels. Admins only.
+"""The admin centre's business pages: hours, holidays and promises; branding. Admins only.
 
 Each form is a plain post (not boosted): a refusal is drawn again beside the form the admin used, with what
 they typed, with or without JavaScript. The logo is posted as multipart/form-data and judged by its bytes.
@@ -8,38 +8,52 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from sameside.business import queries as business_queries
 from sameside.business import service as business
-from sameside.business.rules import DAY_NAMES, LOGO_MAX_BYTES, Business
+from sameside.business.rules import LOGO_MAX_BYTES, Business
 from sameside.db.engine import Session
 from sameside.http.offload import offload
-from sameside.kit.actors import Role
 from sameside.kit.errors import Invalid
-from sameside.kit.hours import DAYS
-from sameside.kit.ids import MAX_ID
-from sameside.mailboxes.probe import probe
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
-from sameside.web.pages import page
-from sameside.web.staff_pages import VIEWS
+from sameside.kit.hours import DAY_NAMES, DAYS
+from sameside.web.admin_pages import admin_act, admin_page, not_admin
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, form_reader, go
+
+WeekForm = Annotated[PostedForm, Depends(form_reader(max_fields=48))]
+"""A form with a week of opening hours in it: more fields than most (14 for the hours alone)."""
 
 router = APIRouter(include_in_schema=False)
+Work = Callable[[Session], str]
+"""A change: does it, and answers where to go next."""
 LOGO_FORM_LIMIT = LOGO_MAX_BYTES + 64 * 1024
-SETTINGS_FIELDS = ("timezone", "support_phone", "reply_target_hours", "tier_cap_minutes", "callback_minutes")
 
 
-def _refused(request: Request) -> Response:
-    return page(request, "desk_refused.html", status_code=403, error="The admin centre is for admins.")
-
-
-def _draw(request: Request, agent: Agent, name: str, status_code: int = 200, **context: Any) -> Response:
-    return page(request, name, status_code=status_code, agent=agent, views=VIEWS, current=None, **context)
+def _draw(
+    request: Request,
+    agent: Agent,
+    name: str,
+    here: str,
+    problem: Problem | None,
+    refused_form: str | None,
+    **context: Any,
+) -> Response:
+    """An admin page, with a refusal (status and message) beside the form named `refused_form`."""
+    return admin_page(
+        request,
+        name,
+        agent,
+        here,
+        status_code=problem[0] if problem else 200,
+        error=problem[1] if problem else None,
+        refused_form=refused_form if problem else None,
+        **context,
+    )
 
 
 # ---------------------------------------------------------------- hours, holidays, promises
@@ -48,9 +62,7 @@ def _draw(request: Request, agent: Agent, name: str, status_code: int = 200, **c
 @router.get("/desk/admin/business", response_model=None)
 @offload
 def business_page(request: Request, agent: DeskAgent, session: PageSession) -> Response:
-    if agent.actor.role is not Role.ADMIN:
-        return _refused(request)
-    return _business(request, session, agent)
+    return not_admin(request, agent) or _business(request, session, agent)
 
 
 def _business(
@@ -58,8 +70,7 @@ def _business(
     session: Session,
     agent: Agent,
     *,
-    status_code: int = 200,
-    error: str | None = None,
+    problem: Problem | None = None,
     refused_form: str | None = None,
     typed: PostedForm | None = None,
 ) -> Response:
@@ -83,19 +94,29 @@ def _business(
         request,
         agent,
         "desk_admin_business.html",
-        status_code,
+        "business",
+        problem,
+        refused_form,
         now=now,
         values=values,
         days=[(day, DAY_NAMES[day]) for day in DAYS],
-        error=error,
-        refused_form=refused_form,
+    )
+
+
+def _on_business(request: Request, agent: Agent, form: PostedForm, key: str, work: Work) -> Response:
+    return admin_act(
+        request,
+        agent,
+        form,
+        work,
+        lambda session, problem: _business(request, session, agent, problem=problem, refused_form=key, typed=form),
     )
 
 
 @router.post("/desk/admin/business", response_model=None)
 @offload
-def save_business(request: Request, agent: DeskAgent, form: Form) -> Response:
-    def work(session: Session) -> Response:
+def save_business(request: Request, agent: DeskAgent, form: WeekForm) -> Response:
+    def work(session: Session) -> str:
         week: dict[str, list[list[str]]] = {}
         for day in DAYS:
             opens, closes = form.get(f"{day}_opens").strip(), form.get(f"{day}_closes").strip()
@@ -114,14 +135,9 @@ def save_business(request: Request, agent: DeskAgent, form: Form) -> Response:
             callback_minutes=_number(form, "callback_minutes", "A callback slot"),
             chat_greeting=form.get("chat_greeting"),
         )
-        return go("/desk/admin/business", done="saved")
+        return "/desk/admin/business"
 
-    def refused(session: Session, problem: Problem) -> Response:
-        return _business(
-            request, session, agent, status_code=problem[0], error=problem[1], refused_form="settings", typed=form
-        )
-
-    return act(request, agent.csrf, form, work, refused)
+    return _on_business(request, agent, form, "settings", work)
 
 
 def _number(form: PostedForm, name: str, what: str) -> int:
@@ -134,33 +150,25 @@ def _number(form: PostedForm, name: str, what: str) -> int:
 @router.post("/desk/admin/business/holidays", response_model=None)
 @offload
 def add_holiday(request: Request, agent: DeskAgent, form: Form) -> Response:
-    def work(session: Session) -> Response:
+    def work(session: Session) -> str:
         try:
             day = date.fromisoformat(form.get("holiday_day").strip())
         except ValueError as exc:
             raise Invalid(f"{form.get('holiday_day')!r} is not a date like 2026-12-25.") from exc
         business.add_holiday(session, agent.actor, day, form.get("holiday_name"))
-        return go("/desk/admin/business#holidays", done="saved")
+        return "/desk/admin/business#holidays"
 
-    def refused(session: Session, problem: Problem) -> Response:
-        return _business(
-            request, session, agent, status_code=problem[0], error=problem[1], refused_form="holiday", typed=form
-        )
-
-    return act(request, agent.csrf, form, work, refused)
+    return _on_business(request, agent, form, "holiday", work)
 
 
 @router.post("/desk/admin/business/holidays/{day}/remove", response_model=None)
 @offload
 def remove_holiday(request: Request, agent: DeskAgent, day: date, form: Form) -> Response:
-    def work(session: Session) -> Response:
+    def work(session: Session) -> str:
         business.remove_holiday(session, agent.actor, day)
-        return go("/desk/admin/business#holidays", done="saved")
+        return "/desk/admin/business#holidays"
 
-    def refused(session: Session, problem: Problem) -> Response:
-        return _business(request, session, agent, status_code=problem[0], error=problem[1], refused_form="holiday")
-
-    return act(request, agent.csrf, form, work, refused)
+    return _on_business(request, agent, form, "holiday", work)
 
 
 # ---------------------------------------------------------------- branding
@@ -169,9 +177,7 @@ def remove_holiday(request: Request, agent: DeskAgent, day: date, form: Form) ->
 @router.get("/desk/admin/branding", response_model=None)
 @offload
 def branding_page(request: Request, agent: DeskAgent, session: PageSession) -> Response:
-    if agent.actor.role is not Role.ADMIN:
-        return _refused(request)
-    return _branding(request, session, agent)
+    return not_admin(request, agent) or _branding(request, session, agent)
 
 
 def _branding(
@@ -179,8 +185,7 @@ def _branding(
     session: Session,
     agent: Agent,
     *,
-    status_code: int = 200,
-    error: str | None = None,
+    problem: Problem | None = None,
     refused_form: str | None = None,
     typed: PostedForm | None = None,
 ) -> Response:
@@ -196,19 +201,29 @@ def _branding(
         request,
         agent,
         "desk_admin_branding.html",
-        status_code,
+        "branding",
+        problem,
+        refused_form,
         now=now,
         values=values,
-        error=error,
-        refused_form=refused_form,
         logo_kb=LOGO_MAX_BYTES // 1024,
+    )
+
+
+def _on_branding(request: Request, agent: Agent, form: PostedForm, key: str, work: Work) -> Response:
+    return admin_act(
+        request,
+        agent,
+        form,
+        work,
+        lambda session, problem: _branding(request, session, agent, problem=problem, refused_form=key, typed=form),
     )
 
 
 @router.post("/desk/admin/branding", response_model=None)
 @offload
 def save_branding(request: Request, agent: DeskAgent, form: Form) -> Response:
-    def work(session: Session) -> Response:
+    def work(session: Session) -> str:
         business.save_branding(
             session,
             agent.actor,
@@ -216,14 +231,9 @@ def save_branding(request: Request, agent: DeskAgent, form: Form) -> Response:
             primary=form.get("primary_colour"),
             accent=form.get("accent_colour"),
         )
-        return go("/desk/admin/branding", done="saved")
+        return "/desk/admin/branding"
 
-    def refused(session: Session, problem: Problem) -> Response:
-        return _branding(
-            request, session, agent, status_code=problem[0], error=problem[1], refused_form="brand", typed=form
-        )
-
-    return act(request, agent.csrf, form, work, refused)
+    return _on_branding(request, agent, form, "brand", work)
 
 
 async def _multipart(request: Request) -> tuple[PostedForm, bytes]:
@@ -262,10 +272,14 @@ async def upload_logo(request: Request, agent: DeskAgent) -> Response:
         return go("/desk/admin/branding", done="saved")
 
     def refused(session: Session, problem: Problem) -> Response:
-        return _branding(request, session, agent, status_code=problem[0], error=problem[1], refused_form="logo")
+        return _branding(request, session, agent, problem=problem, refused_form="logo")
 
     too_large = f"A logo is at most {LOGO_MAX_BYTES // 1024} KB."
-    return await run_in_threadpool(act, request, agent.csrf, form, work, refused, too_large=too_large)
+    refused_here = not_admin(request, agent)
+    if refused_here is not None:
+        return refused_here
+    answer: Response = await run_in_threadpool(act, request, agent.csrf, form, work, refused, too_large=too_large)
+    return answer
 
 
 @router.get("/brand/logo/{sha}", response_model=None)
@@ -280,105 +294,3 @@ def logo(request: Request, session: PageSession, sha: Annotated[str, Path(patter
         media_type=now.logo_type,
         headers={"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"},
     )
-
-
-# ---------------------------------------------------------------- channels
-
-
-@router.get("/desk/admin/channels", response_model=None)
-@offload
-def channels_page(request: Request, agent: DeskAgent, session: PageSession) -> Response:
-    if agent.actor.role is not Role.ADMIN:
-        return _refused(request)
-    return _channels(request, session, agent)
-
-
-def _channels(
-    request: Request,
-    session: Session,
-    agent: Agent,
-    *,
-    status_code: int = 200,
-    error: str | None = None,
-    refused_form: str | None = None,
-    typed: PostedForm | None = None,
-    tested: tuple[str, Any] | None = None,
-) -> Response:
-    settings = request.app.state.settings
-    values = {"address": "", "team_id": ""}
-    if typed is not None:
-        values.update({k: v for k, v in typed.fields.items() if k in values})
-    base = settings.base_url.rstrip("/")
-    return _draw(
-        request,
-        agent,
-        "desk_admin_channels.html",
-        status_code,
-        addresses=business_queries.inbound_addresses(session),
-        environment_addresses=sorted(a.strip().lower() for a in settings.mail_addresses if a.strip()),
-        teams=business_queries.teams(session),
-        mailboxes=settings.imap_mailboxes,
-        snippet=f'<script src="{base}/widget.js" defer></script>',
-        values=values,
-        error=error,
-        refused_form=refused_form,
-        tested=tested,
-    )
-
-
-def _team_id(form: PostedForm) -> int | None:
-    value = form.get("team_id").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) > MAX_ID:
-        raise Invalid("Choose a team from the list.")
-    return int(value)
-
-
-@router.post("/desk/admin/channels/addresses", response_model=None)
-@offload
-def add_address(request: Request, agent: DeskAgent, form: Form) -> Response:
-    def work(session: Session) -> Response:
-        business.add_address(session, agent.actor, form.get("address"), _team_id(form))
-        return go("/desk/admin/channels#addresses", done="saved")
-
-    def refused(session: Session, problem: Problem) -> Response:
-        return _channels(
-            request, session, agent, status_code=problem[0], error=problem[1], refused_form="address", typed=form
-        )
-
-    return act(request, agent.csrf, form, work, refused)
-
-
-@router.post("/desk/admin/channels/addresses/{address_id}", response_model=None)
-@offload
-def change_address(
-    request: Request, agent: DeskAgent, form: Form, address_id: Annotated[int, Path(ge=1, le=MAX_ID)]
-) -> Response:
-    def work(session: Session) -> Response:
-        if form.get("remove"):
-            business.remove_address(session, agent.actor, address_id)
-        else:
-            business.set_address_team(session, agent.actor, address_id, _team_id(form))
-        return go("/desk/admin/channels#addresses", done="saved")
-
-    def refused(session: Session, problem: Problem) -> Response:
-        return _channels(
-            request, session, agent, status_code=problem[0], error=problem[1], refused_form=f"address-{address_id}"
-        )
-
-    return act(request, agent.csrf, form, work, refused)
-
-
-@router.post("/desk/admin/channels/mailboxes/{name}/test", response_model=None)
-@offload
-def test_mailbox(request: Request, agent: DeskAgent, session: PageSession, form: Form, name: str) -> Response:
-    """Connect to a configured IMAP mailbox once, with a short timeout, and say what happened."""
-    if agent.actor.role is not Role.ADMIN:
-        return _refused(request)
-    if form.get("csrf") != agent.csrf:
-        return _channels(request, session, agent, status_code=403, error="This form is out of date: reload the page.")
-    mailbox = next((m for m in request.app.state.settings.imap_mailboxes if m.name == name), None)
-    if mailbox is None:
-        return _channels(request, session, agent, status_code=404, error=f"No mailbox is called {name!r}.")
-    return _channels(request, session, agent, tested=(name, probe(mailbox)))

@@ -1,14 +1,16 @@
-"""What every admin centre page shares: who may open it, and its section links."""
+"""What every admin centre page shares: who may open it, its section links, and how its forms act."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from sameside.db.engine import Session
 from sameside.kit.actors import Role
-from sameside.web.deps import Agent
+from sameside.web.deps import Agent, PostedForm, Problem, act, go
 from sameside.web.pages import page
 
 REFUSED = "The admin centre is for admins."
@@ -28,7 +30,9 @@ SECTIONS = (
     Section("business", "Business hours and settings", "/desk/admin/business", "Hours, holidays, phone, targets."),
     Section("branding", "Branding", "/desk/admin/branding", "Company name, logo and colours customers see."),
     Section("channels", "Channels", "/desk/admin/channels", "Inbound addresses, IMAP mailboxes, the chat widget."),
-    Section("service-levels", "Service levels", "/desk/service-levels", "Targets per priority, per team."),
+    Section(
+        "service-levels", "Service levels", "/desk/admin/service-levels", "The SLA policy per priority; each team's."
+    ),
     Section(
         "quarantine", "Mail quarantine", "/desk/admin/quarantine", "Mail that could not be filed: read, reprocess."
     ),
@@ -49,3 +53,18 @@ def admin_page(
 ) -> Response:
     """An admin centre page: the desk's chrome, the sections as a sub-navigation, `here` marked."""
     return page(request, name, status_code=status_code, agent=agent, sections=SECTIONS, here=here, **context)
+
+
+def admin_act(
+    request: Request,
+    agent: Agent,
+    form: PostedForm,
+    work: Callable[[Session], str],
+    redraw: Callable[[Session, Problem], Response],
+) -> Response:
+    """Do `work` as an admin (it answers where to go next, with a "saved" toast); anyone else is refused, and a
+    refusal of the work is drawn by `redraw` — the page again, the message beside the form that was sent."""
+    refused = not_admin(request, agent)
+    if refused is not None:
+        return refused
+    return act(request, agent.csrf, form, lambda session: go(work(session), done="saved"), redraw)

@@ -31,8 +31,8 @@ from sameside.kit.ids import MAX_ID
 from sameside.kit.unset import UNSET
 from sameside.staff import invitations, queries, service
 from sameside.web import sign_in_guard
-from sameside.web.admin_pages import admin_page, not_admin
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.admin_pages import admin_act, admin_page, not_admin
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem
 from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -94,14 +94,13 @@ def people(
 
 def _admin_act(request: Request, agent: Agent, form: PostedForm, key: str, work: Callable[[Session], str]) -> Response:
     """Do `work` as the admin; a refusal draws the people page with the message in the form named `key`."""
-    refused = not_admin(request, agent)
-    if refused is not None:
-        return refused
-
-    def again(session: Session, problem: Problem) -> Response:
-        return _people(request, session, agent, problem=problem, refused_form=key, typed=form)
-
-    return act(request, agent.csrf, form, lambda session: go(work(session), done="saved"), again)
+    return admin_act(
+        request,
+        agent,
+        form,
+        work,
+        lambda session, problem: _people(request, session, agent, problem=problem, refused_form=key, typed=form),
+    )
 
 
 def _role(value: str) -> Role:

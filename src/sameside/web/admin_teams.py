@@ -20,8 +20,8 @@ from sameside.kit.errors import Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.staff import queries, service
 from sameside.staff.models import Routing
-from sameside.web.admin_pages import admin_page, not_admin
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.admin_pages import admin_act, admin_page, not_admin
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,14 +65,13 @@ def teams(request: Request, agent: DeskAgent, session: PageSession) -> Response:
 
 
 def _act(request: Request, agent: Agent, form: PostedForm, key: str, work: Callable[[Session], str]) -> Response:
-    refused = not_admin(request, agent)
-    if refused is not None:
-        return refused
-
-    def again(session: Session, problem: Problem) -> Response:
-        return _page(request, session, agent, problem=problem, refused_form=key, typed=form)
-
-    return act(request, agent.csrf, form, lambda session: go(work(session), done="saved"), again)
+    return admin_act(
+        request,
+        agent,
+        form,
+        work,
+        lambda session, problem: _page(request, session, agent, problem=problem, refused_form=key, typed=form),
+    )
 
 
 def _routing(value: str) -> Routing:

@@ -24,7 +24,9 @@ from sameside.staff.queries import get_staff
 from sameside.web import sign_in_guard
 from sameside.web.admin import router as admin_router
 from sameside.web.admin_business import router as admin_business_router
+from sameside.web.admin_channels import router as admin_channels_router
 from sameside.web.admin_people import router as admin_people_router
+from sameside.web.admin_service_levels import router as admin_service_levels_router
 from sameside.web.admin_teams import router as admin_teams_router
 from sameside.web.audit import router as audit_router
 from sameside.web.case_links import router as case_links_router
@@ -47,7 +49,9 @@ router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/ad
 router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
 router.include_router(admin_teams_router)  # /desk/admin/teams, /desk/admin/departments
 router.include_router(audit_router)  # /desk/admin/audit
-router.include_router(admin_business_router)  # /desk/admin/business, /branding, /channels; /brand/logo/{sha}
+router.include_router(admin_business_router)  # /desk/admin/business, /branding; /brand/logo/{sha}
+router.include_router(admin_channels_router)  # /desk/admin/channels: addresses, IMAP mailboxes, the widget
+router.include_router(admin_service_levels_router)  # /desk/admin/service-levels: the SLA policy
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 

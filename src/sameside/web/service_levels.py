@@ -11,25 +11,31 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from sameside.cases.rules import Priority
 from sameside.cases.service_levels import queries
 from sameside.cases.service_levels import service as service_levels
-from sameside.cases.service_levels.rules import DAYS, DAYS_LONG, KIND_WORDS, TargetKind, Targets, week_out
+from sameside.cases.service_levels.rules import KIND_WORDS, TargetKind
 from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.actors import Role
 from sameside.kit.errors import DomainError, Invalid
+from sameside.kit.hours import DAY_NAMES as DAYS_LONG
+from sameside.kit.hours import DAYS, week_out
 from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff.models import Team
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.admin_service_levels import targets_from
+from sameside.web.deps import Agent, DeskAgent, PageSession, PostedForm, Problem, act, form_reader, go
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS
+
+WeekForm = Annotated[PostedForm, Depends(form_reader(max_fields=48))]
+"""A form with a week of opening hours in it: more fields than most (14 for the hours alone)."""
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
@@ -112,7 +118,9 @@ def _draw(
 
 @router.post("/service-levels/{team_id}", response_model=None)
 @offload
-def save(request: Request, agent: DeskAgent, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form) -> Response:
+def save(
+    request: Request, agent: DeskAgent, team_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: WeekForm
+) -> Response:
     def work(session: Session) -> Response:
         team = staff_queries.get_team(session, team_id)
         service_levels.set_policy(session, agent.actor, team, **_policy_from(form))
@@ -129,6 +137,11 @@ def save(request: Request, agent: DeskAgent, team_id: Annotated[int, Path(ge=1, 
 
 
 def _policy_from(form: PostedForm) -> dict[str, Any]:
+    """The form as a policy: with "follow" ticked, the team runs by the business's targets, or hours and holidays
+    (and follows later changes to them), whatever the fields below say."""
+    targets = None if form.get("follow_targets") else targets_from(form)
+    if form.get("follow_hours"):
+        return {"timezone": None, "week": None, "holidays": [], "targets": targets}
     week: dict[str, list[list[str]]] = {}
     for day in DAYS:
         opens, closes = form.get(f"{day}_opens", "").strip(), form.get(f"{day}_closes", "").strip()
@@ -136,14 +149,5 @@ def _policy_from(form: PostedForm) -> dict[str, Any]:
             if not (opens and closes):
                 raise Invalid(f"{DAYS_LONG[day]}: give both the opening and the closing time, or neither.")
             week[day] = [[opens, closes]]
-    targets: dict[Priority, Targets] = {}
-    for priority in Priority:
-        minutes: list[int] = []
-        for kind in TargetKind:
-            raw = form.get(f"{priority.value}_{kind.value}", "").strip()
-            if not raw.isdigit() or len(raw) > 9:
-                raise Invalid(f"The {priority.value} {KIND_WORDS[kind]} target must be a whole number of minutes.")
-            minutes.append(int(raw))
-        targets[priority] = Targets(*minutes)
     holidays = [line.strip() for line in form.get("holidays", "").replace(",", "\n").splitlines() if line.strip()]
     return {"timezone": form.get("timezone", ""), "week": week, "holidays": holidays, "targets": targets}

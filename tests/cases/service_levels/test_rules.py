@@ -10,6 +10,7 @@ import pytest
 from sameside.cases.rules import CaseStatus, Priority
 from sameside.cases.service_levels import rules
 from sameside.cases.service_levels.rules import Calendar, Clock, Happened, Level, TargetKind
+from sameside.kit import hours
 from sameside.kit.errors import Invalid
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -94,9 +95,9 @@ def test_a_calendar_with_no_time_is_refused_not_looped_on() -> None:
 
 
 def test_a_week_is_read_and_written_back() -> None:
-    week = rules.parse_week({"mon": [["09:00", "12:00"], ["13:00", "17:00"]], "Friday": [["9:00", "13:00"]]})
+    week = hours.parse_week({"mon": [["09:00", "12:00"], ["13:00", "17:00"]], "Friday": [["9:00", "13:00"]]})
     assert week[0] == ((time(9), time(12)), (time(13), time(17))) and week[4] == ((time(9), time(13)),)
-    assert rules.week_out(week)["fri"] == [["09:00", "13:00"]] and rules.week_out(week)["sun"] == []
+    assert hours.week_out(week)["fri"] == [["09:00", "13:00"]] and hours.week_out(week)["sun"] == []
 
 
 @pytest.mark.parametrize(
@@ -111,12 +112,12 @@ def test_a_week_is_read_and_written_back() -> None:
 )
 def test_a_bad_week_is_refused_with_its_reason(week: dict[str, list[list[str]]], message: str) -> None:
     with pytest.raises(Invalid, match=message):
-        rules.parse_week(week)
+        hours.parse_week(week)
 
 
 def test_bad_zones_and_dates_are_refused() -> None:
     with pytest.raises(Invalid, match="not a time zone"):
-        rules.zone_of("Mars/Olympus")
+        hours.zone_of("Mars/Olympus")
     with pytest.raises(Invalid, match="not a date"):
         rules.parse_holidays(["25 December"])
     with pytest.raises(Invalid, match="between 1 and"):

@@ -12,15 +12,36 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sameside.cases.models import Case
 from sameside.cases.queries import visible_to
 from sameside.cases.service_levels import rules
-from sameside.cases.service_levels.models import ServiceTarget
+from sameside.cases.service_levels.models import ServiceCalendar, ServicePolicy, ServiceTarget
 from sameside.cases.service_levels.rules import DueLabel, TargetKind
 from sameside.cases.service_levels.service import Policy, policy_for
 from sameside.kit import clock
 from sameside.kit import cursor as cursors
 from sameside.kit.actors import Actor
 from sameside.kit.errors import Invalid
+from sameside.staff.models import Team
 
 __all__ = ["Policy", "policy_for"]
+
+
+@dataclass(frozen=True)
+class TeamPolicy:
+    """Whether a team runs by its own targets and hours, or by the business's."""
+
+    team_id: int
+    name: str
+    own_targets: bool
+    own_calendar: bool
+
+
+def team_policies(session: Session) -> list[TeamPolicy]:
+    """Every team and what it overrides of the business's policy: three reads, whatever the number of teams."""
+    with_targets = set(session.scalars(select(ServicePolicy.team_id).distinct()))
+    with_calendar = set(session.scalars(select(ServiceCalendar.team_id)))
+    return [
+        TeamPolicy(team.id, team.name, team.id in with_targets, team.id in with_calendar)
+        for team in session.scalars(select(Team).order_by(Team.name))
+    ]
 
 
 def due_label(case: Case, now: datetime | None = None) -> DueLabel | None:

@@ -21,24 +21,21 @@ had already been missed). No database here; `service.py` keeps the clocks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from itertools import pairwise
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sameside.cases.rules import CaseStatus, Priority
 from sameside.kit.errors import Invalid
+from sameside.kit.hours import Ranges  # a week's hours are read and checked there, for teams and the business
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SEARCH_DAYS = 3 * 366
 """How far ahead business time is counted before a calendar is called empty (holidays may take whole weeks)."""
 MAX_TARGET_MINUTES = 60 * 24 * 365
 """A target of a year of business minutes at most."""
 HOLIDAYS_MAX = 400
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 class TargetKind(StrEnum):
@@ -61,8 +58,6 @@ ENDED = frozenset({CaseStatus.RESOLVED, CaseStatus.CLOSED})
 
 # ---------------------------------------------------------------- calendars
 
-Ranges = tuple[tuple[time, time], ...]
-
 
 @dataclass(frozen=True)
 class Calendar:
@@ -76,68 +71,6 @@ class Calendar:
         if day in self.holidays:
             return ()
         return self.week.get(day.weekday(), ())
-
-
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        if not name or len(name) > 64:
-            raise ValueError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise Invalid(f"{name!r} is not a time zone (write one like Europe/Berlin).") from exc
-
-
-def parse_clock(value: str, what: str) -> time:
-    match = _CLOCK.match(value.strip())
-    if not match:
-        raise Invalid(f"{what}: {value!r} is not a time like 09:00.")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_week(week: Mapping[str, list[list[str]] | list[tuple[str, str]]]) -> dict[int, Ranges]:
-    """`{"mon": [["09:00", "17:00"]], …}` as ranges per weekday; a day left out or empty is closed."""
-    parsed: dict[int, Ranges] = {}
-    for name, ranges in week.items():
-        key = name.strip().lower()[:3]
-        if key not in DAYS:
-            raise Invalid(f"{name!r} is not a weekday (mon … sun).")
-        day: list[tuple[time, time]] = []
-        for pair in ranges:
-            if len(pair) != 2:
-                raise Invalid(f"{name}: each range is an opening and a closing time.")
-            opens = parse_clock(pair[0], f"{DAYS_LONG[key]} opens")
-            closes = parse_clock(pair[1], f"{DAYS_LONG[key]} closes")
-            if opens >= closes:
-                raise Invalid(f"{DAYS_LONG[key]}: opening ({pair[0]}) must come before closing ({pair[1]}).")
-            day.append((opens, closes))
-        day.sort()
-        for (_, first_closes), (second_opens, _) in pairwise(day):
-            if second_opens < first_closes:
-                raise Invalid(f"{DAYS_LONG[key]}: the opening ranges overlap.")
-        if day:
-            parsed[DAYS.index(key)] = tuple(day)
-    if not parsed:
-        raise Invalid("Open at least one day a week: with no business hours, nothing could ever fall due.")
-    return parsed
-
-
-DAYS_LONG = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-
-
-def week_out(week: Mapping[int, Ranges]) -> dict[str, list[list[str]]]:
-    """A calendar's week as stored and sent: `{"mon": [["09:00", "17:00"]], …}`, every day named."""
-    return {
-        DAYS[day]: [[opens.strftime("%H:%M"), closes.strftime("%H:%M")] for opens, closes in week.get(day, ())]
-        for day in range(7)
-    }
 
 
 def parse_holidays(values: list[str] | list[date]) -> frozenset[date]:

@@ -24,11 +24,11 @@ from sameside.cases.rules import Priority
 from sameside.cases.service_levels import rules
 from sameside.cases.service_levels.models import ServiceCalendar, ServicePolicy, ServiceTarget
 from sameside.cases.service_levels.rules import Calendar, Clock, Happened, TargetKind, Targets
-from sameside.kit import clock
+from sameside.kit import clock, hours
 from sameside.kit.actors import Actor
 from sameside.kit.hours import parse_hours
 from sameside.staff.models import Team
-from sameside.staff.rules import require_team_lead
+from sameside.staff.rules import require_admin, require_team_lead
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def defaults_for(session: Session) -> Defaults:
     if kept is not None and kept[0] is now:
         return kept[1]
     made = Defaults(
-        rules.default_targets(now.reply_target_hours),
+        stored_targets(now) or rules.default_targets(now.reply_target_hours),
         Calendar(
             now.hours.zone,
             {day: tuple(sorted(ranges)) for day, ranges in now.hours.ranges.items()},
@@ -81,6 +81,31 @@ def defaults_for(session: Session) -> Defaults:
     )
     _from_business = (now, made)
     return made
+
+
+def stored_targets(now: Business) -> dict[Priority, Targets] | None:
+    """The business's default policy as stored (a priority it left out keeps the derived targets)."""
+    if not now.service_targets:
+        return None
+    derived = rules.default_targets(now.reply_target_hours)
+    return {
+        p: Targets(*now.service_targets[p.value]) if p.value in now.service_targets else derived[p] for p in Priority
+    }
+
+
+def set_default_targets(session: Session, actor: Actor, targets: dict[Priority, Targets] | None) -> Defaults:
+    """The policy every team without targets of its own runs by (admins); None derives it from the reply target
+    again. Each bad value is refused with its reason; a change applies to each case from its next change."""
+    require_admin(actor)
+    stored: dict[str, list[int]] | None = None
+    if targets is not None:
+        stored = {}
+        for priority, wanted in targets.items():
+            for kind in TargetKind:
+                rules.check_minutes(wanted.minutes(kind), f"The {priority.value} {rules.KIND_WORDS[kind]} target")
+            stored[priority.value] = [wanted.first_reply, wanted.next_reply, wanted.resolution]
+    business.save_service_targets(session, actor, stored)
+    return defaults_for(session)
 
 
 # ---------------------------------------------------------------- a team's policy
@@ -117,8 +142,8 @@ def policy_for(session: Session, team_id: int | None) -> Policy:
 
 def calendar_of(row: ServiceCalendar) -> Calendar:
     return Calendar(
-        rules.zone_of(row.timezone),
-        rules.parse_week(row.week),
+        hours.zone_of(row.timezone),
+        hours.parse_week(row.week),
         rules.parse_holidays(list(row.holidays or [])),
     )
 
@@ -128,34 +153,47 @@ def set_policy(
     actor: Actor,
     team: Team,
     *,
-    timezone: str,
-    week: dict[str, list[list[str]]],
+    timezone: str | None,
+    week: dict[str, list[list[str]]] | None,
     holidays: Sequence[str | date],
-    targets: dict[Priority, Targets],
+    targets: dict[Priority, Targets] | None,
 ) -> Policy:
-    """Replace a team's calendar and targets (an admin, or a supervisor of the team); every bad value is refused."""
+    """Replace a team's calendar and targets (an admin, or a supervisor of the team); every bad value is refused.
+
+    A `week` of None: the team follows the business's hours and holidays (its own are dropped); `targets` of
+    None: it runs by the business's default policy. Either way it follows later changes to those too."""
     require_team_lead(actor, team.id)
-    zone = rules.zone_of(timezone.strip())
-    parsed_week = rules.parse_week(week)
-    days = rules.parse_holidays(list(holidays))  # type: ignore[arg-type]
-    for priority, wanted in targets.items():
-        for kind in TargetKind:
-            rules.check_minutes(wanted.minutes(kind), f"The {priority.value} {rules.KIND_WORDS[kind]} target")
     now = clock.now()
-    row = session.get(ServiceCalendar, team.id)
-    if row is None:
-        row = ServiceCalendar(team_id=team.id)
-        session.add(row)
-    row.timezone = zone.key
-    row.week = rules.week_out(parsed_week)
-    row.holidays = sorted(d.isoformat() for d in days)
-    row.updated_at = now
     existing = {p.priority: p for p in session.scalars(select(ServicePolicy).where(ServicePolicy.team_id == team.id))}
+    if targets is not None:
+        for priority, wanted in targets.items():
+            for kind in TargetKind:
+                rules.check_minutes(wanted.minutes(kind), f"The {priority.value} {rules.KIND_WORDS[kind]} target")
+    row = session.get(ServiceCalendar, team.id)
+    if week is None:
+        if row is not None:
+            session.delete(row)
+    else:
+        zone = hours.zone_of((timezone or "").strip())
+        parsed_week = hours.parse_week(week)
+        days = rules.parse_holidays(list(holidays))  # type: ignore[arg-type]
+        if row is None:
+            row = ServiceCalendar(team_id=team.id)
+            session.add(row)
+        row.timezone = zone.key
+        row.week = hours.week_out(parsed_week)
+        row.holidays = sorted(d.isoformat() for d in days)
+        row.updated_at = now
+    if targets is None:
+        for stale in existing.values():
+            session.delete(stale)
+        targets = {}
     for priority, wanted in targets.items():
-        policy = existing.get(priority)
-        if policy is None:
-            policy = ServicePolicy(team_id=team.id, priority=priority)
-            session.add(policy)
+        kept = existing.get(priority)
+        if kept is None:
+            kept = ServicePolicy(team_id=team.id, priority=priority)
+            session.add(kept)
+        policy = kept
         policy.first_reply_minutes = wanted.first_reply
         policy.next_reply_minutes = wanted.next_reply
         policy.resolution_minutes = wanted.resolution

@@ -20,6 +20,7 @@ from alembic import op
 import sameside.db.base
 from sameside.cases.rules import Priority
 from sameside.cases.service_levels import rules
+from sameside.kit import hours
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -160,7 +161,7 @@ def _backfill() -> None:
             )
         ),
     )
-    calendar = rules.Calendar(rules.zone_of("UTC"), {day: ((time(9), time(17)),) for day in range(5)})
+    calendar = rules.Calendar(hours.zone_of("UTC"), {day: ((time(9), time(17)),) for day in range(5)})
     policy = rules.default_targets(8)
     last_id = 0
     while True:
