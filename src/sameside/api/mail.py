@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
+from sameside.attachments.rules import previewable
 from sameside.http.deps import Admin, ReadSession
 from sameside.http.links import DOWNLOAD
 from sameside.http.offload import offload
@@ -34,7 +35,13 @@ _BYTES = {"schema": {"type": "string", "format": "binary"}}
     "/attachments/{attachment_id}/download",
     tags=["attachments"],
     response_class=Response,
-    responses={200: {"description": "The file, as an attachment download.", "content": {"*/*": _BYTES}}},
+    responses={
+        200: {
+            "description": "The file, as an attachment download; with `view=inline`, a PNG, JPEG, GIF or WebP image "
+            "is shown inline instead.",
+            "content": {"*/*": _BYTES},
+        }
+    },
 )
 @offload
 def download_attachment(
@@ -43,20 +50,34 @@ def download_attachment(
     session: ReadSession,
     expires: Annotated[int, Query(ge=0, le=2**40)],
     signature: Annotated[str, Query(max_length=100)],
+    view: Literal["download", "inline"] = "download",
 ) -> Response:
-    """Download an attachment through the signed, expiring link a case's timeline gave out."""
+    """Download an attachment through the signed, expiring link a case's timeline gave out.
+
+    `view=inline` shows it in the page (a thumbnail) only when its bytes are a PNG, JPEG, GIF or WebP image,
+    served as the type they show; anything else (SVG, HTML, PDF…) is still a download, whatever it claims.
+    """
     if not signing.valid(request.app.state.link_key, DOWNLOAD, attachment_id, expires, signature, now=clock.now()):
         raise Forbidden("This download link is not valid, or it has expired; open the case again for a fresh one.")
     row = queries.attachment(session, attachment_id)
     path = request.app.state.blobs.path(row.sha256)
     if not path.is_file():
         raise NotFound("The file of this attachment is missing from storage; an admin can restore it from backup.")
-    media_type = row.content_type if not row.content_type.startswith(NEVER_INLINE) else "application/octet-stream"
+    shown = None
+    if view == "inline":
+        with path.open("rb") as head:
+            shown = previewable(head.read(64))
+    if shown is not None:
+        media_type, disposition = shown, "inline"
+    else:
+        safe = not row.content_type.startswith(NEVER_INLINE)
+        media_type, disposition = (row.content_type if safe else "application/octet-stream"), "attachment"
+    # X-Content-Type-Options: nosniff comes on every answer (`http.middleware.SecurityHeaders`).
     return FileResponse(
         path,
         media_type=media_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename, safe='')}",
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(row.filename, safe='')}",
             "Content-Security-Policy": "sandbox; default-src 'none'",
             "Cache-Control": "private, no-store",
         },

@@ -14,6 +14,9 @@ class AttachmentOut(Output):
     inline: bool
     url: str
     """A signed download link, valid for a limited time; it always downloads, never renders."""
+    preview_url: str | None = None
+    """For a PNG, JPEG, GIF or WebP image only: the same link shown inline, for an `<img>` (its bytes are checked
+    again when it is served: anything else still downloads)."""
 
 
 class InboundMailOut(Output):

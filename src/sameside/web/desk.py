@@ -32,10 +32,10 @@ from sameside.kit.errors import Invalid, NotFound
 from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
-from sameside.web import case_page, queues, saved_replies
+from sameside.web import case_page, files, queues, saved_replies
 from sameside.web.back_office import ask_from_form
 from sameside.web.coach import reply_coaching
-from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.deps import Agent, DeskAgent, Form, FormWithFiles, PageSession, PostedForm, Problem, act, go
 
 router = APIRouter(include_in_schema=False)
 router.include_router(queues.router)  # the queues, under /desk as these are
@@ -85,10 +85,12 @@ def _act(
 
 @router.post("/desk/cases/{number}/reply", response_model=None)
 @offload
-def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+def reply(request: Request, number: CaseNumber, form: FormWithFiles, agent: DeskAgent) -> Response:
+    attached = files.sort(request, form)
+
     def work(session: Session, case: Case) -> None:
         # Signed, and with the saved reply it was written with, if any (its actions, its use counted).
-        saved_replies.send_from_form(
+        entry = saved_replies.send_from_form(
             session,
             agent.actor,
             case,
@@ -97,7 +99,10 @@ def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) ->
             channel=_channel(form.get("channel") or None),
             send_now=form.get("send_now") == "1",
             portal=f"{request.app.state.settings.base_url.rstrip('/')}/portal",
+            files=attached.accepted,
+            data=files.refused_data(attached),
         )
+        files.keep(request, session, case.id, entry.id, attached)
         # What became of the coach's advice, against the text as sent (P8); it never refuses a reply.
         coach.record_sent(session, agent.actor, case.id, form.get("body", ""), **reply_coaching(form))
 
@@ -106,9 +111,12 @@ def reply(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) ->
 
 @router.post("/desk/cases/{number}/note", response_model=None)
 @offload
-def note(request: Request, number: CaseNumber, form: Form, agent: DeskAgent) -> Response:
+def note(request: Request, number: CaseNumber, form: FormWithFiles, agent: DeskAgent) -> Response:
+    attached = files.sort(request, form)
+
     def work(session: Session, case: Case) -> None:
-        service.add_note(session, agent.actor, case, form.get("body", ""))
+        entry = service.add_note(session, agent.actor, case, form.get("body", ""), data=files.refused_data(attached))
+        files.keep(request, session, case.id, entry.id, attached)
 
     return _act(request, agent, number, form, work, name="note")
 

@@ -30,8 +30,8 @@ from sameside.kit.errors import DomainError, Invalid, TooManyRequests
 from sameside.kit.ids import MAX_ID
 from sameside.kit.ratelimit import RateLimiter
 from sameside.mail import queries as mail_queries
-from sameside.web import portal_choices
-from sameside.web.deps import PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
+from sameside.web import files, portal_choices
+from sameside.web.deps import FormWithFiles, PageSession, PortalCustomer, PostedForm, Problem, act, form_reader, go
 from sameside.web.errors import portal_missing
 from sameside.web.offers import offer_panel
 from sameside.web.pages import page
@@ -102,11 +102,15 @@ def draw_case(
 
 @router.post("/cases/{number}/reply", response_model=None)
 @offload
-def reply(request: Request, number: CaseNumber, form: Form, me: PortalCustomer) -> Response:
+def reply(request: Request, number: CaseNumber, form: FormWithFiles, me: PortalCustomer) -> Response:
+    attached = files.sort(request, form)
+
     def work(session: Session) -> Response:
         actor = me.actor
         case = case_for(session, actor, number, for_update=True)
-        service.receive_message(session, actor, case, form.get("body", ""), channel=Channel.PORTAL)
+        body, data = form.get("body", ""), files.refused_data(attached)
+        entry = service.receive_message(session, actor, case, body, channel=Channel.PORTAL, data=data)
+        files.keep(request, session, case.id, entry.id, attached)
         return go(f"/portal/cases/{number}#latest")
 
     def refused(session: Session, problem: Problem) -> Response:
@@ -146,20 +150,23 @@ def new_request_form(request: Request, me: PortalCustomer) -> Response:
 
 @router.post("/new", response_model=None)
 @offload
-def new_request(request: Request, form: Form, me: PortalCustomer) -> Response:
+def new_request(request: Request, form: FormWithFiles, me: PortalCustomer) -> Response:
     """A new case in the customer's words; at most `PORTAL_REQUESTS_PER_HOUR` an hour per customer."""
     retry_after: list[int] = []
+    attached = files.sort(request, form)
 
     def work(session: Session) -> Response:
         actor = me.actor
-        case = service.open_case(
+        case, first = service.open_case_with_message(
             session,
             actor,
             customer=customer_for(session, actor, actor.customer_id),
             subject=form.get("subject", ""),
             body=form.get("body", ""),
             channel=Channel.PORTAL,
+            message_data=files.refused_data(attached),
         )
+        files.keep(request, session, case.id, first.id, attached)
         # Counted once the request is sound, so fixing a refused form costs nothing; past the
         # limit the case is rolled back with the rest of the transaction and the draft shown again.
         limiter: RateLimiter = request.app.state.portal_requests
