@@ -47,7 +47,10 @@ def test_an_agent_replies_with_files_and_a_refused_one_is_named_under_the_reply(
 
     assert sent.status_code == 303
     kept = rows(db)
-    assert [(a.filename, a.content_type) for a in kept] == [("label.png", "image/png"), ("drawing.svg", "image/svg+xml")]
+    assert [(a.filename, a.content_type) for a in kept] == [
+        ("label.png", "image/png"),
+        ("drawing.svg", "image/svg+xml"),
+    ]
     page = client.get(f"/desk/cases/{number}").text
     assert "Not attached:</strong> report.exe: programs are not accepted" in page
     assert 'alt="label.png"' in page and 'alt="drawing.svg"' not in page, "only a safe raster is previewed"
