@@ -21,6 +21,8 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
 
+from sameside.kit import markdown
+
 _WIRE = compat32.clone(linesep="\r\n")  # SMTP's line ending, so the bytes go out exactly as stored
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
@@ -59,6 +61,11 @@ class Outgoing:
     language: str | None = None
     reply_to: str | None = None
     with_html: bool = True
+    cc: tuple[str, ...] = ()
+    """More people it is written to, in the Cc header (the envelope names them too: `OutboundMail.cc`)."""
+    markdown: bool = False
+    """`text` is a person's Markdown (a staff reply): the HTML part renders it (sanitised), the text part keeps
+    it as written, links spelled out (`kit.markdown`)."""
     files: tuple[FileOut, ...] = ()
     """Sent as real attachments (multipart/mixed, base64), in this order."""
 
@@ -70,11 +77,12 @@ def compose(message: Outgoing) -> bytes:
     than `email.policy.default` here, and every header value is made one line
     (and names encoded) by us, so its laxer header checks lose nothing.
     """
-    text = _text_part(message.text, "plain")
+    text = _text_part(markdown.reply_text(message.text) if message.markdown else message.text, "plain")
     if message.with_html:
         msg: Message = MIMEMultipart("alternative")
         msg.attach(text)
-        msg.attach(_text_part(text_to_html(message.text), "html"))
+        body = html_letter(markdown.reply_html(message.text)) if message.markdown else text_to_html(message.text)
+        msg.attach(_text_part(body, "html"))
     else:
         msg = text
     if message.files:
@@ -85,6 +93,8 @@ def compose(message: Outgoing) -> bytes:
         msg = mixed
     msg["From"] = _address(message.from_name, message.from_address)
     msg["To"] = _address(message.to_name, message.to_address)
+    if message.cc:
+        msg["Cc"] = ", ".join(_address("", a) for a in message.cc)
     if message.reply_to:
         msg["Reply-To"] = _address("", message.reply_to)
     msg["Subject"] = _header_text(_one_line(message.subject)[:250])
@@ -111,10 +121,14 @@ def text_to_html(text: str) -> str:
     for paragraph in paragraphs:
         lines = [_linkify(html.escape(line)) for line in paragraph.splitlines()]
         rendered.append("<p>" + "<br>\n".join(lines) + "</p>")
-    body = "\n".join(rendered)
+    return html_letter("\n".join(rendered))
+
+
+def html_letter(body: str) -> str:
+    """A whole HTML document around a body that is already safe (escaped text, or sanitised Markdown)."""
     return (
         '<!doctype html><html><head><meta charset="utf-8"></head>'
-        f'<body style="font-family:sans-serif;line-height:1.5">\n{body}\n</body></html>\n'
+        f'<body style="font-family:sans-serif;line-height:1.5">\n{body.strip()}\n</body></html>\n'
     )
 
 

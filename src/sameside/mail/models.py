@@ -117,6 +117,8 @@ class OutboundMail(Base):
     sender: Mapped[str] = mapped_column(String(320))
     """The envelope sender (MAIL FROM)."""
     recipient: Mapped[str] = mapped_column(String(320))
+    cc: Mapped[list[str] | None] = mapped_column(JSON)
+    """People in Cc, envelope recipients too (a staff reply's copies); their failure never fails the message."""
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
     raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     """The composed message; cleared once sent when it carries a credential."""

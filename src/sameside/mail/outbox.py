@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sameside.business import service as business
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
+from sameside.kit.events import publish
 from sameside.mail.compose import FileOut, Outgoing, compose
 from sameside.mail.models import MessageRef, OutboundMail, OutboundState
 from sameside.mail.threads import new_message_id
@@ -76,6 +77,8 @@ def queue(
     sensitive: bool = False,
     language: str | None = None,
     not_before: datetime | None = None,
+    cc: Sequence[str] = (),
+    markdown: bool = False,
     files: Sequence[FileOut] = (),
 ) -> int:
     """Compose a message and queue its delivery, threaded onto the case's mail when there is one; returns its id.
@@ -99,6 +102,8 @@ def queue(
             message_id=message_id,
             date=clock.now(),
             loop_marker=cfg.loop_marker,
+            cc=tuple(cc),
+            markdown=markdown,
             in_reply_to=in_reply_to,
             references=references,
             automatic=automatic,
@@ -117,6 +122,7 @@ def queue(
             customer_id=customer_id,
             sender=envelope.from_address,
             recipient=envelope.to_address,
+            cc=list(cc) or None,
             message_id=message_id,
             raw=raw,
             sensitive=sensitive,
@@ -141,9 +147,9 @@ def mark_sent(session: Session, outbound_id: int) -> None:
 
     A message carrying a credential (a sign-in link) has its stored copy
     erased in the same statement. Only a queued message changes, so marking
-    twice changes nothing.
+    twice changes nothing. A case's open pages hear of it (`case.mail_sent`), to say "sent" under the reply.
     """
-    session.execute(
+    case_id = session.execute(
         update(OutboundMail)
         .where(OutboundMail.id == outbound_id, OutboundMail.state == OutboundState.QUEUED)
         .values(
@@ -153,7 +159,10 @@ def mark_sent(session: Session, outbound_id: int) -> None:
             last_error=None,
             raw=case((OutboundMail.sensitive, None), else_=OutboundMail.raw),
         )
-    )
+        .returning(OutboundMail.case_id)
+    ).scalar()
+    if case_id is not None:
+        publish(session.info, "case.mail_sent", case_id=case_id, outbound_id=outbound_id)
 
 
 def automatic_allowed(session: Session, address: str, *, now: datetime | None = None) -> bool:

@@ -29,6 +29,8 @@ class Returned:
     ours: OutboundMail
     permanent: bool
     diagnostic: str
+    copy: str | None = None
+    """The address in Cc that failed, when only a copy did: the customer still has the message."""
 
 
 def returned(session: Session, mail: ParsedMail, verdict: Classification) -> Returned | None:
@@ -43,11 +45,24 @@ def returned(session: Session, mail: ParsedMail, verdict: Classification) -> Ret
     if report is not None and (report.action == "delayed" or report.status.startswith("4")):
         permanent = False
     diagnostic = (report.diagnostic or report.status) if report else verdict.reason
-    return Returned(ours, permanent, diagnostic or "returned")
+    failed = report.recipients if report else []
+    copies = [a for a in failed if a in {c.lower() for c in ours.cc or ()}]
+    copy = copies[0] if copies and ours.recipient.lower() not in failed else None
+    return Returned(ours, permanent, diagnostic or "returned", copy)
 
 
-def mark_bounced(session: Session, ours: OutboundMail, diagnostic: str) -> None:
-    """Our message failed for good: mark it, its address undeliverable, and tell its case."""
+def mark_bounced(session: Session, ours: OutboundMail, diagnostic: str, *, copy: str | None = None) -> None:
+    """Our message failed for good: mark it, its address undeliverable, and tell its case.
+
+    When only its `copy` to someone in Cc failed, the message stands (the customer has it) and no address of
+    the customer's is marked: the case is told whose copy came back.
+    """
+    if copy is not None:
+        if ours.case_id:
+            cases.record_delivery_failure(
+                session, ours.case_id, recipient=copy, reason=diagnostic, outbound_id=ours.id, bounced=True
+            )
+        return
     now = clock.now()
     ours.state = OutboundState.BOUNCED
     ours.failed_at = now

@@ -54,11 +54,12 @@ def deliver(run: Run) -> bool:
         if mail is None or mail.state is not OutboundState.QUEUED or mail.raw is None:
             ready = None  # sent by a worker that died before settling the job, suppressed, or gone
         else:
-            ready = (mail.sender, mail.recipient, mail.raw)
+            ready = (mail.sender, mail.recipient, mail.raw, tuple(mail.cc or ()))
     if ready is None:
         return True  # nothing to send: the worker marks the job done
     try:
-        run.need(TRANSPORT).send(*ready)
+        sender, recipient, raw, cc = ready
+        run.need(TRANSPORT).send(sender, recipient, raw, cc)
     except Refusal as refusal:
         _refused(run, outbound_id, refusal)
         return True

@@ -17,6 +17,7 @@ import email.policy
 import logging
 import smtplib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol, TextIO
@@ -38,8 +39,12 @@ class Refusal(Exception):
 
 
 class MailTransport(Protocol):
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
-        """Hand one message over; return once it is accepted, raise `Refusal` when it is not."""
+    def send(self, sender: str, recipient: str, raw: bytes, cc: Sequence[str] = ()) -> None:
+        """Hand one message over; return once it is accepted for `recipient`, raise `Refusal` when it is not.
+
+        `cc` are more envelope recipients (the people in its Cc header). A copy refused while `recipient` is
+        accepted is logged, not raised: the customer has the message, and sending it again would repeat it.
+        """
 
 
 TRANSPORT: Need[MailTransport] = Need("mail transport")
@@ -67,15 +72,15 @@ class SmtpTransport:
         self.username = username
         self.password = password
 
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
+    def send(self, sender: str, recipient: str, raw: bytes, cc: Sequence[str] = ()) -> None:
         try:
-            self._send(sender, recipient, raw)
+            self._send(sender, recipient, raw, cc)
         except Refusal:
             raise
         except (OSError, smtplib.SMTPException) as exc:
             raise Refusal(421, f"{type(exc).__name__}: {exc}") from exc
 
-    def _send(self, sender: str, recipient: str, raw: bytes) -> None:
+    def _send(self, sender: str, recipient: str, raw: bytes, cc: Sequence[str]) -> None:
         smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout, local_hostname=self.local_hostname)
         try:
             if self.starttls:
@@ -83,15 +88,17 @@ class SmtpTransport:
             if self.username and self.password:
                 smtp.login(self.username, self.password)
             try:
-                refused = smtp.sendmail(sender, [recipient], raw)
+                refused = smtp.sendmail(sender, [recipient, *cc], raw)
             except smtplib.SMTPRecipientsRefused as exc:
                 code, message = next(iter(exc.recipients.values()))
                 raise Refusal(code, _text(message)) from exc
             except smtplib.SMTPResponseException as exc:
                 raise Refusal(exc.smtp_code, _text(exc.smtp_error)) from exc
-            if refused:
-                code, message = next(iter(refused.values()))
+            if recipient in refused:
+                code, message = refused[recipient]
                 raise Refusal(code, _text(message))
+            for copy, (code, message) in refused.items():
+                log.warning("the relay refused the copy to %s: %s %s", copy, code, _text(message))
         except BaseException:
             smtp.close()
             raise
@@ -123,17 +130,18 @@ class ConsoleTransport:
     def __init__(self, out: TextIO | None = None) -> None:
         self._out = out
 
-    def send(self, sender: str, recipient: str, raw: bytes) -> None:
+    def send(self, sender: str, recipient: str, raw: bytes, cc: Sequence[str] = ()) -> None:
         message = email.message_from_bytes(raw, policy=email.policy.default)
         out = self._out or sys.stdout  # looked up now: the process's stdout may be replaced after start-up
         rule = "─" * 72
         out.write(
             f"{rule}\n"
             f"Not sent: the console transport prints mail (set SAMESIDE_SMTP_HOST to send it)\n"
-            f"Envelope: {sender} → {recipient}\n"
+            f"Envelope: {sender} → {', '.join([recipient, *cc])}\n"
             f"From: {message.get('From', '')}\n"
             f"To: {message.get('To', '')}\n"
-            f"Subject: {message.get('Subject', '')}\n"
+            + (f"Cc: {message.get('Cc', '')}\n" if cc else "")
+            + f"Subject: {message.get('Subject', '')}\n"
             f"Message-ID: {message.get('Message-ID', '')}\n\n"
             f"{_plain_text(message).rstrip()}\n"
             f"{rule}\n"

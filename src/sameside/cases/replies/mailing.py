@@ -27,6 +27,7 @@ from sameside.attachments import rules as attaching
 from sameside.attachments.rules import File
 from sameside.business import service as business
 from sameside.cases.models import Case, TimelineEntry
+from sameside.cases.replies import copies
 from sameside.cases.replies import rules as outgoing
 from sameside.cases.replies.rules import Route
 from sameside.cases.waits.rules import Estimate, describe_hours, next_opening, span
@@ -225,7 +226,8 @@ def send_reply(
     """Queue the email for an outbound message on `case`, in the caller's transaction; returns its id.
 
     `address` is the customer's when the caller knows it (the intake answering them), else looked up.
-    With `portal` the email is a notice linking to the reply there, not the reply itself.
+    With `portal` the email is a notice linking to the reply there, not the reply itself; else a person's reply
+    goes as Markdown (text and sanitised HTML), copied to the entry's Cc (`copies`), who join the case's thread.
     `not_before` holds it for the customer's contact window. `files` ride along as real attachments
     while they fit what mail servers take (`EMAIL_FILES_MAX`); the rest are named in the text, on the case.
     """
@@ -238,6 +240,8 @@ def send_reply(
     if not sendable(address):
         raise Invalid(f"We cannot send mail to {address!r} yet (an internationalised address); answer another way.")
     author = session.get(Staff, entry.author_staff_id) if entry.author_staff_id else None
+    cc = [a for a in copies.of(entry) if a != address] if portal is None else []  # a notice goes to them alone
+    copies.join(session, case.id, cc)
     if entry.is_automatic:
         purpose = "acknowledgement"
     elif portal is not None:
@@ -257,6 +261,11 @@ def send_reply(
         automatic="auto-replied" if entry.is_automatic else None,
         language=customer.language,
         not_before=not_before,
+        cc=cc,
+        markdown=portal is None
+        and outgoing.written_in_markdown(
+            outbound=True, by_staff=entry.author_staff_id is not None, automatic=entry.is_automatic
+        ),
         files=[FileOut(f.filename, f.content_type, f.data) for f in attached],
     )
 

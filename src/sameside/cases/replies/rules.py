@@ -154,3 +154,9 @@ def hold_until(
         return None
     opens = next_contact_time(now, timezone, window_start, window_end)
     return opens if opens > now else None
+
+
+def written_in_markdown(*, outbound: bool, by_staff: bool, automatic: bool) -> bool:
+    """Whether a message's text is Markdown: a person's reply on our side is (the desk's composer and the API
+    write it so; rendered by `kit.markdown`); a customer's words and what the software writes are plain text."""
+    return outbound and by_staff and not automatic
