@@ -1,8 +1,7 @@
 """Writes on cases, as verbs in the product's language. Never commits.
 
 Each verb checks the rules, changes the case, records what happened on the
-timeline and publishes an event for live updates; side effects (email) are
-jobs enqueued in the same transaction.
+timeline and publishes an event for live updates; side effects (email) are jobs enqueued in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sameside.attachments.rules import File
-from sameside.cases import events, rules, timeline
+from sameside.cases import contacts, events, rules, timeline
 from sameside.cases.access import remember_owner, scope_of
 from sameside.cases.escalation import service as escalations
 from sameside.cases.fairness import claim
@@ -123,6 +122,7 @@ def open_case_with_message(
     routing.route(session, actor, case, reason="new case")
     service_levels.track(session, case, happened=Happened.OPENED, now=now)
     escalations.notice_in_message(session, actor, case, first)  # after routing: a routed owner hears of it too
+    contacts.heard(session, case, first)  # linked to a declared incident, say (`contacts`)
     return case, first
 
 
@@ -224,9 +224,9 @@ def acknowledge(
 
     Sent in a staff member's name too (an out-of-office), it is still
     automatic: it never counts as a human reply, and it leaves the case where
-    it was, so a new case stays new, in the queue, until a person has taken it
-    up. `mail_to` is the address the customer wrote from.
+    it was, so a new case stays new, in the queue, until a person has taken it up. `mail_to`: where they wrote from.
     """
+    body = contacts.acknowledging(session, case, body)  # what a listener adds: an incident's status (`contacts`)
     return _answer(session, actor, case, body, status=case.status, automatic=True, mail_to=mail_to)
 
 
