@@ -418,6 +418,21 @@ class SplitFrom(Payload):
     entry_id: int
 
 
+class IncidentLinked(Payload):
+    """Linked to a declared incident (`incidents`): in its scope when declared, or a new contact about it."""
+
+    kind: Literal[EventType.INCIDENT_LINKED] = EventType.INCIDENT_LINKED
+    incident: int
+
+
+class IncidentNoticeSent(Payload):
+    """The customer was told of an incident they are affected by: its notice (`update` 0) or an update."""
+
+    kind: Literal[EventType.INCIDENT_NOTICE_SENT] = EventType.INCIDENT_NOTICE_SENT
+    incident: int
+    update: int
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -447,7 +462,9 @@ EventPayload = Annotated[
     | Linked
     | Unlinked
     | SplitOff
-    | SplitFrom,
+    | SplitFrom
+    | IncidentLinked
+    | IncidentNoticeSent,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -482,6 +499,8 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     Unlinked,
     SplitOff,
     SplitFrom,
+    IncidentLinked,
+    IncidentNoticeSent,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

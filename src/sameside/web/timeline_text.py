@@ -150,6 +150,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"A message was split off into case #{payload.into}"
         case events.SplitFrom():
             text = f"Split off case #{payload.from_}"
+        case events.IncidentLinked():
+            text = f"Linked to incident #{payload.incident}"
+        case events.IncidentNoticeSent():
+            text = f"Told of incident #{payload.incident}" + (f", update {payload.update}" if payload.update else "")
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text
