@@ -59,6 +59,7 @@ LIVE_EVENTS = (
     "case.status",
     "case.customer",
     "case.delivery_failed",
+    "case.mail_sent",
     "staff.notified",
 )
 

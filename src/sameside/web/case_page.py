@@ -38,12 +38,13 @@ from sameside.web import desk_nav
 from sameside.web.back_office import consult_panel
 from sameside.web.case_links_panel import links_panel
 from sameside.web.customers import panel as customer_panel
+from sameside.web.delivery_lines import lines as delivery_lines
 from sameside.web.deps import Agent
 from sameside.web.errors import desk_missing
 from sameside.web.pages import page
 from sameside.web.queue_rows import list_rows
 from sameside.web.remedy_panel import remedies_panel
-from sameside.web.timeline_text import CHANNEL_LABELS, delivery_text, describe_event, feeling_words
+from sameside.web.timeline_text import CHANNEL_LABELS, describe_event, feeling_words
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,7 @@ def draw(
         held_text=held,
         **customer_panel(session, agent.actor, case, unproven=unproven),
         read_first=[] if unproven else reading.read_before(session, case),
-        delivery_text={
-            e.id: text
-            for e in entries
-            if e.direction == "outbound" and (text := delivery_text(e.data or {}, choices, now))
-        },
+        delivery_text=delivery_lines(session, case.id, entries, choices, now),  # where it went, what became of it
         typed=context.pop("typed", {}),
         **context,
     )

@@ -23,6 +23,7 @@ from fastapi.responses import Response
 from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case
+from sameside.cases.replies import copies
 from sameside.cases.rules import CaseStatus, HandoffBrief, Priority
 from sameside.coach import service as coach
 from sameside.customers.rules import Channel
@@ -100,8 +101,9 @@ def reply(request: Request, number: CaseNumber, form: FormWithFiles, agent: Desk
             send_now=form.get("send_now") == "1",
             portal=f"{request.app.state.settings.base_url.rstrip('/')}/portal",
             files=attached.accepted,
-            data=files.refused_data(attached),
+            data={**(files.refused_data(attached) or {}), **copies.noted(session, case, form.get("cc"))},
         )
+        copies.confirm(entry)  # a Cc on a reply that is not emailed would reach nobody: refused, nothing kept
         files.keep(request, session, case.id, entry.id, attached)
         # What became of the coach's advice, against the text as sent (P8); it never refuses a reply.
         coach.record_sent(session, agent.actor, case.id, form.get("body", ""), **reply_coaching(form))

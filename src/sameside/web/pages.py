@@ -20,8 +20,10 @@ from sameside.http.deps import database
 from sameside.kit.actors import StaffActor
 from sameside.web import desk_nav
 from sameside.web.deps import DONE, DONE_COOKIE, viewer_of
+from sameside.web.message_body import message_body
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["message_body"] = message_body  # a timeline message as HTML: staff Markdown rendered, safe
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

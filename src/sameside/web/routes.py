@@ -30,6 +30,7 @@ from sameside.web.admin_service_levels import router as admin_service_levels_rou
 from sameside.web.admin_teams import router as admin_teams_router
 from sameside.web.audit import router as audit_router
 from sameside.web.case_links import router as case_links_router
+from sameside.web.composer import router as composer_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.pages import page
@@ -45,6 +46,7 @@ router.include_router(service_levels_router)  # /desk/service-levels
 router.include_router(search_router)  # /desk/search
 router.include_router(saved_replies_router)  # /desk/saved-replies, the composer's picker
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
+router.include_router(composer_router)  # /desk/cases/{n}/preview: the reply as the customer will read it
 router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
 router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
 router.include_router(admin_teams_router)  # /desk/admin/teams, /desk/admin/departments

@@ -76,6 +76,12 @@ def clean(session: Session, case: Case, raw: str | Iterable[str]) -> list[str]:
     return [a for a in found if a not in theirs]
 
 
+def noted(session: Session, case: Case, raw: str | Iterable[str]) -> dict[str, list[str]]:
+    """What a reply's `data` keeps of its Cc (`clean`ed): `{"cc": [...]}`, or nothing when there is none."""
+    found = clean(session, case, raw)
+    return {"cc": found} if found else {}
+
+
 def of(entry: TimelineEntry) -> list[str]:
     """Who a reply was copied to."""
     cc = (entry.data or {}).get("cc")
