@@ -75,6 +75,8 @@ def _n() -> int:
 class Call:
     path: str
     json: Any = None
+    files: Any = None
+    """Multipart parts; `json` then holds the form's fields."""
 
 
 @dataclass
@@ -342,6 +344,16 @@ def _with_second_message(w: World, *, owner: Person | None = None) -> tuple[int,
         return number, entry.id
 
 
+def _with_files(on_case: Prepare) -> Prepare:
+    """The same call as multipart form fields, with a small PNG."""
+
+    def prepare(w: World, role: str) -> Call:
+        call = on_case(w, role)
+        return Call(call.path, call.json, files=[("files", ("label.png", b"\x89PNG\r\n\x1a\n0000", "image/png"))])
+
+    return prepare
+
+
 def _invitation(w: World) -> int:
     with w.make.db.unit_of_work() as s:
         address = f"invited{_n()}@desk.example"
@@ -412,6 +424,14 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     ("POST", "/api/v1/cases/{number}/notes"): (
         _on_case("/notes", lambda w, r: {"body": "Checked the courier's tracking."}),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("POST", "/api/v1/cases/{number}/replies/with-files"): (
+        _with_files(_on_case("/replies/with-files", lambda w, r: {"body": "The label is attached."})),
+        (401, 201, 404, 201, 403, 403, 201, 201),
+    ),
+    ("POST", "/api/v1/cases/{number}/notes/with-files"): (
+        _with_files(_on_case("/notes/with-files", lambda w, r: {"body": "The courier's photo."})),
         (401, 403, 403, 201, 403, 403, 201, 201),
     ),
     ("PUT", "/api/v1/cases/{number}/owner"): (
@@ -852,6 +872,8 @@ def _endpoints(client: TestClient) -> set[tuple[str, str]]:
 
 def _send(client: TestClient, method: str, call: Call, headers: dict[str, str]) -> Any:
     try:
+        if call.files is not None:
+            return client.request(method, call.path, headers=headers, data=call.json, files=call.files)
         if call.json is None:
             return client.request(method, call.path, headers=headers)
         return client.request(method, call.path, headers=headers, json=call.json)
@@ -920,6 +942,14 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     ("POST", "/api/v1/cases/{number}/notes"): (
         _on_owned_case("/notes", lambda w, r: {"body": "A hint for the owner."}),
+        (201, 201, 201, 403),
+    ),
+    ("POST", "/api/v1/cases/{number}/replies/with-files"): (
+        _with_files(_on_owned_case("/replies/with-files", lambda w, r: {"body": "An answer."})),
+        (403, 201, 201, 201),
+    ),
+    ("POST", "/api/v1/cases/{number}/notes/with-files"): (
+        _with_files(_on_owned_case("/notes/with-files", lambda w, r: {"body": "A hint for the owner."})),
         (201, 201, 201, 403),
     ),
     # The team agent tries to take it, the owner gives it up, the supervisor hands it to the team agent.

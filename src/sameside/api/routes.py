@@ -18,6 +18,7 @@ from sameside.api import (
     remedies,
     reports,
 )
+from sameside.api.attachments import router as attachments_router
 from sameside.api.audit import router as audit_router
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
@@ -31,6 +32,7 @@ from sameside.api.service_levels import router as service_levels_router
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(cases.router)
+router.include_router(attachments_router)
 router.include_router(customers.router)
 router.include_router(invitations_router)  # before admin's /staff/{staff_id}: /staff/invitations is not an id
 router.include_router(admin.router)
