@@ -5,6 +5,7 @@ Live updates (web issue) hook in here too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sameside.audit import recorder as audit_recorder
@@ -13,6 +14,7 @@ from sameside.business import service as business
 from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
+from sameside.cases.repeats import service as repeats
 from sameside.cases.replies.mailing import Reach
 from sameside.cases.service_levels import service as service_levels
 from sameside.cases.service_levels import tasks as service_levels_tasks
@@ -115,6 +117,15 @@ def wire(settings: Settings) -> None:
         business_timezone=settings.business_timezone,
     )
     service_level_watch.configure(warn_minutes=settings.service_level_warn_minutes)
+    repeats.understand_with(alike_in_meaning)  # P12: the same problem in other words is still a repeat
+
+
+def alike_in_meaning(text: str, others: Sequence[str]) -> list[float]:
+    """How alike `text` is to each of `others` by the knowledge base's sentence embeddings (cosine, -1 … 1)."""
+    from sameside.knowledge import embedding  # the model loads on first use, in the processes that need it
+
+    vectors = embedding.encode([text, *others])
+    return [float(score) for score in vectors[1:] @ vectors[0]]
 
 
 class LivePolicy:

@@ -76,6 +76,7 @@ SAMPLES: list[events.Payload] = [
     events.SplitFrom(from_=12, entry_id=80),
     events.IncidentLinked(incident=3),
     events.IncidentNoticeSent(incident=3, update=2),
+    events.RepeatContactLinked(earlier=12, shared="A12345, leak"),
 ]
 WIRE: TypeAdapter[EventPayload] = TypeAdapter(EventPayload)
 

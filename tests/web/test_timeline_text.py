@@ -59,6 +59,8 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.UNLINKED: "No longer linked to case #14 — Sam Boss",
         EventType.SPLIT_OFF: "A message was split off into case #15 — Sam Boss",
         EventType.SPLIT_FROM: "Split off case #12 — Sam Boss",
+        EventType.REPEAT_CONTACT_LINKED: "A repeat contact: the same problem as case #12, resolved within the week "
+        "(both name A12345, leak) — Sam Boss",
     }
 
 

@@ -433,6 +433,18 @@ class IncidentNoticeSent(Payload):
     update: int
 
 
+class RepeatContactLinked(Payload):
+    """The customer came back about a problem we resolved within the week (P12); on both cases."""
+
+    kind: Literal[EventType.REPEAT_CONTACT_LINKED] = EventType.REPEAT_CONTACT_LINKED
+    earlier: int | None = None
+    """On the new case: the resolved case it repeats."""
+    later: int | None = None
+    """On the earlier case: the new case that repeats it."""
+    shared: str = ""
+    """What both name (order numbers, words), as the agent reads it."""
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -464,7 +476,8 @@ EventPayload = Annotated[
     | SplitOff
     | SplitFrom
     | IncidentLinked
-    | IncidentNoticeSent,
+    | IncidentNoticeSent
+    | RepeatContactLinked,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -501,6 +514,7 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     SplitFrom,
     IncidentLinked,
     IncidentNoticeSent,
+    RepeatContactLinked,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

@@ -54,6 +54,9 @@ class Case(Base):
     """When the next service-level target falls due; null while nothing runs (waiting on the customer, resolved)."""
     due_kind: Mapped[str | None] = mapped_column(String(16))
     """Which target that is: `first_reply`, `next_reply` or `resolution` (`service_levels`)."""
+    came_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the customer came back within a week of its resolution — wrote again, reopened it or
+    opened a repeat contact: then it was not resolved the first time (P12, `cases.repeats`)."""
 
     customer: Mapped[Customer] = relationship(lazy="raise")
     owner: Mapped[Staff | None] = relationship(lazy="raise")
@@ -73,6 +76,9 @@ class Case(Base):
         # "Due soon": a team's cases (or everyone's) by the next due time; null (nothing due) is never read.
         Index("ix_cases_team_due", "team_id", "due_at", "id"),
         Index("ix_cases_due", "due_at", "id"),
+        # First-contact resolution per team and per agent over a period (`cases.repeats.figures`).
+        Index("ix_cases_team_resolved", "team_id", "resolved_at"),
+        Index("ix_cases_owner_resolved", "owner_id", "resolved_at"),
         # The Chats queue and its count: live chats (by status), a team's or everyone's, waiting or taken.
         Index("ix_cases_live_chats", "channel", "status", "team_id", "owner_id"),
         # "Take next": per team, the longest-waiting new case of each priority, tier and mood is one seek away.

@@ -19,6 +19,7 @@ from sameside.cases.escalation import service as escalations
 from sameside.cases.fairness import claim
 from sameside.cases.fairness import rules as fairness
 from sameside.cases.models import Case, CaseTag, TimelineEntry
+from sameside.cases.repeats import service as repeats
 from sameside.cases.replies import mailing
 from sameside.cases.replies.rules import Email
 from sameside.cases.routing import service as routing
@@ -113,12 +114,11 @@ def open_case_with_message(
         created_at=now,
     )
     session.add(first)
-    created = (
-        events.Created(channel=channel, follow_up_of=follow_up_of) if follow_up_of else events.Created(channel=channel)
-    )
-    _event(session, case, actor, created, at=now)
+    followed = {"follow_up_of": follow_up_of} if follow_up_of else {}  # stored only when there is one
+    _event(session, case, actor, events.Created(channel=channel, **followed), at=now)
     session.flush()
     publish(session.info, "case.created", case_id=case.id, team_id=case.team_id)
+    repeats.notice(session, case, first, now)  # P12: the same problem again goes back to whoever solved it
     routing.route(session, actor, case, reason="new case")
     service_levels.track(session, case, happened=Happened.OPENED, now=now)
     escalations.notice_in_message(session, actor, case, first)  # after routing: a routed owner hears of it too
@@ -554,6 +554,7 @@ def _move(
 
 
 def _reopen(session: Session, actor: Actor, case: Case, now: Any) -> None:
+    repeats.came_back(case, now)
     case.status = CaseStatus.OPEN
     case.reopen_count += 1
     case.resolved_at = None

@@ -150,6 +150,12 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
             text = f"A message was split off into case #{payload.into}"
         case events.SplitFrom():
             text = f"Split off case #{payload.from_}"
+        case events.RepeatContactLinked():
+            about = f" (both name {payload.shared})" if payload.shared else ""
+            if payload.earlier is not None:
+                text = f"A repeat contact: the same problem as case #{payload.earlier}, resolved within the week{about}"
+            else:
+                text = f"The customer came back about this in case #{payload.later}{about}"
         case events.IncidentLinked():
             text = f"Linked to incident #{payload.incident}"
         case events.IncidentNoticeSent():

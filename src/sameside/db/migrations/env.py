@@ -11,6 +11,7 @@ import sameside.callbacks.models
 import sameside.calls.models
 import sameside.cases.links.models
 import sameside.cases.models
+import sameside.cases.repeats.models
 import sameside.cases.service_levels.models
 import sameside.chat.models
 import sameside.coach.models
