@@ -11,6 +11,7 @@ from sameside.business import service as business
 from sameside.cases import queries, service
 from sameside.cases.access import case_after_handoff, case_for
 from sameside.cases.queries import SORTS, CaseFilter
+from sameside.cases.replies import copies
 from sameside.cases.rules import CaseStatus, HandoffBrief, Priority
 from sameside.cases.schemas import (
     AssignIn,
@@ -172,8 +173,8 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
     is urgent, they wrote in the last 15 minutes, or `send_now`; `delivery`
     says what happened.
     """
-    if isinstance(actor, CustomerActor) and (body.channel is not None or body.send_now):
-        raise Forbidden("`channel` and `send_now` are for staff; leave them out.")
+    if isinstance(actor, CustomerActor) and (body.channel is not None or body.send_now or body.cc):
+        raise Forbidden("`channel`, `send_now` and `cc` are for staff; leave them out.")
     with write() as session:
         case = case_for(session, actor, number, for_update=True)
         if isinstance(actor, CustomerActor):
@@ -190,7 +191,9 @@ def reply(number: CaseNumber, body: ReplyIn, actor: User, write: Write, settings
                 channel=body.channel,
                 send_now=body.send_now,
                 portal=f"{settings.base_url.rstrip('/')}/portal",
+                data=copies.noted(session, case, body.cc) or None,
             )
+            copies.confirm(entry)
         out = _entry(session, actor, entry.id)
         delivery = presenters.delivery_out(out) if isinstance(actor, StaffActor) else None
         return ReplyOut(**out.model_dump(), delivery=delivery)

@@ -141,6 +141,10 @@ class ReplyIn(Input):
     call you made: nothing is sent."""
     send_now: bool = False
     """Staff only: email it now even outside the customer's contact window (urgent news)."""
+    cc: list[EmailAddress] = Field(default_factory=list, max_length=10)
+    """Staff only: copy an emailed reply to these people (Cc). They join the case's thread, so their answers
+    to it are filed on the case; they gain nothing else (no portal, no later replies unless copied again).
+    Refused (422) on a reply that is not emailed itself, and for our own addresses."""
 
 
 class DeliveryOut(Output):

@@ -46,26 +46,27 @@ def lines(
 def state_text(
     sent: mail_queries.Sent, data: dict[str, Any] | None, choices: mailing.ReplyChoices, now: datetime
 ) -> str:
-    """One email's state in words: "Email to ana@… (Cc ben@…): sent 05 Dec 14:02." and the like."""
-    what = "A link to it on the portal" if sent.purpose == "reply_notice" else "Email"
-    who = f"{what} to {sent.recipient}" + (f" (Cc {', '.join(sent.cc)})" if sent.cc else "")
+    """One email's state, then who it is for: "Email sent 05 Dec 14:02. To ana@…, Cc ben@…." and the like."""
+    what = "The link to it on the portal" if sent.purpose == "reply_notice" else "Email"
     match sent.state:
         case OutboundState.SENT:
-            return f"{who}: sent {_at(sent.sent_at or sent.queued_at)}."
+            state = f"{what} sent {_at(sent.sent_at or sent.queued_at)}."
         case OutboundState.BOUNCED:
-            return f"{who}: bounced {_at(sent.failed_at)} — {sent.error or 'no reason given'}."
+            state = f"{what} bounced {_at(sent.failed_at)}: {sent.error or 'no reason given'}."
         case OutboundState.FAILED:
-            return f"{who}: failed, not delivered {_at(sent.failed_at)} — {sent.error or 'no reason given'}."
+            state = f"{what} not delivered {_at(sent.failed_at)}: {sent.error or 'no reason given'}."
         case OutboundState.SUPPRESSED:
-            return f"{who}: not sent ({sent.error or 'held back on purpose'})."
+            state = f"{what} not sent: {sent.error or 'held back on purpose'}."
         case _:
             held = events.delivery_of(data).held_until
             if held is not None and held > now:
                 zone = choices.zone
                 when = f"{mailing.say_when(held, zone, now)} their time" if zone else f"{_at(held)} UTC"
-                return f"{who}: queued, held until {when} (their contact window)."
-            retrying = f" (the receiving server said: {sent.error}; trying again)" if sent.error else ""
-            return f"{who}: queued, going out now{retrying}."
+                state = f"Will be emailed {when} (their contact window)."
+            else:
+                retrying = f" (their server said {sent.error}; trying again)" if sent.error else ""
+                state = f"{what} queued, going out now{retrying}."
+    return f"{state} To {sent.recipient}" + (f", Cc {', '.join(sent.cc)}" if sent.cc else "") + "."
 
 
 def _at(when: datetime | None) -> str:
