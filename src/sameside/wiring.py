@@ -30,6 +30,7 @@ from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mailboxes import tasks as mailboxes_tasks
 from sameside.offers import tasks as offers_tasks
+from sameside.surveys import tasks as surveys_tasks
 from sameside.worker import notices as notice_tasks
 from sameside.worker import tasks as worker_tasks
 
@@ -47,6 +48,7 @@ TASKS = (
     notice_tasks,
     offers_tasks,
     service_levels_tasks,
+    surveys_tasks,
     worker_tasks,
 )
 

@@ -77,6 +77,9 @@ SAMPLES: list[events.Payload] = [
     events.IncidentLinked(incident=3),
     events.IncidentNoticeSent(incident=3, update=2),
     events.RepeatContactLinked(earlier=12, shared="A12345, leak"),
+    events.SurveySent(survey_id=6, held_until=AT),
+    events.SurveyAnswered(survey_id=6, score=4, words="Well", comment="Quick and kind", previous=2, via="email"),
+    events.ContactHeld(purpose="survey", reason="one was sent last week (at most one every 30 days)", survey_id=6),
 ]
 WIRE: TypeAdapter[EventPayload] = TypeAdapter(EventPayload)
 

@@ -61,6 +61,12 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.SPLIT_FROM: "Split off case #12 — Sam Boss",
         EventType.REPEAT_CONTACT_LINKED: "A repeat contact: the same problem as case #12, resolved within the week "
         "(both name A12345, leak) — Sam Boss",
+        EventType.SURVEY_SENT: "Survey sent: “How well did we solve it?” (emailed at 2031-03-06 08:30 UTC, "
+        "in their contact window) — Sam Boss",
+        EventType.SURVEY_ANSWERED: "The customer changed their survey answer to Well (4 of 5), from 2 of 5 "
+        "— “Quick and kind” — Sam Boss",
+        EventType.CONTACT_HELD: "The survey was not sent: one was sent last week (at most one every 30 days) "
+        "— Sam Boss",
     }
 
 

@@ -445,6 +445,40 @@ class RepeatContactLinked(Payload):
     """What both name (order numbers, words), as the agent reads it."""
 
 
+class SurveySent(Payload):
+    """The one survey question went to the customer by email (P10), with a link per answer."""
+
+    kind: Literal[EventType.SURVEY_SENT] = EventType.SURVEY_SENT
+    survey_id: int
+    held_until: Instant | None = None
+    """The email waits for the customer's contact window until then."""
+
+
+class SurveyAnswered(Payload):
+    """The customer answered the survey; a second answer replaces the first (`previous`)."""
+
+    kind: Literal[EventType.SURVEY_ANSWERED] = EventType.SURVEY_ANSWERED
+    survey_id: int
+    score: int
+    """1 (not at all) … 5 (completely)."""
+    words: str
+    comment: str | None = None
+    previous: int | None = None
+    """Their earlier score, when they changed their answer."""
+    via: str
+    """email, portal or api."""
+
+
+class ContactHeld(Payload):
+    """A non-essential message (a survey, a reminder) we did not send, to respect the customer's time (P10)."""
+
+    kind: Literal[EventType.CONTACT_HELD] = EventType.CONTACT_HELD
+    purpose: str
+    """survey, reminder…"""
+    reason: str
+    survey_id: int | None = None
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -477,7 +511,10 @@ EventPayload = Annotated[
     | SplitFrom
     | IncidentLinked
     | IncidentNoticeSent
-    | RepeatContactLinked,
+    | RepeatContactLinked
+    | SurveySent
+    | SurveyAnswered
+    | ContactHeld,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -515,6 +552,9 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     IncidentLinked,
     IncidentNoticeSent,
     RepeatContactLinked,
+    SurveySent,
+    SurveyAnswered,
+    ContactHeld,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

@@ -71,6 +71,8 @@ class EventType(StrEnum):
     SPLIT_FROM = "split_from"  # the new case, pointing back
     CALL_LOGGED = "call_logged"  # a phone call an agent made or took, written down (`calls`)
     CALLBACK_ASSIGNED = "callback_assigned"  # a booked call given to the person who will make it
+    SURVEY_ANSWERED = "survey_answered"  # P10: the one question, answered (again: the answer replaced)
+    CONTACT_HELD = "contact_held"  # P10: a survey or reminder not sent, to respect their time, and why
 
 
 # Which moves a person may make. A customer's message moves a case by itself

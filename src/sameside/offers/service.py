@@ -22,6 +22,7 @@ from sameside.cases import rules as case_rules
 from sameside.cases import service as cases
 from sameside.cases.access import scope_of
 from sameside.cases.models import Case
+from sameside.contact import service as contact
 from sameside.customers.models import Customer
 from sameside.customers.rules import Channel
 from sameside.grants import rules as grant_rules
@@ -165,6 +166,13 @@ def settle_due(session: Session, now: datetime | None = None, *, batch: int = 20
         case = session.get(Case, offer.case_id)
         assert case is not None
         offer.warned_at = now
+        # A reminder is not essential: the contact policy may hold it (P10), and then the case says why.
+        verdict = contact.ask(session, offer.customer_id, "reminder", case_id=case.id, now=now)
+        if not verdict.allowed:
+            held = events.ContactHeld(purpose="reminder", reason=verdict.reason or "the contact policy holds it")
+            timeline.add_event(session, case, SOFTWARE, held, at=now)
+            done += 1
+            continue
         when = _their_time(offer.expires_at, session.get(Customer, offer.customer_id))
         cases.acknowledge(
             session,

@@ -156,6 +156,20 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
                 text = f"A repeat contact: the same problem as case #{payload.earlier}, resolved within the week{about}"
             else:
                 text = f"The customer came back about this in case #{payload.later}{about}"
+        case events.SurveySent():
+            text = "Survey sent: “How well did we solve it?”"
+            if payload.held_until is not None:
+                text += f" (emailed at {_when(payload.held_until)} UTC, in their contact window)"
+        case events.SurveyAnswered():
+            answer = f"{payload.words} ({payload.score} of 5)"
+            text = f"The customer answered the survey: {answer}"
+            if payload.previous is not None:
+                text = f"The customer changed their survey answer to {answer}, from {payload.previous} of 5"
+            if payload.comment:
+                text += f" — “{payload.comment[:200]}”"
+        case events.ContactHeld():
+            what = _HELD.get(payload.purpose, f"A {label(payload.purpose)}")
+            text = f"{what} was not sent: {payload.reason}"
         case events.IncidentLinked():
             text = f"Linked to incident #{payload.incident}"
         case events.IncidentNoticeSent():
@@ -163,6 +177,10 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
         case None:
             text = label(entry.event.value if entry.event else "event")
     return f"{text} — {who}" if who else text
+
+
+_HELD = {"survey": "The survey", "reminder": "A reminder"}
+"""What a message the contact policy held is called in its line (P10)."""
 
 
 def _when(at: datetime) -> str:

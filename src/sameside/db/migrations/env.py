@@ -16,6 +16,7 @@ import sameside.cases.service_levels.models
 import sameside.chat.models
 import sameside.coach.models
 import sameside.consults.models
+import sameside.contact.models
 import sameside.customers.models
 import sameside.decisions.models
 import sameside.grants.models
@@ -25,6 +26,7 @@ import sameside.knowledge.models
 import sameside.mail.models
 import sameside.offers.models
 import sameside.saved_replies.models
+import sameside.surveys.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db import search_index
 from sameside.db.base import Base
