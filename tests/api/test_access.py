@@ -509,6 +509,7 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ),
     # --- merged, linked and split cases: staff who may change the case; a merge needs both cases
     ("GET", "/api/v1/cases/{number}/links"): (_on_case("/links"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/cases/{number}/repeats"): (_on_case("/repeats"), (401, 403, 403, 200, 200, 200, 200, 200)),
     ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair(), (401, 403, 403, 200, 403, 403, 200, 200)),
     ("POST", "/api/v1/cases/{number}/links"): (
         _on_case("/links", lambda w, r: {"case": w.case()}),
@@ -590,6 +591,10 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     # --- reports: whether the queue is fair is every staff member's business, never a customer's
     ("GET", "/api/v1/reports/wait-parity"): (
         _fixed("/api/v1/reports/wait-parity"),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/reports/first-contact"): (
+        _fixed("/api/v1/reports/first-contact"),
         (401, 403, 403, 200, 200, 200, 200, 200),
     ),
     # --- notifications: staff, their own only (someone else's looks missing)

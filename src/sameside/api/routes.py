@@ -25,6 +25,7 @@ from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
 from sameside.api.invitations import router as invitations_router
 from sameside.api.knowledge import router as knowledge_router
+from sameside.api.repeats import router as repeats_router
 from sameside.api.saved_replies import router as saved_replies_router
 from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
@@ -52,3 +53,4 @@ router.include_router(coach_router)
 router.include_router(case_links_router)
 router.include_router(saved_replies_router)
 router.include_router(audit_router)
+router.include_router(repeats_router)

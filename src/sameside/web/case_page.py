@@ -44,6 +44,7 @@ from sameside.web.errors import desk_missing
 from sameside.web.pages import page
 from sameside.web.queue_rows import list_rows
 from sameside.web.remedy_panel import remedies_panel
+from sameside.web.repeat_panel import repeat_panel
 from sameside.web.timeline_text import CHANNEL_LABELS, describe_event, feeling_words
 
 
@@ -146,6 +147,7 @@ def draw(
         ),
         **remedies_panel(session, agent, case),
         **links_panel(session, agent, case),
+        **repeat_panel(session, case),
         names=names,
         EntryKind=EntryKind,
         choices=choices,

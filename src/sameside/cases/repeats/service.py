@@ -13,6 +13,7 @@ week. Either way the earlier resolution stops counting as right first time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -164,3 +165,53 @@ def _on_duty(session: Session, staff_id: int | None, now: datetime) -> Staff | N
         return None
     load = routing.load_of(session, [person.id]).get(person.id, 0)
     return person if load < routing_rules.MAX_OPEN else None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A case on the other side of a repeat, as the agent reads it beside the case."""
+
+    number: int
+    subject: str
+    at: datetime
+    """Resolved at (the earlier case), or opened at (a later one)."""
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the case page says about repeats: what this case repeats, what came back about it, and its P12 state."""
+
+    earlier: Seen | None
+    shared: str
+    routed_back: bool
+    later: list[Seen]
+    first_contact: rules.FirstContact
+
+
+def story(session: Session, case: Case, now: datetime) -> Story:
+    repeat = repeat_of(session, case.id)
+    later = repeats_of(session, case.id)
+    numbers = [r.case_id for r in later] + ([repeat.earlier_id] if repeat else [])
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(Case.id, Case.subject, Case.resolved_at, Case.created_at, Staff.name)
+            .outerjoin(Staff, Staff.id == Case.owner_id)
+            .where(Case.id.in_(numbers))
+        )
+    }
+
+    def seen(number: int, resolved: bool) -> Seen | None:
+        row = rows.get(number)
+        if row is None:
+            return None
+        return Seen(number, row.subject, (row.resolved_at if resolved else None) or row.created_at, row.name)
+
+    return Story(
+        earlier=seen(repeat.earlier_id, True) if repeat else None,
+        shared=repeat.shared if repeat else "",
+        routed_back=bool(repeat and repeat.routed_to),
+        later=[s for s in (seen(r.case_id, False) for r in later) if s is not None],
+        first_contact=rules.first_contact(case.resolved_at, case.came_back_at, now),
+    )
