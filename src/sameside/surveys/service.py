@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from sameside.business import service as business
 from sameside.cases import events, timeline
@@ -162,7 +162,7 @@ def answer(
     survey = session.get(Survey, survey_id, with_for_update=True)
     if survey is None:
         raise NotFound("There is no such survey.")
-    case = session.get(Case, survey.case_id)
+    case = session.get(Case, survey.case_id, options=[joinedload(Case.customer)])
     assert case is not None  # a survey is deleted with its case
     if customer is not None and not case_rules.may_view(customer, scope_of(case)):
         raise NotFound("There is no such survey.")

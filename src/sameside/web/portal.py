@@ -36,6 +36,7 @@ from sameside.web.errors import portal_missing
 from sameside.web.offers import offer_panel
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import calls_on_case
+from sameside.web.survey_panel import survey_choice, survey_panel
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 
@@ -96,6 +97,7 @@ def draw_case(
         owner_first_name=case.owner.name.split()[0] if case.owner and case.owner.name.split() else None,
         here="case",
         **offer_panel(session, case.id),
+        **survey_panel(session, case.id),
         **context,
     )
 
@@ -215,7 +217,8 @@ def email_me_a_link(request: Request, form: Form) -> Response:
 @router.get("/preferences", response_model=None)
 @offload
 def preferences_form(request: Request, me: PortalCustomer, session: PageSession) -> Response:
-    return _preferences_page(request, customer_for(session, me.actor, me.actor.customer_id))
+    customer = customer_for(session, me.actor, me.actor.customer_id)
+    return _preferences_page(request, customer, **survey_choice(session, customer.id))
 
 
 @router.post("/preferences", response_model=None)

@@ -38,11 +38,13 @@ from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.saved_replies import router as saved_replies_router
 from sameside.web.search import router as search_router
 from sameside.web.service_levels import router as service_levels_router
+from sameside.web.surveys import router as surveys_router
 
 router = APIRouter(include_in_schema=False)
 router.include_router(customers_router)  # /desk/customers, /desk/organisations
 router.include_router(portal_callbacks_router)  # /portal/cases/{n}/callback, /portal/callbacks/{id}/cancel
 router.include_router(service_levels_router)  # /desk/service-levels
+router.include_router(surveys_router)  # /surveys/{id}/{score} (email links), /portal/surveys/{id}
 router.include_router(search_router)  # /desk/search
 router.include_router(saved_replies_router)  # /desk/saved-replies, the composer's picker
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
