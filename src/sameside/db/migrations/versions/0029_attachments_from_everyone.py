@@ -1,5 +1,9 @@
 """attachments from everyone
 
+No change to the schema: an uploaded file is a row of the existing `attachments`
+table, linked to its case and timeline entry (whose author says who sent it),
+and files refused are named in that entry's data.
+
 Revision ID: 0029
 Revises: 0028
 Create Date: 2026-12-05 19:00:00
