@@ -51,6 +51,7 @@ from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
 from tests.saved_replies.seed import shared_reply
+from tests.surveys.seed import answerable_survey
 
 ROLES = (
     "anonymous",
@@ -510,6 +511,26 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     # --- merged, linked and split cases: staff who may change the case; a merge needs both cases
     ("GET", "/api/v1/cases/{number}/links"): (_on_case("/links"), (401, 403, 403, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/cases/{number}/repeats"): (_on_case("/repeats"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    # --- surveys and the contact policy (P10): a case's survey for whoever sees the case; the rest for supervisors
+    ("GET", "/api/v1/cases/{number}/surveys"): (_on_case("/surveys"), (401, 200, 404, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/surveys/{survey_id}/answer"): (
+        lambda w, r: Call(f"/api/v1/surveys/{answerable_survey(w.make, w.case())}/answer", {"score": 4}),
+        (401, 200, 404, 403, 403, 403, 403, 403),
+    ),
+    ("GET", "/api/v1/surveys"): (_fixed("/api/v1/surveys?state=answered"), (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/api/v1/surveys/figures"): (_fixed("/api/v1/surveys/figures"), (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/api/v1/contact-policy"): (_fixed("/api/v1/contact-policy"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/v1/contact-policy"): (
+        _fixed(
+            "/api/v1/contact-policy",
+            lambda w, r: {"cap": 2, "period_days": 7, "survey_interval_days": 30, "survey_delay_minutes": 60},
+        ),
+        (401, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    ("GET", "/api/v1/contact-policy/records"): (
+        _fixed("/api/v1/contact-policy/records"),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
     ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair(), (401, 403, 403, 200, 403, 403, 200, 200)),
     ("POST", "/api/v1/cases/{number}/links"): (
         _on_case("/links", lambda w, r: {"case": w.case()}),

@@ -16,6 +16,7 @@ from sameside.surveys import service as surveys
 from sameside.surveys.links import Links
 from sameside.surveys.models import Survey
 from sameside.surveys.queries import for_case
+from sameside.surveys.rules import SurveyState
 from tests.factories import SYSTEM, Factory
 
 KEY = b"survey-test-key"
@@ -61,3 +62,22 @@ def plain_text(raw: bytes) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None
     return str(part.get_content())
+
+
+def answerable_survey(make: Factory, number: int) -> int:
+    """A survey sent just now on case `number`, open for a month (whatever the customer's other cases)."""
+    now = clock.now()
+    with make.db.unit_of_work() as s:
+        case = case_for(s, SYSTEM, number)
+        survey = Survey(
+            case_id=number,
+            customer_id=case.customer_id,
+            team_id=case.team_id,
+            state=SurveyState.SENT,
+            sent_at=now,
+            expires_at=now + timedelta(days=30),
+            answers=0,
+        )
+        s.add(survey)
+        s.flush()
+        return survey.id

@@ -29,6 +29,7 @@ from sameside.api.repeats import router as repeats_router
 from sameside.api.saved_replies import router as saved_replies_router
 from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
+from sameside.api.surveys import router as surveys_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -47,6 +48,7 @@ router.include_router(offers.router)
 router.include_router(remedies.router)
 router.include_router(chats_router)
 router.include_router(service_levels_router)
+router.include_router(surveys_router)
 router.include_router(search_router)
 router.include_router(knowledge_router)
 router.include_router(coach_router)

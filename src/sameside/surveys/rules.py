@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sameside.contact.rules import Policy
-from sameside.kit.errors import Conflict, Invalid, NotFound
+from sameside.kit.actors import Actor, Role, StaffActor
+from sameside.kit.errors import Conflict, Forbidden, Invalid, NotFound
 
 QUESTION = "How well did we solve it?"
 
@@ -152,3 +153,9 @@ def email_text(
         f"Rather not be asked at all? Say so here: {preferences}",
     ]
     return "\n".join(lines)
+
+
+def check_may_read_all(actor: Actor) -> None:
+    """Every survey, with its comment, and the figures: for supervisors and admins (agents see their cases')."""
+    if not (isinstance(actor, StaffActor) and actor.at_least(Role.SUPERVISOR)):
+        raise Forbidden("Surveys across cases are for supervisors and admins; each case shows its own.")
