@@ -67,8 +67,9 @@ def test_we_find_the_right_article_more_often_than_the_bm25_floor() -> None:
 
     ours_acc = sum(a == b for a, b in zip(ours, want, strict=True)) / len(want)
     floor_acc = sum(a == b for a, b in zip(floor, want, strict=True)) / len(want)
-    assert ours_acc >= floor_acc + 0.05, (ours_acc, floor_acc)
-    assert ours_acc >= 0.75
+    # This slice measured 0.85 against the floor's 0.70 (MiniLM; the WordLlama static vectors before it: 0.80).
+    assert ours_acc >= floor_acc + 0.10, (ours_acc, floor_acc)
+    assert ours_acc >= 0.82
 
 
 def test_out_of_scope_questions_mostly_get_nothing_and_what_we_answer_is_in_scope() -> None:
@@ -80,4 +81,4 @@ def test_out_of_scope_questions_mostly_get_nothing_and_what_we_answer_is_in_scop
     given = [in_scope for in_scope, yes in answered if yes]
     out_of_scope = [yes for in_scope, yes in answered if not in_scope]
     assert sum(given) / len(given) >= 0.9
-    assert out_of_scope.count(False) / len(out_of_scope) >= 0.7
+    assert out_of_scope.count(False) / len(out_of_scope) >= 0.75  # measured 0.82 on this slice

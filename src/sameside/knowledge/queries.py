@@ -170,11 +170,12 @@ def _article_index(session: Session, *, public_only: bool) -> _Cached:
     documents: list[retrieval.Document] = []
     meta: dict[int, Any] = {}
     for row in rows:
-        vectors = embedding.from_bytes(row.vectors)
-        if row.vectors_model != embedding.MODEL or len(vectors) < 2:
-            from_words = [*rules.passages(row.title, row.body), f"{row.title}. {row.body}"]
-            vectors = embedding.encode(from_words)
-        documents.append(retrieval.Document(row.id, f"{row.title}\n\n{row.body}", vectors[:-1], vectors[-1:]))
+        # Vectors from another model are embedded again here (another model's may not even have our width);
+        # `service.refresh_vectors`, run by `sameside init`, stores them so this happens once.
+        vectors = embedding.from_bytes(row.vectors) if row.vectors_model == embedding.MODEL else None
+        if vectors is not None and len(vectors) < 2:
+            vectors = None
+        documents.append(retrieval.article_document(row.id, row.title, row.body, vectors))
         meta[row.id] = ArticleHit(
             row.id,
             row.title,

@@ -145,3 +145,27 @@ def document(key: int, title: str, body_passages: list[str], lexical: str) -> Do
     texts = [*body_passages, f"{title}. {lexical}"]
     vectors = embedding.encode(texts)
     return Document(key, lexical, vectors[:-1], vectors[-1:])
+
+
+def article_texts(title: str, body: str) -> tuple[list[str], str]:
+    """What an article is embedded as: its passages (`rules.passages`), and the text its whole vector is of.
+    The same for an article saved by `service` and one ranked by the bench, so the bench measures the product."""
+    return rules.passages(title, body), f"{title}. {article_lexical(title, body)}"
+
+
+def article_lexical(title: str, body: str) -> str:
+    """An article's words, for BM25."""
+    return f"{title}\n\n{body}"
+
+
+def article_vectors(title: str, body: str) -> Vectors:
+    """The passages' vectors and, last, the whole article's: what `service` stores and `Document` reads back."""
+    passages, whole = article_texts(title, body)
+    return embedding.encode([*passages, whole])
+
+
+def article_document(key: int, title: str, body: str, vectors: Vectors | None = None) -> Document:
+    """An article ready to rank, from its stored vectors (or embedded now)."""
+    if vectors is None:
+        vectors = article_vectors(title, body)
+    return Document(key, article_lexical(title, body), vectors[:-1], vectors[-1:])

@@ -9,15 +9,31 @@ from sameside.cases.models import Case
 from sameside.kit import clock, languages
 from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.errors import Conflict, NotFound
-from sameside.knowledge import embedding, rules
+from sameside.knowledge import embedding, retrieval, rules
 from sameside.knowledge.models import Article, ArticleRevision, ArticleUse, UseKind
 from sameside.knowledge.rules import ArticleState, Visibility
 
 
 def vectors_of(title: str, body: str) -> bytes:
     """The article's passages' vectors and, last, the whole article's: what the index reads back."""
-    texts = [*rules.passages(title, body), f"{title}. {body}"]
-    return embedding.to_bytes(embedding.encode(texts))
+    return embedding.to_bytes(retrieval.article_vectors(title, body))
+
+
+def refresh_vectors(session: Session, *, batch: int = 50) -> int:
+    """Embed again the articles whose vectors came from another model than `embedding.MODEL`; returns how many.
+
+    Run by `sameside init` after a model change, so an existing database (the
+    demo's too) is brought up to date once, instead of every server process
+    embedding its stale articles in memory (which `queries` still does, should
+    this not have run). The revision history is left alone: the words did not change.
+    """
+    stale = session.scalars(select(Article.id).where(Article.vectors_model != embedding.MODEL)).all()
+    for start in range(0, len(stale), batch):
+        for article in session.scalars(select(Article).where(Article.id.in_(stale[start : start + batch]))):
+            article.vectors = vectors_of(article.title, article.body)
+            article.vectors_model = embedding.MODEL
+        session.flush()
+    return len(stale)
 
 
 def create(
