@@ -60,6 +60,7 @@ def init(
         f"[green]Database ready[/] at {database.url.render_as_string(hide_password=True)} "
         f"(revision {migrate.current_revision(database)})."
     )
+    _embed_stale_articles(database)
     _home_every_case(database, default_team or Settings().default_team)
 
 
@@ -86,6 +87,16 @@ def _home_every_case(database: Database, slug: str | None) -> None:
                 )
     except DomainError as error:
         _fail(error.detail)
+
+
+def _embed_stale_articles(database: Database) -> None:
+    """Knowledge articles embedded by an older model get the current model's vectors, once (a second or so)."""
+    from sameside.knowledge import embedding, service
+
+    with database.unit_of_work() as session:
+        count = service.refresh_vectors(session)
+    if count:
+        err.print(f"Embedded {count} knowledge article(s) again with {embedding.MODEL}.")
 
 
 @app.command()
