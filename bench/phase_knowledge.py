@@ -15,7 +15,10 @@ Read in place from ../shared/corpus/support (or $SAMESIDE_CORPUS_DIR/support):
 (3) ABCD's 55 procedure articles and its sample dialogues: the article we
     suggest for each dialogue's customer turns, against its labelled subflow.
 (4) The embedding's cost per text, one at a time and in batches.
-(5) Suggestions at size: 10,000 articles (ten passages each) and 100,000
+(5) How the words' weight in the ranking was chosen (`knowledge_tuning.py`):
+    leave-one-out on the articles' own known questions (BANKING77 training
+    questions), never on the test questions of (1).
+(6) Suggestions at size: 10,000 articles (ten passages each) and 100,000
     solved cases in the in-memory index (an inverted file past 5,000
     documents); p50/p95 of one question's search over both, embedding included.
 """
@@ -36,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from harness import BenchError, log, summary
+from knowledge_tuning import leave_one_out
 from sameside.knowledge import embedding, retrieval, rules
 
 
@@ -57,11 +61,7 @@ def banking_index(folder: Path) -> tuple[retrieval.Index, list[str]]:
     documents = []
     for i, article in enumerate(articles):
         body = "\n".join(f"- {q}" for q in article["known_questions"])
-        documents.append(
-            retrieval.document(
-                i, article["title"], rules.passages(article["title"], body), f"{article['title']}\n\n{body}"
-            )
-        )
+        documents.append(retrieval.article_document(i, article["title"], body))
     return retrieval.Index(documents), [a["id"] for a in articles]
 
 
@@ -132,10 +132,7 @@ def nothing_fits(folder: Path, *, limit: int | None = None) -> dict[str, Any]:
 
 def abcd(folder: Path) -> dict[str, Any]:
     articles = _lines(folder / "abcd" / "kb_articles.jsonl")
-    documents = [
-        retrieval.document(i, a["title"], rules.passages(a["title"], a["body"]), f"{a['title']}\n\n{a['body']}")
-        for i, a in enumerate(articles)
-    ]
+    documents = [retrieval.article_document(i, a["title"], a["body"]) for i, a in enumerate(articles)]
     index = retrieval.Index(documents)
     dialogues = json.loads((folder / "abcd" / "abcd_sample.json").read_text(encoding="utf-8"))
     shown = []
@@ -217,6 +214,7 @@ def run(args: Any, workdir: Path) -> dict[str, Any]:
         "clinc150": scope,
         "abcd": abcd(folder),
         "embedding": cost(folder),
+        "lexical_weight_leave_one_out": None if quick else leave_one_out(folder),
         "at_size": at_size(folder, articles=1000, cases=10_000) if quick else at_size(folder),
     }
 
