@@ -158,6 +158,16 @@ def _change(session: Session, actor: Actor, apply: Callable[[BusinessSettings], 
     return current(session)
 
 
+def seed(session: Session, actor: Actor) -> bool:
+    """Store what applies now (the environment's values, `configure`) as the business's own, unless something is
+    stored already; True when it did. From then on they are changed in the admin centre, not the environment."""
+    require_admin(actor)
+    if session.get(BusinessSettings, SETTINGS_ID) is not None:
+        return False
+    _change(session, actor, lambda row: None)
+    return True
+
+
 def save_settings(
     session: Session,
     actor: Actor,

@@ -62,6 +62,24 @@ def init(
     )
     _embed_stale_articles(database)
     _home_every_case(database, default_team or Settings().default_team)
+    _seed_business(database, Settings())
+
+
+def _seed_business(database: Database, settings: Settings) -> None:
+    """Store the environment's business settings (hours, phone, promises, name) once, for the admin centre."""
+    from sameside.business import service as business
+
+    business.configure(settings)
+    try:
+        with database.unit_of_work() as session:
+            if business.seed(session, SYSTEM):
+                err.print(
+                    "Business hours, phone and promises stored from the environment: change them in the admin "
+                    "centre (/desk/admin/business) from now on.",
+                    soft_wrap=True,
+                )
+    except DomainError as error:
+        _fail(error.detail)
 
 
 def _home_every_case(database: Database, slug: str | None) -> None:
@@ -218,7 +236,7 @@ def worker() -> None:
 def imap(
     once: Annotated[bool, typer.Option(help="Poll each mailbox once, then stop.")] = False,
 ) -> None:
-    """Take mail from the IMAP mailboxes in SAMESIDE_IMAP_MAILBOXES into cases."""
+    """Take mail from the IMAP mailboxes kept in the admin centre (and in SAMESIDE_IMAP_MAILBOXES) into cases."""
     import logging
 
     from sameside import wiring
@@ -226,11 +244,15 @@ def imap(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
-    if not settings.imap_mailboxes:
-        _fail("No mailboxes configured: set SAMESIDE_IMAP_MAILBOXES (a JSON list; see the README).")
     database = _database()
     wiring.wire(settings)
-    poller = ImapPoller(wiring.intake(database, settings), settings.imap_mailboxes, max_bytes=settings.mail_max_bytes)
+    poller = ImapPoller(
+        wiring.intake(database, settings), settings.imap_mailboxes, stored=True, max_bytes=settings.mail_max_bytes
+    )
+    if not poller.current():
+        if once:
+            _fail("No mailboxes: add one in the admin centre (Channels), or set SAMESIDE_IMAP_MAILBOXES.")
+        err.print("[yellow]No mailboxes yet[/]: polling starts as soon as an admin adds one (Admin centre → Channels).")
     if once:
         for line in poller.poll_all():
             err.print(line)

@@ -26,6 +26,7 @@ from sameside.kit import markdown
 _WIRE = compat32.clone(linesep="\r\n")  # SMTP's line ending, so the bytes go out exactly as stored
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -36,6 +37,16 @@ class FileOut:
     filename: str
     content_type: str
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    """The company under every message: its name (never the product's), a phone, its colour for the HTML rule."""
+
+    name: str
+    phone: str | None = None
+    colour: str | None = None
+    """`#rrggbb`, already checked (`business.rules.check_colour`)."""
 
 
 class UnsendableAddress(ValueError):
@@ -68,6 +79,8 @@ class Outgoing:
     it as written, links spelled out (`kit.markdown`)."""
     files: tuple[FileOut, ...] = ()
     """Sent as real attachments (multipart/mixed, base64), in this order."""
+    footer: Footer | None = None
+    """Below the text after the usual `-- ` line (mail clients fold it away in replies), and in the HTML."""
 
 
 def compose(message: Outgoing) -> bytes:
@@ -77,12 +90,13 @@ def compose(message: Outgoing) -> bytes:
     than `email.policy.default` here, and every header value is made one line
     (and names encoded) by us, so its laxer header checks lose nothing.
     """
-    text = _text_part(markdown.reply_text(message.text) if message.markdown else message.text, "plain")
+    plain = markdown.reply_text(message.text) if message.markdown else message.text
+    text = _text_part(plain + _footer_text(message.footer), "plain")
     if message.with_html:
         msg: Message = MIMEMultipart("alternative")
         msg.attach(text)
-        body = html_letter(markdown.reply_html(message.text)) if message.markdown else text_to_html(message.text)
-        msg.attach(_text_part(body, "html"))
+        body = markdown.reply_html(message.text) if message.markdown else _paragraphs(message.text)
+        msg.attach(_text_part(html_letter(body + _footer_html(message.footer)), "html"))
     else:
         msg = text
     if message.files:
@@ -116,12 +130,34 @@ def compose(message: Outgoing) -> bytes:
 
 def text_to_html(text: str) -> str:
     """A plain, escaped HTML rendering of a text reply: paragraphs, line breaks, live links."""
+    return html_letter(_paragraphs(text))
+
+
+def _paragraphs(text: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     rendered = []
     for paragraph in paragraphs:
         lines = [_linkify(html.escape(line)) for line in paragraph.splitlines()]
         rendered.append("<p>" + "<br>\n".join(lines) + "</p>")
-    return html_letter("\n".join(rendered))
+    return "\n".join(rendered)
+
+
+def _footer_text(footer: Footer | None) -> str:
+    if footer is None:
+        return ""
+    lines = [_one_line(footer.name)] + ([_one_line(footer.phone)] if footer.phone else [])
+    return "\n\n-- \n" + "\n".join(lines) + "\n"
+
+
+def _footer_html(footer: Footer | None) -> str:
+    if footer is None:
+        return ""
+    rule = footer.colour if footer.colour and _COLOUR.match(footer.colour) else "#767676"
+    phone = f"<br>{html.escape(_one_line(footer.phone))}" if footer.phone else ""
+    return (
+        f'\n<p style="margin-top:24px;padding-top:8px;border-top:2px solid {rule};color:#444;font-size:90%">'
+        f"{html.escape(_one_line(footer.name))}{phone}</p>"
+    )
 
 
 def html_letter(body: str) -> str:

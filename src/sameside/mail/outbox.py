@@ -20,7 +20,7 @@ from sameside.business import service as business
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
 from sameside.kit.events import publish
-from sameside.mail.compose import FileOut, Outgoing, compose
+from sameside.mail.compose import FileOut, Footer, Outgoing, compose
 from sameside.mail.models import MessageRef, OutboundMail, OutboundState
 from sameside.mail.threads import new_message_id
 
@@ -88,9 +88,11 @@ def queue(
     cfg = _config
     message_id = new_message_id(cfg.domain, case_id=case_id)
     in_reply_to, references = _thread_of(session, case_id) if case_id else (None, [])
+    brand = business.current(session)  # the company's name, phone and colour, from the admin centre
     from_name = envelope.from_name
-    if from_name == cfg.from_name:  # the plain brand: the company's name from the admin centre, when it has one
-        from_name = business.current(session).company_name or from_name
+    if from_name == cfg.from_name:  # the plain brand: the company's name, when it has one
+        from_name = brand.company_name or from_name
+    footer = Footer(brand.company_name or cfg.from_name, brand.support_phone, brand.primary_colour)
     raw = compose(
         Outgoing(
             from_name=from_name,
@@ -104,6 +106,7 @@ def queue(
             loop_marker=cfg.loop_marker,
             cc=tuple(cc),
             markdown=markdown,
+            footer=footer,
             in_reply_to=in_reply_to,
             references=references,
             automatic=automatic,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, Protocol
 
+from sameside.business import queries as business_queries
 from sameside.config import ImapMailbox
 from sameside.db.engine import Database
 from sameside.mailboxes.store import Received
@@ -104,19 +105,25 @@ class _After:
 
 
 class ImapPoller:
-    """Polls each configured mailbox in turn; one mailbox's trouble never stops the others."""
+    """Polls each mailbox in turn; one mailbox's trouble never stops the others.
+
+    The mailboxes are those given (the environment's, `SAMESIDE_IMAP_MAILBOXES`) and, with `stored`, those an
+    admin keeps in the database, read again at every round: one added, changed or removed in the admin centre
+    is polled as it is now from the next round on, without a restart."""
 
     def __init__(
         self,
         intake: Intake,
         mailboxes: list[ImapMailbox],
         *,
+        stored: bool = False,
         max_bytes: int = MAX_BYTES,
         chunk: int = CHUNK,
         timeout: float = TIMEOUT_SECONDS,
     ) -> None:
         self.intake = intake
         self.mailboxes = list(mailboxes)
+        self.stored = stored
         self.max_bytes = max_bytes
         self.chunk = max(1, chunk)
         self.timeout = timeout
@@ -127,7 +134,7 @@ class ImapPoller:
     def poll_all(self) -> list[str]:
         """Poll every mailbox once; a line per mailbox saying what happened."""
         lines = []
-        for mailbox in self.mailboxes:
+        for mailbox in self.current():
             if self.stopping.is_set():
                 break
             try:
@@ -137,6 +144,19 @@ class ImapPoller:
                 result = PollResult(mailbox.name, mailbox.folder, failure=f"{type(exc).__name__}: {exc}")
             lines.append(result.summary())
         return lines
+
+    def current(self) -> list[ImapMailbox]:
+        """The mailboxes to poll this round: the environment's, then the stored ones (a name is polled once)."""
+        if not self.stored:
+            return self.mailboxes
+        try:
+            with self.intake.db.unit_of_work(write=False) as session:
+                stored = business_queries.imap_mailboxes(session)
+        except Exception:  # the database away for a moment: poll what the environment names, try again next round
+            log.exception("could not read the stored IMAP mailboxes; polling the environment's only")
+            stored = []
+        names = {m.name for m in self.mailboxes}
+        return [*self.mailboxes, *(m for m in stored if m.name not in names)]
 
     def poll(self, mailbox: ImapMailbox) -> PollResult:
         """Take what is new in one mailbox's folder, then file what was stored into cases."""
@@ -156,7 +176,7 @@ class ImapPoller:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 previous[sig] = signal.signal(sig, self._on_signal)
-        log.info("IMAP poller started: %d mailbox(es), every %ss", len(self.mailboxes), poll_seconds)
+        log.info("IMAP poller started: %d mailbox(es) now, every %ss", len(self.current()), poll_seconds)
         try:
             while not self.stopping.is_set():
                 for line in self.poll_all():
