@@ -253,3 +253,17 @@ def test_customer_mail_ends_with_the_company_not_the_product(client: TestClient,
     assert text.replace("\r\n", "\n").rstrip().endswith("\n-- \nAcme Outdoors")
     assert "Acme Outdoors" in html and "border-top:2px solid #1f5fbf" in html
     assert b"Sameside" not in raw
+
+
+def test_titles_name_the_company_for_customers_and_the_product_for_staff(
+    client: TestClient, db: Database, make: Factory
+) -> None:
+    with db.unit_of_work() as s:
+        business.save_branding(s, ADMIN, company_name="Acme Outdoors", primary=None, accent=None)
+    signed_in(client, db, make.staff(Role.ADMIN, password=None))
+    assert "<title>Branding · Admin centre · Sameside</title>" in client.get("/desk/admin/branding").text
+    client.cookies.clear()
+    customer = make.customer()
+    portal = client.get("/portal/new", headers=make.customer_session(customer)).text
+    assert "<title>New request · Acme Outdoors</title>" in portal
+    assert "<title>Sameside</title>" in client.get("/").text  # the server's own front page

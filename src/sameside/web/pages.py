@@ -35,6 +35,8 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
             context["tabs"] = desk_nav.tabs(request, session, viewer.actor)
     done = request.cookies.get(DONE_COOKIE)
     brand = business.latest()  # the company's name, colours and phone, from the admin centre
+    # Customers see the company's name and colours; staff, and the server's own front page, the product's.
+    branded = not staff and not context.get("product_page")
     response = templates.TemplateResponse(
         request,
         name,
@@ -46,6 +48,8 @@ def page(request: Request, name: str, status_code: int = 200, **context: Any) ->
             "is_staff": staff,
             "support_phone": brand.support_phone,
             "brand": brand,
+            "branded": branded,
+            "site_name": brand.display_name if branded else "Sameside",
             "toast": DONE.get(done or "") if status_code < 400 else None,
             **context,
         },
