@@ -22,12 +22,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from sameside.auth import service as auth_service
+from sameside.business import service as business_service
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
 from sameside.cases.links import service as case_links
@@ -369,6 +371,44 @@ def _on_saved_reply(suffix: str, body: Callable[[World, str], Any] | None = None
         return Call(f"/api/v1/saved-replies/{reply_id}{suffix}", body(w, role) if body else None)
 
     return prepare
+
+
+def _holiday(w: World) -> str:
+    """A fresh business holiday, to remove."""
+    day = date(2040, 1, 1) + timedelta(days=_n())
+    with w.make.db.unit_of_work() as s:
+        business_service.add_holiday(s, SYSTEM, day, "Walk day")
+    return day.isoformat()
+
+
+def _inbound_address(w: World) -> int:
+    with w.make.db.unit_of_work() as s:
+        return business_service.add_address(s, SYSTEM, f"walk{_n()}@desk.example", None).id
+
+
+def _mailbox_body(w: World, role: str) -> dict[str, Any]:
+    return {"name": f"walk-{_n()}", "host": "127.0.0.1", "port": 9, "ssl": False, "username": "u", "password": "p"}
+
+
+def _mailbox(w: World) -> int:
+    """A stored mailbox on a loopback port nothing listens on: its test fails fast, and says so."""
+    with w.make.db.unit_of_work() as s:
+        body = _mailbox_body(w, "admin")
+        return business_service.add_mailbox(s, SYSTEM, name=body.pop("name"), password=body.pop("password"), **body).id
+
+
+BUSINESS_SETTINGS = {
+    "week": {"mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]]},
+    "timezone": "Europe/Berlin",
+    "support_phone": "+49 30 1234 5678",
+    "reply_target_hours": 4,
+    "tier_cap_minutes": 30,
+    "callback_minutes": 30,
+    "chat_greeting": "Hello from the walk.",
+}
+
+
+ADMINS_ONLY = (401, 403, 403, 403, 403, 403, 403, 200)
 
 
 # The expected status per role, in the order of ROLES:
@@ -756,6 +796,65 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("GET", "/api/v1/admin/mail"): (_fixed("/api/v1/admin/mail"), (401, 403, 403, 403, 403, 403, 403, 200)),
     # --- the audit log: admins read it; nobody changes it
     ("GET", "/api/v1/audit"): (_fixed("/api/v1/audit"), (401, 403, 403, 403, 403, 403, 403, 200)),
+    # --- the business's own settings, branding, SLA policy, inbound addresses and mailboxes: admins only
+    ("GET", "/api/v1/business"): (_fixed("/api/v1/business"), ADMINS_ONLY),
+    ("PUT", "/api/v1/business/settings"): (
+        _fixed("/api/v1/business/settings", lambda w, r: BUSINESS_SETTINGS),
+        ADMINS_ONLY,
+    ),
+    ("PUT", "/api/v1/business/branding"): (
+        _fixed("/api/v1/business/branding", lambda w, r: {"company_name": "Acme", "primary_colour": "#1f5fbf"}),
+        ADMINS_ONLY,
+    ),
+    # Sent without a file (the walk sends JSON): an admin is told what is missing; nobody else gets that far.
+    ("PUT", "/api/v1/business/logo"): (_fixed("/api/v1/business/logo"), (401, 403, 403, 403, 403, 403, 403, 422)),
+    ("DELETE", "/api/v1/business/logo"): (_fixed("/api/v1/business/logo"), ADMINS_ONLY),
+    ("POST", "/api/v1/business/holidays"): (
+        _fixed(
+            "/api/v1/business/holidays",
+            lambda w, r: {"day": (date(2045, 1, 1) + timedelta(days=_n())).isoformat(), "name": "Walk day"},
+        ),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("DELETE", "/api/v1/business/holidays/{day}"): (
+        lambda w, r: Call(f"/api/v1/business/holidays/{_holiday(w)}"),
+        ADMINS_ONLY,
+    ),
+    ("GET", "/api/v1/business/service-levels"): (_fixed("/api/v1/business/service-levels"), ADMINS_ONLY),
+    ("PUT", "/api/v1/business/service-levels"): (
+        _fixed("/api/v1/business/service-levels", lambda w, r: {"targets": None}),
+        ADMINS_ONLY,
+    ),
+    ("GET", "/api/v1/business/inbound-addresses"): (_fixed("/api/v1/business/inbound-addresses"), ADMINS_ONLY),
+    ("POST", "/api/v1/business/inbound-addresses"): (
+        _fixed("/api/v1/business/inbound-addresses", lambda w, r: {"address": f"in{_n()}@desk.example"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("PATCH", "/api/v1/business/inbound-addresses/{address_id}"): (
+        lambda w, r: Call(f"/api/v1/business/inbound-addresses/{_inbound_address(w)}", {"team_id": w.team.id}),
+        ADMINS_ONLY,
+    ),
+    ("DELETE", "/api/v1/business/inbound-addresses/{address_id}"): (
+        lambda w, r: Call(f"/api/v1/business/inbound-addresses/{_inbound_address(w)}"),
+        (401, 403, 403, 403, 403, 403, 403, 204),
+    ),
+    ("GET", "/api/v1/business/mailboxes"): (_fixed("/api/v1/business/mailboxes"), ADMINS_ONLY),
+    ("POST", "/api/v1/business/mailboxes"): (
+        _fixed("/api/v1/business/mailboxes", _mailbox_body),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("PATCH", "/api/v1/business/mailboxes/{mailbox_id}"): (
+        lambda w, r: Call(f"/api/v1/business/mailboxes/{_mailbox(w)}", {"folder": "Archive", "password": "new"}),
+        ADMINS_ONLY,
+    ),
+    ("DELETE", "/api/v1/business/mailboxes/{mailbox_id}"): (
+        lambda w, r: Call(f"/api/v1/business/mailboxes/{_mailbox(w)}"),
+        (401, 403, 403, 403, 403, 403, 403, 204),
+    ),
+    ("POST", "/api/v1/business/mailboxes/{mailbox_id}/test"): (
+        lambda w, r: Call(f"/api/v1/business/mailboxes/{_mailbox(w)}/test"),
+        ADMINS_ONLY,
+    ),
     ("GET", "/api/v1/admin/mail/{inbound_id}"): (
         lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}"),
         (401, 403, 403, 403, 403, 403, 403, 200),
