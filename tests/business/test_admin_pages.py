@@ -88,7 +88,9 @@ def test_branding_shows_in_the_portal_and_no_vendor_line(client: TestClient, db:
     for path in ("/portal", "/portal/new", "/help"):
         shown = client.get(path, headers=make.customer_session(customer))
         assert shown.status_code == 200, path
-        assert "Acme Outdoors" in shown.text and "--accent: #1f5fbf" in shown.text, path
+        sheet = re.search(r'href="(/brand/colours\.css\?v=[0-9a-f]+)"', shown.text)
+        assert "Acme Outdoors" in shown.text and sheet is not None, path
+        assert "--accent: #1f5fbf" in client.get(sheet.group(1)).text, path
         assert "Sameside" not in shown.text, path
     widget = client.get("/widget.js")
     assert '"name": "Acme Outdoors"' in widget.text and '"primary": "#1f5fbf"' in widget.text

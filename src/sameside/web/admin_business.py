@@ -282,6 +282,36 @@ async def upload_logo(request: Request, agent: DeskAgent) -> Response:
     return answer
 
 
+@router.get("/brand/colours.css", response_model=None)
+@offload
+def colours(session: PageSession) -> Response:
+    """The company's colour for the customer's pages, as a stylesheet (the pages' policy allows no inline
+    style). Linked with the settings' stamp in its address: a change is fetched at once, the rest cached."""
+    now: Business = business.current(session)
+    css = ""
+    if now.primary_colour:
+        accent = f":root {{ --accent: {now.primary_colour}; --accent-ink: #ffffff; }}"
+        css = f"@media not (prefers-color-scheme: dark) {{ {accent} }}\n"
+    return _css(css)
+
+
+@router.get("/brand/swatches.css", response_model=None)
+@offload
+def swatches(session: PageSession) -> Response:
+    """The colours as samples on the branding page (the desk itself keeps the product's colours)."""
+    now: Business = business.current(session)
+    css = "".join(
+        f".swatch-{name} {{ background: {colour}; color: #ffffff; padding: 4px 8px; }}\n"
+        for name, colour in (("primary", now.primary_colour), ("accent", now.accent_colour))
+        if colour
+    )
+    return _css(css)
+
+
+def _css(css: str) -> Response:
+    return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
 @router.get("/brand/logo/{sha}", response_model=None)
 @offload
 def logo(request: Request, session: PageSession, sha: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> Response:
