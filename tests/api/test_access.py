@@ -30,6 +30,8 @@ from fastapi.testclient import TestClient
 
 from sameside.auth import service as auth_service
 from sameside.business import service as business_service
+from sameside.callbacks import service as callback_service
+from sameside.callbacks.models import Callback
 from sameside.cases import service as case_service
 from sameside.cases.access import case_for
 from sameside.cases.links import service as case_links
@@ -196,6 +198,23 @@ class World:
                 grant_service.review(s, admin, grant.id, approve=True, reason="Fair")
             return grant.id
 
+    def callback_id(self) -> int:
+        """A call booked on a fresh case of the customer's, at the first free time."""
+        number = self.case()
+        policy = self.client.app.state.callback_policy  # type: ignore[attr-defined]
+        with self.make.db.unit_of_work() as s:
+            slot = callback_service.free_slots(s, policy)[0]
+            return callback_service.book(
+                s, SYSTEM, case_for(s, SYSTEM, number), policy, starts_at=slot, phone="+442079460018"
+            ).id
+
+    def other_free_time(self, callback_id: int) -> str:
+        policy = self.client.app.state.callback_policy  # type: ignore[attr-defined]
+        with self.make.db.unit_of_work(write=False) as s:
+            booked = s.get(Callback, callback_id)
+            assert booked is not None
+            return next(t for t in callback_service.free_slots(s, policy) if t != booked.starts_at).isoformat()
+
     def offer(self) -> tuple[int, int]:
         """An open offer on a fresh case of the customer's: (its id, its first option's id)."""
         number = self.case()
@@ -345,6 +364,29 @@ def _with_second_message(w: World, *, owner: Person | None = None) -> tuple[int,
         case = case_for(s, SYSTEM, number)
         entry = case_service.receive_message(s, CustomerActor(w.customer.id, None), case, "And another thing.")
         return number, entry.id
+
+
+CALL = {"direction": "inbound", "outcome": "answered", "duration_seconds": 270, "notes": "Wants a refund."}
+
+
+def _caller_case_body(w: World, role: str) -> dict[str, Any]:
+    return {
+        "customer_id": w.customer.id,
+        "team_id": w.team.id,
+        "subject": "Phoned about a refund",
+        "problem": "Wants the second charge back.",
+        "call": dict(CALL),
+    }
+
+
+def _on_callback(suffix: str, body: Callable[[World, str, int], Any] | None = None) -> Prepare:
+    """A call booked on a fresh case of the customer's, in the team."""
+
+    def prepare(w: World, role: str) -> Call:
+        callback_id = w.callback_id()
+        return Call(f"/api/v1/callbacks/{callback_id}{suffix}", body(w, role, callback_id) if body else None)
+
+    return prepare
 
 
 def _with_files(on_case: Prepare) -> Prepare:
@@ -583,6 +625,36 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/cases/{number}/split"): (
         lambda w, r: _split(*_with_second_message(w)),
         (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    # --- phone calls: staff find callers and open their cases; calls are written down by who may work the
+    # case, and its booked calls taken and settled by them; the customer moves or cancels their own
+    ("GET", "/api/v1/callers"): (_fixed("/api/v1/callers?q=casey"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/caller-cases"): (
+        _fixed("/api/v1/caller-cases", _caller_case_body),
+        (401, 403, 403, 201, 201, 201, 201, 201),
+    ),
+    ("GET", "/api/v1/cases/{number}/calls"): (_on_case("/calls"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/cases/{number}/calls"): (
+        _on_case("/calls", lambda w, r: dict(CALL)),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/callbacks"): (_fixed("/api/v1/callbacks"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/callbacks/slots"): (_fixed("/api/v1/callbacks/slots"), (401, 200, 200, 200, 200, 200, 200, 200)),
+    ("PUT", "/api/v1/callbacks/{callback_id}/assignee"): (
+        _on_callback("/assignee", lambda w, r, c: {"assignee_id": w.staff_id(r) or w.staff["team_agent"].id}),
+        (401, 403, 403, 200, 403, 403, 200, 200),
+    ),
+    ("POST", "/api/v1/callbacks/{callback_id}/outcome"): (
+        _on_callback("/outcome", lambda w, r, c: {"outcome": "answered", "duration_seconds": 240}),
+        (401, 403, 403, 200, 403, 403, 200, 200),
+    ),
+    ("POST", "/api/v1/callbacks/{callback_id}/cancel"): (
+        _on_callback("/cancel"),
+        (401, 200, 404, 200, 403, 403, 200, 200),
+    ),
+    ("POST", "/api/v1/callbacks/{callback_id}/move"): (
+        _on_callback("/move", lambda w, r, c: {"starts_at": w.other_free_time(c)}),
+        (401, 200, 404, 200, 403, 403, 200, 200),
     ),
     # --- offers (P6) and decisions (P7): made by staff who may work the case; answered by its customer
     ("POST", "/api/v1/cases/{number}/offers"): (
@@ -1124,6 +1196,12 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (403, 201, 201, 403),
     ),
     ("GET", "/api/v1/cases/{number}/decisions"): (_on_owned_case("/decisions"), (200, 200, 200, 200)),
+    # Writing a call down is like a note: a teammate who took the call writes it on a colleague's case.
+    ("GET", "/api/v1/cases/{number}/calls"): (_on_owned_case("/calls"), (200, 200, 200, 403)),
+    ("POST", "/api/v1/cases/{number}/calls"): (
+        _on_owned_case("/calls", lambda w, r: dict(CALL)),
+        (201, 201, 201, 403),
+    ),
     # Merging closes the duplicate: its owner's call; linking only needs the team; a split changes the case.
     ("GET", "/api/v1/cases/{number}/links"): (_on_owned_case("/links"), (200, 200, 200, 403)),
     ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair("colleague"), (403, 200, 200, 403)),

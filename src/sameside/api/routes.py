@@ -21,6 +21,7 @@ from sameside.api import (
 from sameside.api.attachments import router as attachments_router
 from sameside.api.audit import router as audit_router
 from sameside.api.business import router as business_router
+from sameside.api.calls import router as calls_router
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
@@ -58,3 +59,4 @@ router.include_router(saved_replies_router)
 router.include_router(audit_router)
 router.include_router(business_router)
 router.include_router(repeats_router)
+router.include_router(calls_router)
