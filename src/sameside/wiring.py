@@ -14,6 +14,7 @@ from sameside.business import service as business
 from sameside.callbacks import tasks as callbacks_tasks
 from sameside.callbacks.rules import parse_hours
 from sameside.callbacks.service import Policy
+from sameside.cases import contacts
 from sameside.cases.repeats import service as repeats
 from sameside.cases.replies.mailing import Reach
 from sameside.cases.service_levels import service as service_levels
@@ -23,6 +24,9 @@ from sameside.config import Settings
 from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
 from sameside.idempotency import tasks as idempotency_tasks
+from sameside.incidents import active as active_incidents
+from sameside.incidents import intake as incident_intake
+from sameside.incidents import tasks as incidents_tasks
 from sameside.kit.events import Event, bus
 from sameside.kit.hours import Hours
 from sameside.live.hub import Hub
@@ -44,6 +48,7 @@ TASKS = (
     callbacks_tasks,
     consults_tasks,
     idempotency_tasks,
+    incidents_tasks,
     mailboxes_tasks,
     notice_tasks,
     offers_tasks,
@@ -96,10 +101,12 @@ def _to_live(event: Event) -> None:
 def wire(settings: Settings) -> None:
     """Apply settings process-wide. Safe to call again (tests build apps with different settings)."""
     global _subscribed
+    contacts.listen(heard=incident_intake.heard, acknowledging=incident_intake.acknowledging)  # P11
     audit_recorder.install()  # once per process: staff changes are written down in their own transaction
     if not _subscribed:
         for name in LIVE_EVENTS:
             bus.subscribe(name, _to_live)
+        bus.subscribe("incident.changed", active_incidents.forget)  # other threads read the change at once
         _subscribed = True
     if settings.redis_url and _hub is None:
         use_hub(Hub(settings.redis_url))  # workers and listeners publish; servers replace it with their own

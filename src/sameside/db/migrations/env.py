@@ -21,6 +21,7 @@ import sameside.customers.models
 import sameside.decisions.models
 import sameside.grants.models
 import sameside.idempotency.models
+import sameside.incidents.models
 import sameside.jobs.models
 import sameside.knowledge.models
 import sameside.mail.models
