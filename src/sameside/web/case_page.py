@@ -36,6 +36,7 @@ from sameside.staff import queries as staff_queries
 from sameside.staff.models import Staff
 from sameside.web import desk_nav
 from sameside.web.back_office import consult_panel
+from sameside.web.case_calls_panel import calls_panel
 from sameside.web.case_links_panel import links_panel
 from sameside.web.customers import panel as customer_panel
 from sameside.web.delivery_lines import lines as delivery_lines
@@ -147,6 +148,7 @@ def draw(
         ),
         **remedies_panel(session, agent, case),
         **links_panel(session, agent, case),
+        **calls_panel(request, session, agent, case),
         **repeat_panel(session, case),
         names=names,
         EntryKind=EntryKind,
