@@ -54,6 +54,7 @@ from sameside.staff import invitations
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
+from tests.incidents.seed import incident_path
 from tests.saved_replies.seed import shared_reply
 from tests.surveys.seed import answerable_survey
 
@@ -1011,6 +1012,32 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         (401, 403, 403, 403, 403, 403, 403, 200),
     ),
     ("GET", "/api/v1/coach/stats"): (_fixed("/api/v1/coach/stats"), (401, 403, 403, 403, 403, 403, 200, 200)),
+    # --- incidents (P11): staff read them; supervisors and admins declare, update and resolve
+    ("GET", "/api/v1/incidents"): (_fixed("/api/v1/incidents"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/incidents"): (
+        _fixed("/api/v1/incidents", lambda w, r: {"title": "Outage", "message": "Down.", "tags": ["walk"]}),
+        (401, 403, 403, 403, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/incidents/{incident_id}"): (
+        lambda w, r: Call(incident_path(w.make.db, w.staff["supervisor"].id)),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/incidents/{incident_id}/customers"): (
+        lambda w, r: Call(incident_path(w.make.db, w.staff["supervisor"].id, "/customers")),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/incidents/{incident_id}/cases"): (
+        lambda w, r: Call(incident_path(w.make.db, w.staff["supervisor"].id, "/cases")),
+        (401, 403, 403, 200, 200, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/incidents/{incident_id}/updates"): (
+        lambda w, r: Call(incident_path(w.make.db, w.staff["supervisor"].id, "/updates"), {"body": "Found it."}),
+        (401, 403, 403, 403, 403, 403, 201, 201),
+    ),
+    ("POST", "/api/v1/incidents/{incident_id}/resolve"): (
+        lambda w, r: Call(incident_path(w.make.db, w.staff["supervisor"].id, "/resolve"), {"message": "Fixed."}),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
     # --- saved replies: staff use the shared ones and keep their own; supervisors and admins keep shared ones
     ("GET", "/api/v1/saved-replies"): (
         _fixed("/api/v1/saved-replies?q=refund"),

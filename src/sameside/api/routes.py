@@ -25,6 +25,7 @@ from sameside.api.calls import router as calls_router
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
+from sameside.api.incidents import router as incidents_router
 from sameside.api.invitations import router as invitations_router
 from sameside.api.knowledge import router as knowledge_router
 from sameside.api.repeats import router as repeats_router
@@ -55,6 +56,7 @@ router.include_router(search_router)
 router.include_router(knowledge_router)
 router.include_router(coach_router)
 router.include_router(case_links_router)
+router.include_router(incidents_router)
 router.include_router(saved_replies_router)
 router.include_router(audit_router)
 router.include_router(business_router)
