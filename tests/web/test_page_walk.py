@@ -132,6 +132,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
         (*DESK, 303, 404, 404, 404),
     ),
     "/desk/callbacks": (lambda w: "/desk/callbacks", (*DESK, 200, 200, 200, 200)),
+    "/desk/callers": (lambda w: "/desk/callers?q=casey", (*DESK, 200, 200, 200, 200)),
     "/desk/department": (lambda w: "/desk/department", (*DESK, 200, 200, 200, 200)),
     "/desk/team": (lambda w: "/desk/team", (*DESK, 200, 200, 200, 200)),
     "/desk/reports/fairness": (lambda w: "/desk/reports/fairness", (*DESK, 200, 200, 200, 200)),

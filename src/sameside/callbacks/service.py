@@ -164,6 +164,7 @@ def mark_done(session: Session, actor: StaffActor, callback_id: int) -> Callback
     if callback.state is CallbackState.DONE:
         return callback
     callback.state = CallbackState.DONE
+    callback.outcome = rules.CallbackOutcome.REACHED  # "marked called": made, and nothing more to note
     callback.done_by = actor.staff_id
     callback.settled_at = clock.now()
     session.flush()

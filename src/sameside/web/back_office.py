@@ -1,4 +1,4 @@
-"""Desk pages for work behind the front line: a department's consults, and the calls customers booked.
+"""Desk pages for work behind the front line: a department's consults (booked calls: `desk_callbacks`).
 
 Also asking a department from the case page (`_case_consults.html`): the
 consults so far in the agent's terms (due in words, the answer once there)
@@ -15,8 +15,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from sameside.callbacks import queries as callback_queries
-from sameside.callbacks import service as callbacks
 from sameside.cases.access import case_for
 from sameside.cases.models import Case
 from sameside.consults import queries as consult_queries
@@ -167,45 +165,5 @@ def answer_consult(
     def work(session: Session) -> str:
         consults.answer(session, agent.actor, consult_id, form.get("answer", ""))
         return "/desk/department"
-
-    return desk_action(request, agent, form, work)
-
-
-@router.get("/callbacks", response_model=None)
-@offload
-def callbacks_due(request: Request, agent: DeskAgent, session: PageSession) -> Response:
-    """Calls to make: missed ones first (they need a person now), then the next 24 hours."""
-
-    zone = request.app.state.callback_policy.hours.zone
-    rows = [
-        {
-            "id": call.callback.id,
-            "case": call.case,
-            "phone": call.callback.phone,
-            "when": call.callback.starts_at.astimezone(zone).strftime("%a %d %b %H:%M"),
-            "missed": call.missed,
-        }
-        for call in callback_queries.calls_to_make(session)
-    ]
-    return page(
-        request,
-        "desk_callbacks.html",
-        agent=agent,
-        views=VIEWS,
-        current=None,
-        calls=rows,
-        zone=str(zone),
-        callbacks_page=True,
-    )
-
-
-@router.post("/callbacks/{callback_id}/done", response_model=None)
-@offload
-def callback_done(
-    request: Request, agent: DeskAgent, callback_id: Annotated[int, Path(ge=1, le=MAX_ID)], form: Form
-) -> Response:
-    def work(session: Session) -> str:
-        callbacks.mark_done(session, agent.actor, callback_id)
-        return "/desk/callbacks"
 
     return desk_action(request, agent, form, work)

@@ -121,6 +121,7 @@ def landing(actor: StaffActor) -> str:
 _ELSEWHERE = (
     # key, label, where its page lives, the count fragment it offers, who may use it
     ("chats", "Chats", ("/desk/chats",), "/desk/chats/count", "team"),
+    ("callers", "New phone case", ("/desk/callers",), None, "team"),
     ("saved-replies", "Saved replies", ("/desk/saved-replies",), None, "team"),
 )
 

@@ -29,10 +29,12 @@ from sameside.web.admin_people import router as admin_people_router
 from sameside.web.admin_service_levels import router as admin_service_levels_router
 from sameside.web.admin_teams import router as admin_teams_router
 from sameside.web.audit import router as audit_router
+from sameside.web.calls import router as calls_router
 from sameside.web.case_links import router as case_links_router
 from sameside.web.composer import router as composer_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
+from sameside.web.desk_callbacks import router as desk_callbacks_router
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.saved_replies import router as saved_replies_router
@@ -48,6 +50,8 @@ router.include_router(surveys_router)  # /surveys/{id}/{score} (email links), /p
 router.include_router(search_router)  # /desk/search
 router.include_router(saved_replies_router)  # /desk/saved-replies, the composer's picker
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
+router.include_router(calls_router)  # /desk/callers (a phone case), /desk/cases/{n}/calls
+router.include_router(desk_callbacks_router)  # /desk/callbacks: take, give, how it went
 router.include_router(composer_router)  # /desk/cases/{n}/preview: the reply as the customer will read it
 router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
 router.include_router(admin_people_router)  # /desk/admin/people, /invite/{token}
