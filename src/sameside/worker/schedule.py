@@ -45,8 +45,8 @@ SCHEDULE: tuple[Every, ...] = (
     Every(FLAG_OVERDUE, seconds=30),
     # An offer's reminder and its expiry are on a minute too, told to the customer by the same reply path.
     Every(SETTLE_OFFERS, seconds=30),
-    # A survey is considered an hour after a resolution (the policy's delay): a minute late changes nothing.
-    Every(CONSIDER_SURVEYS, seconds=60),
+    # A survey is considered an hour after a resolution (the policy's delay); each idle round is one index range.
+    Every(CONSIDER_SURVEYS, seconds=30),
     # A warning before a service-level target falls due, and the breach when it does: within a minute.
     Every(WATCH_SERVICE_LEVELS, seconds=30),
     # Answers kept for Idempotency-Key retries are read as gone after 24 hours anyway; this frees their
