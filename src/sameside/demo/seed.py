@@ -36,6 +36,7 @@ from sameside.customers import service as customers_service
 from sameside.customers.models import Customer, Organization
 from sameside.customers.rules import Channel, IdentityKind
 from sameside.customers.service import PreferenceChanges
+from sameside.demo.calls import seed_calls
 from sameside.demo.case_links import seed_case_links
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
 from sameside.demo.knowledge import seed_knowledge
@@ -121,6 +122,7 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     seed_knowledge(session, actors[DEMO_ADMIN_EMAIL], opened)
     seed_saved_replies(session, staff, admin_email=DEMO_ADMIN_EMAIL, agent_email=DEMO_AGENT_EMAIL)
     seed_case_links(session, actors[DEMO_ADMIN_EMAIL], opened)
+    seed_calls(session, staff_actor(staff[DEMO_AGENT_EMAIL]), opened, hours or _HOURS)
     _never_send(session, messages)
 
     by_status = Counter(case.status for case in opened)
