@@ -55,6 +55,7 @@ from sameside.demo.plan_types import (
 )
 from sameside.demo.remedies import seed_remedies
 from sameside.demo.saved_replies import seed_saved_replies
+from sameside.demo.surveys import seed_surveys
 from sameside.jobs.models import Job
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor, SystemActor
@@ -122,6 +123,7 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     seed_knowledge(session, actors[DEMO_ADMIN_EMAIL], opened)
     seed_saved_replies(session, staff, admin_email=DEMO_ADMIN_EMAIL, agent_email=DEMO_AGENT_EMAIL)
     seed_case_links(session, actors[DEMO_ADMIN_EMAIL], opened)
+    seed_surveys(session, opened, now)
     seed_calls(session, staff_actor(staff[DEMO_AGENT_EMAIL]), opened, hours or _HOURS)
     _never_send(session, messages)
 
