@@ -133,3 +133,36 @@ def test_a_callback_is_taken_tried_and_tried_again(client: TestClient, make: Fac
             (CallbackState.BOOKED, agent.id),
         ]
         assert s.scalars(select(Call.callback_id)).all() == [booked]
+
+
+def test_a_booked_call_is_logged_from_its_case_with_the_booking_chosen(
+    client: TestClient, make: Factory, db: Database
+) -> None:
+    team = make.team()
+    agent = make.staff(Role.AGENT, team=team)
+    number = make.case(team=team).id
+    with clock.frozen(NOON):
+        booked = book(db, number)
+        client.app.state.callback_policy = ALWAYS_OPEN  # type: ignore[attr-defined]
+        csrf = signed_in(client, db, agent)
+        listed = client.get("/desk/callbacks")
+        assert f'href="/desk/cases/{number}?callback={booked}#act-call"' in listed.text
+        page = client.get(f"/desk/cases/{number}", params={"callback": booked})
+        dialog = page.text.split('id="act-call"', 1)[1].split("</section>", 1)[0]
+        assert f'<option value="{booked}" selected>' in dialog
+        assert '<option value="outbound" selected>' in dialog  # a booked call is one we make
+        logged = client.post(
+            f"/desk/cases/{number}/calls",
+            data={
+                "csrf": csrf,
+                "callback": str(booked),
+                "direction": "outbound",
+                "outcome": "answered",
+                "duration": "3",
+            },
+        )
+        assert logged.status_code == 200
+        assert "Outbound call to +442079460018, answered, 3 min (the booked callback)" in logged.text
+    with db.unit_of_work(write=False) as s:
+        row = s.get(Callback, booked)
+        assert row is not None and row.state is CallbackState.DONE
