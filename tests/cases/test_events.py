@@ -74,6 +74,8 @@ SAMPLES: list[events.Payload] = [
     events.Unlinked(other=14),
     events.SplitOff(into=15, entry_id=80),
     events.SplitFrom(from_=12, entry_id=80),
+    events.CallLogged(call_id=4, direction="outbound", outcome="answered", duration_seconds=270, phone="+442079460018"),
+    events.CallbackAssigned(callback_id=5, starts_at=AT, assignee_id=7, previous_assignee_id=None),
     events.IncidentLinked(incident=3),
     events.IncidentNoticeSent(incident=3, update=2),
     events.RepeatContactLinked(earlier=12, shared="A12345, leak"),

@@ -59,6 +59,8 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         EventType.UNLINKED: "No longer linked to case #14 — Sam Boss",
         EventType.SPLIT_OFF: "A message was split off into case #15 — Sam Boss",
         EventType.SPLIT_FROM: "Split off case #12 — Sam Boss",
+        EventType.CALL_LOGGED: "Outbound call to +442079460018, answered, 4 min 30 s — Sam Boss",
+        EventType.CALLBACK_ASSIGNED: "The call booked for 2031-03-06 08:30 UTC will be made by Dana Reyes — Sam Boss",
         EventType.REPEAT_CONTACT_LINKED: "A repeat contact: the same problem as case #12, resolved within the week "
         "(both name A12345, leak) — Sam Boss",
         EventType.SURVEY_SENT: "Survey sent: “How well did we solve it?” (emailed at 2031-03-06 08:30 UTC, "
