@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sameside.auth.service import customer_actor, staff_actor
 from sameside.cases import service as cases_service
 from sameside.cases.models import Case
+from sameside.cases.repeats import service as repeats
 from sameside.cases.routing import homes
 from sameside.cases.rules import CaseStatus, HandoffBrief
 from sameside.config import Settings
@@ -36,6 +37,7 @@ from sameside.customers import service as customers_service
 from sameside.customers.models import Customer, Organization
 from sameside.customers.rules import Channel, IdentityKind
 from sameside.customers.service import PreferenceChanges
+from sameside.demo.business import seed_business
 from sameside.demo.calls import seed_calls
 from sameside.demo.case_links import seed_case_links
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
@@ -54,6 +56,7 @@ from sameside.demo.plan_types import (
     TeamPlan,
 )
 from sameside.demo.remedies import seed_remedies
+from sameside.demo.repeats import seed_repeats
 from sameside.demo.saved_replies import seed_saved_replies
 from sameside.demo.surveys import seed_surveys
 from sameside.jobs.models import Job
@@ -112,26 +115,30 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     actors[SYSTEM_KEY] = SYSTEM
     messages: set[int] = set()
     playback = _Playback(session, now, teams, departments, staff, customers, actors, messages, hours or _HOURS)
-    opened = [playback.case(c) for c in plan.cases]
+    with repeats.paused():  # each case's history is played whole, one case after another
+        opened = [playback.case(c) for c in plan.cases]
     # Routing is switched on after the history (which predates it); what arrives now shows who it picks.
     with clock.frozen(now - min((c.ago for c in plan.arrivals), default=now - now) - _MINUTE):
         for slug, routing in plan.routing:
             staff_service.set_routing(session, SYSTEM, teams[slug], routing)
-    opened += [playback.case(c) for c in plan.arrivals]
+    with repeats.paused():
+        opened += [playback.case(c) for c in plan.arrivals]
     session.flush()
     messages |= seed_remedies(session, actors[DEMO_ADMIN_EMAIL], actors, opened)
     seed_knowledge(session, actors[DEMO_ADMIN_EMAIL], opened)
     seed_saved_replies(session, staff, admin_email=DEMO_ADMIN_EMAIL, agent_email=DEMO_AGENT_EMAIL)
     seed_case_links(session, actors[DEMO_ADMIN_EMAIL], opened)
-    seed_surveys(session, opened, now)
     seed_calls(session, staff_actor(staff[DEMO_AGENT_EMAIL]), opened, hours or _HOURS)
+    seed_surveys(session, opened, now)
+    seed_repeats(session, opened, staff[DEMO_AGENT_EMAIL], now)
+    seed_business(session, actors[DEMO_ADMIN_EMAIL], now, teams["support"])
     _never_send(session, messages)
 
-    by_status = Counter(case.status for case in opened)
+    by_status = Counter(session.scalars(select(Case.status)))  # the plan's cases and the stories' own
     statuses = ", ".join(f"{status.value.replace('_', ' ')} {by_status[status]}" for status in CaseStatus)
     return (
         f"Demo data: {len(teams)} teams, {len(departments)} departments, {len(staff)} staff, "
-        f"{len(organizations)} organizations, {len(customers)} customers and {len(opened)} cases "
+        f"{len(organizations)} organizations, {len(customers)} customers and {by_status.total()} cases "
         f"({statuses})."
     )
 
