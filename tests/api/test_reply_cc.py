@@ -65,4 +65,3 @@ def test_cc_is_refused_where_nobody_would_get_it_and_nothing_is_kept(
     with db.unit_of_work(write=False) as s:
         assert s.scalars(select(OutboundMail)).all() == []
         assert s.scalars(select(CaseParticipant)).all() == []
-

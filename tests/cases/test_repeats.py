@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,6 +19,7 @@ from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, Role, StaffActor
 from sameside.staff.models import Staff
 from tests.factories import SYSTEM, Factory
+
 
 @pytest.fixture(autouse=True)
 def by_words_alone() -> Iterator[None]:
@@ -77,7 +78,7 @@ def test_shared_words_make_a_repeat_but_a_shared_subject_alone_does_not() -> Non
 
 
 def test_a_resolution_is_judged_a_week_later() -> None:
-    resolved = datetime(2031, 3, 3, 9, 0)
+    resolved = datetime(2031, 3, 3, 9, 0, tzinfo=UTC)
     assert rules.first_contact(None, None, resolved) is rules.FirstContact.OPEN
     assert rules.first_contact(resolved, None, resolved + timedelta(days=6)) is rules.FirstContact.PENDING
     assert rules.first_contact(resolved, None, resolved + timedelta(days=7)) is rules.FirstContact.YES
@@ -191,9 +192,7 @@ def test_writing_again_within_the_week_undoes_first_contact_resolution(make: Fac
         cases.resolve(s, actor, case)
     later = clock.now() + timedelta(days=8)
     with make.db.unit_of_work(write=False) as s:
-        week = figures.first_contact(
-            s, since=clock.now() - timedelta(days=1), until=later, now=later, team_id=team.id
-        )
+        week = figures.first_contact(s, since=clock.now() - timedelta(days=1), until=later, now=later, team_id=team.id)
         assert (week.resolved, week.first_time, week.came_back, week.reopened) == (2, 1, 1, 1)
         assert week.rate == 0.5
         mine = figures.by_owner(s, since=clock.now() - timedelta(days=1), until=later, now=later, team_id=team.id)

@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("shared", sa.String(length=500), nullable=False),
         sa.Column("routed_to", sa.Integer(), nullable=True),
         sa.Column("detected_at", WHEN, nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_repeat_contacts_case_id_cases"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_repeat_contacts_case_id_cases"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(
             ["earlier_id"], ["cases.id"], name=op.f("fk_repeat_contacts_earlier_id_cases"), ondelete="CASCADE"
         ),
