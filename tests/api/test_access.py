@@ -1232,6 +1232,7 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     # Merging closes the duplicate: its owner's call; linking only needs the team; a split changes the case.
     ("GET", "/api/v1/cases/{number}/links"): (_on_owned_case("/links"), (200, 200, 200, 403)),
     ("GET", "/api/v1/cases/{number}/surveys"): (_on_owned_case("/surveys"), (200, 200, 200, 200)),
+    ("GET", "/api/v1/cases/{number}/repeats"): (_on_owned_case("/repeats"), (200, 200, 200, 403)),
     ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair("colleague"), (403, 200, 200, 403)),
     ("POST", "/api/v1/cases/{number}/links"): (
         _on_owned_case("/links", lambda w, r: {"case": w.case()}),

@@ -69,6 +69,8 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         "— “Quick and kind” — Sam Boss",
         EventType.CONTACT_HELD: "The survey was not sent: one was sent last week (at most one every 30 days) "
         "— Sam Boss",
+        EventType.INCIDENT_LINKED: "Linked to incident #3 — Sam Boss",
+        EventType.INCIDENT_NOTICE_SENT: "Told of incident #3, update 2 — Sam Boss",
     }
 
 

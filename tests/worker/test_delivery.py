@@ -103,7 +103,9 @@ def test_a_reply_reaches_the_customer_from_a_person_threaded_and_in_two_parts(
     [row] = outbound_rows(db)
     assert message["Message-ID"] == f"<{row.message_id}>"
     assert f"[#{number}-" in message["Subject"]
-    assert message.get_body(("plain",)).get_content().strip() == "Your refund is on its way."  # type: ignore[union-attr]
+    plain = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    reply, signature = plain.split("\n-- \n")  # the company's footer, behind the signature separator
+    assert reply.strip() == "Your refund is on its way." and signature.strip()
     assert "Your refund is on its way." in message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert row.state is OutboundState.SENT and row.sent_at is not None
     assert not Deliverer(db, mail_settings).deliver_next()  # nothing left
