@@ -30,6 +30,7 @@ def render(results: dict[str, Any]) -> str:
         ("grants", _grants),
         ("knowledge", _knowledge),
         ("coach", _coach),
+        ("repeats", _repeats),
     ):
         if name not in phases:
             continue
@@ -44,6 +45,7 @@ def render(results: dict[str, Any]) -> str:
             "grants": "6. Grants: budgets under contention, a customer's ledger",
             "knowledge": "7. Knowledge base: answers found on data nobody here wrote",
             "coach": "8. Language coach: checking a 300-word reply",
+            "repeats": "9. Repeat contacts: detection for a customer with 200 earlier cases",
         }[name]
         parts += ["", title, "-" * len(title)]
         busy = phase.get("cpu_busy_before_pct")
@@ -116,6 +118,23 @@ def _coach(p: dict[str, Any]) -> str:
         ],
     ]
     return table([f"{p.get('words')} words, {ours.get('n')} runs", "p50 ms", "p95 ms", "p99 ms", "met"], rows)
+
+
+def _repeats(p: dict[str, Any]) -> str:
+    rows = []
+    for key, label in (
+        ("same_words", "the same problem again, found by its words"),
+        ("other_problem", "another problem, words only"),
+        ("other_problem_meaning", "another problem, words then meaning (vectors kept)"),
+        ("other_problem_meaning_cold", "another problem, words then meaning (nothing kept)"),
+        ("reference_read_by_key", "reference: the customer read by key"),
+    ):
+        f = p.get(key) or {}
+        met = "" if key.startswith("reference") or "meaning" in key else _ok(f.get("p95_ms", 1e9) <= p["aim_p95_ms"])
+        rows.append([label, _ms3(f.get("p50_ms")), _ms3(f.get("p95_ms")), _ms3(f.get("p99_ms")), met])
+    recent, earlier = p.get("resolved_this_week"), p.get("earlier_cases")
+    head = f"{recent} of {earlier} resolved in the week; aim p95 ≤ {p.get('aim_p95_ms')}"
+    return table([head, "p50 ms", "p95 ms", "p99 ms", "met"], rows)
 
 
 def _ms3(value: float | None) -> str:

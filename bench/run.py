@@ -11,6 +11,7 @@ Phases (all by default; pick with --only):
   knowledge  article retrieval on BANKING77 beside BM25, "nothing fits" on CLINC150, embedding cost, suggestions
   search GET /api/v1/search over 1,000,000 bulk-loaded messages, on SQLite and on PostgreSQL
   coach  the language coach's check of a 300-word reply, beside str.lower() and one plain re.search
+  repeats  repeat-contact detection for a customer with 200 earlier cases, beside a read by key
 
 Results: a table on stdout, progress on stderr, everything in bench/results/<timestamp>.json.
 See bench/README.md.
@@ -42,11 +43,12 @@ import phase_http
 import phase_knowledge
 import phase_peer
 import phase_queue
+import phase_repeats
 import phase_search
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search", "coach")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search", "coach", "repeats")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -214,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "knowledge": phase_knowledge.run,
         "search": phase_search.run,
         "coach": phase_coach.run,
+        "repeats": phase_repeats.run,
     }
     failed = False
     try:

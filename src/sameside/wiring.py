@@ -5,8 +5,9 @@ Live updates (web issue) hook in here too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sameside.audit import recorder as audit_recorder
 from sameside.auth import tasks as auth_tasks
@@ -130,11 +131,27 @@ def wire(settings: Settings) -> None:
 
 
 def alike_in_meaning(text: str, others: Sequence[str]) -> list[float]:
-    """How alike `text` is to each of `others` by the knowledge base's sentence embeddings (cosine, -1 … 1)."""
+    """How alike `text` is to each of `others` by the knowledge base's sentence embeddings (cosine, -1 … 1).
+
+    `others` are a customer's recently resolved problems, asked about again at each new contact of
+    theirs: their vectors are kept (a bounded cache), so a contact usually costs one embedding."""
     from sameside.knowledge import embedding  # the model loads on first use, in the processes that need it
 
-    vectors = embedding.encode([text, *others])
-    return [float(score) for score in vectors[1:] @ vectors[0]]
+    with _problem_vectors_lock:
+        kept = {t: _problem_vectors[t] for t in others if t in _problem_vectors}
+    missing = [t for t in dict.fromkeys(others) if t not in kept]
+    fresh = embedding.encode([text, *missing])
+    kept.update(zip(missing, fresh[1:], strict=True))
+    with _problem_vectors_lock:
+        _problem_vectors.update(zip(missing, fresh[1:], strict=True))
+        while len(_problem_vectors) > _PROBLEM_VECTORS_KEPT:
+            del _problem_vectors[next(iter(_problem_vectors))]  # the oldest kept first
+    return [float(kept[other] @ fresh[0]) for other in others]
+
+
+_PROBLEM_VECTORS_KEPT = 4096
+_problem_vectors: dict[str, Any] = {}
+_problem_vectors_lock = threading.Lock()
 
 
 class LivePolicy:

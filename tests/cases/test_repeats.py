@@ -201,3 +201,15 @@ def test_writing_again_within_the_week_undoes_first_contact_resolution(make: Fac
         assert too_soon.pending == 1 and too_soon.rate == 0.0
         case = s.get(Case, kept)
         assert case is not None and case.status is CaseStatus.RESOLVED
+
+
+def test_a_customers_recent_problems_are_judged_alike_whether_their_vectors_were_kept_or_not() -> None:
+    from sameside import wiring
+
+    earlier = ["My new card still has not arrived.", "What exchange rate do you use for dollars?"]
+    wiring._problem_vectors.clear()
+    cold = wiring.alike_in_meaning("I am still waiting for the card you sent me.", earlier)
+    assert set(earlier) <= wiring._problem_vectors.keys()  # kept for the customer's next contact
+    kept = wiring.alike_in_meaning("I am still waiting for the card you sent me.", earlier)
+    assert kept == pytest.approx(cold, abs=1e-6)
+    assert kept[0] > repeats.MEANING_THRESHOLD > kept[1]
