@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from sameside.attachments import rules as files_rules
+from sameside.attachments import service as attachments
 from sameside.cases import service as cases
 from sameside.cases.models import Case, TimelineEntry
 from sameside.cases.rules import CaseStatus, EntryKind
@@ -26,6 +29,7 @@ from sameside.kit.errors import Invalid
 from sameside.kit.events import publish
 from sameside.kit.secrets import digest, new_token
 from sameside.mail import outbox
+from sameside.mail import queries as mail_queries
 from sameside.staff import presence
 from sameside.staff.models import Staff
 
@@ -52,6 +56,16 @@ class Confirmed:
 
 
 @dataclass(frozen=True)
+class SharedFile:
+    """A file on a chat line, as either side may see it: the adapter signs the link to it."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Line:
     id: int
     author: str
@@ -59,6 +73,9 @@ class Line:
     body: str
     at: str
     automatic: bool
+    files: tuple[SharedFile, ...] = ()
+    refused: tuple[str, ...] = ()
+    """The visitor's own lines only: the files that did not go with it, and why."""
 
 
 @dataclass(frozen=True)
@@ -257,8 +274,39 @@ def say(session: Session, chat_id: int, text: str) -> TimelineEntry:
     return cases.receive_message(session, actor, case, text, channel=Channel.CHAT)
 
 
+def say_with_files(
+    session: Session, chat_id: int, text: str, files: files_rules.Sorted, store: Callable[[bytes], str]
+) -> TimelineEntry:
+    """The visitor says something with files (already sorted by `attachments.rules.check`).
+
+    The line goes with the files that passed; the refused ones are named on it
+    (`files_refused`), as on a portal message. A line of files alone says
+    which ones were sent; with neither words nor a file that passed, nothing
+    goes and `Invalid` says why each file was refused.
+    """
+    if not text.strip():
+        if not files.accepted:
+            reasons = files.message or "choose a file or write a message"
+            raise Invalid(f"Nothing was sent: {reasons}.")
+        names = ", ".join(f.filename for f in files.accepted)
+        text = f"Sent {'a file' if len(files.accepted) == 1 else f'{len(files.accepted)} files'}: {names}"
+    chat = chat_now(session, chat_id)
+    case = session.get(Case, chat.case_id)
+    customer = session.get(Customer, chat.customer_id)
+    assert case is not None and customer is not None
+    actor = CustomerActor(customer.id, customer.organization_id)
+    data = {"files_refused": [str(r) for r in files.refused]} if files.refused else None
+    entry = cases.receive_message(session, actor, case, text, channel=Channel.CHAT, data=data)
+    attachments.attach(session, store, case_id=case.id, entry_id=entry.id, files=files.accepted)
+    return entry
+
+
 def transcript(session: Session, chat: ChatSession, *, after: int = 0) -> list[Line]:
-    """The conversation as the visitor sees it: public messages only, oldest first."""
+    """The conversation as the visitor sees it: public messages only, oldest first, with their files.
+
+    Only files on this chat's own case, on its public messages, are listed:
+    the only way a visitor learns of (and gets a link to) a file.
+    """
     rows = session.scalars(
         select(TimelineEntry)
         .where(
@@ -270,6 +318,7 @@ def transcript(session: Session, chat: ChatSession, *, after: int = 0) -> list[L
         .order_by(TimelineEntry.id)
         .options(joinedload(TimelineEntry.author_staff))
     ).all()
+    shared = mail_queries.attachments_of(session, chat.case_id, [row.id for row in rows])
     lines = []
     for row in rows:
         if row.author_staff is not None:
@@ -278,14 +327,18 @@ def transcript(session: Session, chat: ChatSession, *, after: int = 0) -> list[L
             author = "You"
         else:
             author = "Our team"
+        mine = row.author_customer_id == chat.customer_id
+        refused = (row.data or {}).get("files_refused") if mine else None
         lines.append(
             Line(
                 id=row.id,
                 author=author,
-                mine=row.author_customer_id == chat.customer_id,
+                mine=mine,
                 body=row.body or "",
                 at=row.created_at.isoformat(),
                 automatic=row.is_automatic,
+                files=tuple(SharedFile(a.id, a.filename, a.content_type, a.size) for a in shared.get(row.id, [])),
+                refused=tuple(str(r) for r in refused) if isinstance(refused, list) else (),
             )
         )
     return lines

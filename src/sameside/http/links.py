@@ -17,11 +17,20 @@ DOWNLOAD = "attachment"
 LINK_MINUTES = 60
 
 
+def download_links(key: bytes, attachment_id: int, content_type: str) -> tuple[str, str | None]:
+    """The hour-long signed download link of an attachment, and its inline link when it is a safe raster image.
+
+    Give them only to someone who may see the file: the link itself is the permission.
+    """
+    expires = int((clock.now() + timedelta(minutes=LINK_MINUTES)).timestamp())
+    signature = signing.sign(key, DOWNLOAD, attachment_id, expires)
+    url = f"/api/v1/attachments/{attachment_id}/download?expires={expires}&signature={signature}"
+    return url, f"{url}&view=inline" if content_type in PREVIEWABLE else None
+
+
 def attachment_out(request: Request, row: Attachment) -> AttachmentOut:
     """An attachment with a download link valid for an hour, for someone who may see its case."""
-    expires = int((clock.now() + timedelta(minutes=LINK_MINUTES)).timestamp())
-    signature = signing.sign(request.app.state.link_key, DOWNLOAD, row.id, expires)
-    url = f"/api/v1/attachments/{row.id}/download?expires={expires}&signature={signature}"
+    url, preview_url = download_links(request.app.state.link_key, row.id, row.content_type)
     return AttachmentOut(
         id=row.id,
         filename=row.filename,
@@ -29,7 +38,7 @@ def attachment_out(request: Request, row: Attachment) -> AttachmentOut:
         size=row.size,
         inline=row.inline,
         url=url,
-        preview_url=f"{url}&view=inline" if row.content_type in PREVIEWABLE else None,
+        preview_url=preview_url,
     )
 
 

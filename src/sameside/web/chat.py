@@ -20,6 +20,15 @@ the portal, where the chat is then theirs.
 A visitor sending faster than a person can read (`LINES_PER_MINUTE` per chat
 or proven customer, `CLIENT_SHARE` times that per client address) is told to
 slow down; the socket stays open and the draft is theirs to send again.
+
+Files go by `POST /chat/files` (multipart: the chat's `token`, the `say` text
+and `files`), as a socket carries no files well; the line then reaches both
+sides like any other. The token is the only credential (no cookie), so any
+site's widget may post it and read the answer. Files are checked as everywhere
+(`attachments.rules`); the answer names each refused one, for the widget to
+show under its file button, and the line goes with the rest. Each line the
+visitor hears lists its files with signed, hour-long links, given only over
+that chat's own socket and only for its own case's public messages.
 """
 
 from __future__ import annotations
@@ -35,8 +44,9 @@ from urllib.parse import urlparse
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from sameside.attachments import rules as files_rules
 from sameside.auth import service as auth
 from sameside.business import service as business
 from sameside.callbacks import service as callbacks
@@ -46,14 +56,16 @@ from sameside.chat import service as chat
 from sameside.chat.models import ChatSession
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.http import uploads
 from sameside.http.deps import SESSION_COOKIE, AppSettings, Write, set_session_cookies
 from sameside.http.limits import doorman
+from sameside.http.links import download_links
 from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.ratelimit import RateLimiter
 from sameside.live.hub import Hub, Subscription
-from sameside.web.deps import PostedForm, form_reader
+from sameside.web.deps import FormWithFiles, PostedForm, form_reader
 from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -69,6 +81,8 @@ CLIENT_SHARE = 5
 Form = Annotated[PostedForm, Depends(form_reader(4096, max_fields=4))]
 CHATS_TOPIC = "chats"
 """Someone's presence changed: every open widget asks again whether anyone is online."""
+FILE_LINES_PER_HOUR = 30
+"""Lines with files one chat visitor may send in an hour (besides `LINES_PER_MINUTE`): storage is not a dropbox."""
 
 
 class ChatLimits:
@@ -78,6 +92,7 @@ class ChatLimits:
         self.starts = RateLimiter(STARTS_PER_HOUR, 3600)
         self.lines_per_visitor = RateLimiter(lines_per_minute, 60)
         self.lines_per_client = RateLimiter(lines_per_minute * CLIENT_SHARE, 60)
+        self.file_lines = RateLimiter(FILE_LINES_PER_HOUR, 3600)
 
 
 @router.get("/widget.js")
@@ -94,6 +109,8 @@ def widget(settings: AppSettings) -> Response:
             "primary": brand.primary_colour,
             "accent": brand.accent_colour,
             "logo": f"{settings.base_url.rstrip('/')}{brand.logo_url}" if brand.logo_url else None,
+            "max_files": settings.attachments_per_message,
+            "max_file_mb": round(settings.attachment_max_bytes / (1024 * 1024), 1),
         }
     ).replace("<", "\\u003c")
     return Response(
@@ -250,8 +267,12 @@ async def _send_state(ws: WebSocket, db: Database, hub: Hub, current: ChatSessio
     policy: callbacks.Policy = ws.app.state.callback_policy
     lines, wait, slots, verified = await _run(db, _state, current, after, policy)
     online = wait.people_online > 0
+    key: bytes = ws.app.state.link_key
     for line in lines:
-        await ws.send_json({"type": "line", **asdict(line)})
+        shown = asdict(line)
+        for file in shown["files"]:
+            file["url"], file["preview_url"] = download_links(key, file["id"], file["content_type"])
+        await ws.send_json({"type": "line", **shown})
     await ws.send_json(
         {
             "type": "queue",
@@ -342,6 +363,48 @@ def _book_call(db: Database, current: ChatSession, policy: callbacks.Policy, sta
         visitor = CustomerActor(now.customer_id)
         case = case_for(session, visitor, now.case_id, for_update=True)
         callbacks.book(session, visitor, case, policy, starts_at=starts_at, phone=phone)
+
+
+# ---------------------------------------------------------------- files from the widget
+
+
+@router.post("/chat/files", response_model=None)
+@offload
+def send_files(request: Request, form: FormWithFiles, write: Write) -> Response:
+    """A visitor's line with files: sent when words or a file passed; each refused file named in the answer."""
+    if form.too_large:
+        return _answer(413, detail="That is too much to send at once; send fewer files, or smaller ones.")
+    checked = files_rules.check(form.files, uploads.limits(request))
+    limits: ChatLimits = request.app.state.chat_limits
+    try:
+        with write() as session:
+            found = chat.resume(session, form.get("token"))
+            if found is None:
+                return _answer(403, detail="That chat is over; start a new one.")
+            visitor = f"customer:{found.customer_id}" if found.verified_at else f"chat:{found.id}"
+            limits.lines_per_client.hit(request.client.host if request.client else "-")
+            limits.lines_per_visitor.hit(visitor)
+            if checked.accepted:
+                limits.file_lines.hit(visitor)
+            chat.say_with_files(session, found.id, form.get("say"), checked, request.app.state.blobs.put)
+    except TooManyRequests as error:
+        return _answer(
+            429,
+            detail=f"You are sending faster than we can read. Wait {error.retry_after} seconds, then send it again.",
+            retry_after=error.retry_after,
+        )
+    except DomainError as error:
+        return _answer(error.status, detail=error.detail)
+    refused = [{"filename": r.filename, "reason": r.reason} for r in checked.refused]
+    return _answer(201, sent=True, refused=refused, detail=f"Not attached: {checked.message}." if refused else "")
+
+
+def _answer(status: int, *, retry_after: int | None = None, **content: Any) -> JSONResponse:
+    # Any site's widget reads the answer: the token in the form is the only credential, never a cookie.
+    headers = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return JSONResponse({"sent": False, "refused": [], **content}, status_code=status, headers=headers)
 
 
 # ---------------------------------------------------------------- the link mailed to a visitor's address

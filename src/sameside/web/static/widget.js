@@ -91,15 +91,63 @@
   function showSayForm() {
     form.replaceChildren();
     var message = field("Your message", "say", "textarea");
-    form.append(message.wrap, button("Send"));
+    message.input.required = false; // a file alone may go
+    var limits = "Up to " + (config.max_files || 10) + " files, " + (config.max_file_mb || 25) + " MB each; programs are refused.";
+    var pick = el("label", { textContent: "Attach files" }, { display: "grid", gap: ".2rem", fontWeight: "600" });
+    var files = el("input", { type: "file", name: "files", multiple: true, id: "sameside-chat-files" }, {
+      font: ".9rem/1.4 system-ui, sans-serif", maxWidth: "100%", minHeight: "24px"
+    });
+    var hint = el("span", { textContent: limits, id: "sameside-chat-files-hint" }, { fontWeight: "400", fontSize: ".85rem", color: "#5b6475" });
+    files.setAttribute("aria-describedby", "sameside-chat-files-hint sameside-chat-files-problem");
+    pick.append(hint, files);
+    // What happened to the files shows here, under the button the visitor used.
+    var problem = el("p", { id: "sameside-chat-files-problem" }, { margin: "0", color: "#a4262c", fontSize: ".9rem" });
+    problem.setAttribute("role", "alert");
+    var send = button("Send");
+    form.append(message.wrap, pick, problem, send);
     form.onsubmit = function (event) {
       event.preventDefault();
-      if (!message.input.value.trim() || !socket) { return; }
-      lastSaid = message.input.value;
+      var text = message.input.value;
+      if (files.files && files.files.length) {
+        sendFiles(text, files, message.input, problem, send);
+        return;
+      }
+      if (!text.trim() || !socket) { return; }
+      problem.textContent = "";
+      lastSaid = text;
       socket.send(JSON.stringify({ say: lastSaid }));
       message.input.value = "";
     };
     sayInput = message.input;
+  }
+
+  function sendFiles(text, files, textInput, problem, send) {
+    var token = localStorage.getItem(storageKey);
+    if (!token) { return; }
+    var body = new FormData();
+    body.append("token", token);
+    body.append("say", text);
+    Array.prototype.forEach.call(files.files, function (f) { body.append("files", f, f.name); });
+    send.disabled = true;
+    problem.textContent = "";
+    status.textContent = "Sending\u2026";
+    fetch(base.origin + "/chat/files", { method: "POST", body: body, credentials: "omit" })
+      .then(function (r) { return r.json().catch(function () { return { detail: "" }; }).then(function (a) { return { ok: r.ok, status: r.status, a: a }; }); })
+      .then(function (res) {
+        status.textContent = "";
+        if (res.ok) {
+          // Sent: what typed went with the files that passed; the refused ones are named here.
+          textInput.value = "";
+          files.value = "";
+          problem.textContent = res.a.detail || "";
+        } else {
+          // Nothing went: the words and the chosen files stay, to send again.
+          problem.textContent = res.a.detail || (res.status === 413 ?
+            "That is too much to send at once; send fewer files, or smaller ones." : "The files could not be sent; try again.");
+        }
+      })
+      .catch(function () { status.textContent = ""; problem.textContent = "The files could not be sent (too large, or the connection dropped); try again."; })
+      .then(function () { send.disabled = false; });
   }
 
   function showProof(isVerified, address) {
@@ -113,14 +161,40 @@
     proof.hidden = false;
   }
 
+  function sizeWords(size) {
+    if (size >= 1048576) { return (size / 1048576).toFixed(1).replace(/\.0$/, "") + " MB"; }
+    return size >= 1024 ? Math.round(size / 1024) + " KB" : size + " bytes";
+  }
+
   function addLine(line) {
-    var item = el("p", {}, { margin: "0 0 .4rem", textAlign: line.mine ? "right" : "left" });
+    var item = el("div", {}, { margin: "0 0 .4rem", textAlign: line.mine ? "right" : "left" });
     var who = el("strong", { textContent: line.author + (line.automatic ? " (automatic)" : "") }, { display: "block", fontSize: ".85rem" });
     var body = el("span", { textContent: line.body }, {
       display: "inline-block", whiteSpace: "pre-wrap", padding: ".35rem .6rem", borderRadius: "8px",
-      background: line.mine ? "#dcebff" : "#eef1f6"
+      background: line.mine ? "#dcebff" : "#eef1f6", maxWidth: "100%", boxSizing: "border-box", overflowWrap: "anywhere"
     });
     item.append(who, body);
+    (line.files || []).forEach(function (f) {
+      // Only PNG, JPEG, GIF and WebP come with a preview link; everything else is a download.
+      var url = new URL(f.url, base).href;
+      var file = el("div", {}, { margin: ".25rem 0 0", fontSize: ".9rem" });
+      if (f.preview_url) {
+        var thumb = el("a", { href: url }, { display: "block" });
+        thumb.append(el("img", { src: new URL(f.preview_url, base).href, alt: f.filename, loading: "lazy" }, {
+          maxWidth: "100%", maxHeight: "10rem", borderRadius: "6px", border: "1px solid #d9dde5"
+        }));
+        file.append(thumb);
+      }
+      var link = el("a", { href: url, textContent: f.filename }, { color: "#0b4fa8", overflowWrap: "anywhere" });
+      link.setAttribute("download", "");
+      file.append(link, el("span", { textContent: " (" + sizeWords(f.size) + ")" }, { color: "#5b6475" }));
+      item.append(file);
+    });
+    if (line.refused && line.refused.length) {
+      item.append(el("span", { textContent: "Not attached: " + line.refused.join("; ") + "." }, {
+        display: "block", fontSize: ".85rem", color: "#a4262c", margin: ".2rem 0 0"
+      }));
+    }
     log.append(item);
     log.scrollTop = log.scrollHeight;
   }
