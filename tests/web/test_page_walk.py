@@ -35,6 +35,7 @@ from sameside.kit.hours import parse_hours
 from sameside.staff import notifications
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import SYSTEM, Factory, Person
+from tests.incidents.seed import declared_incident
 from tests.knowledge.seed import article
 from tests.saved_replies.seed import shared_reply
 from tests.web import admin_seed
@@ -166,6 +167,13 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     ),
     # The language coach's rules and figures: supervisors read them, admins change them.
     "/desk/coach": (lambda w: "/desk/coach", (*DESK, 403, 403, 200, 200)),
+    # Incidents (P11): every staff member reads them; supervisors and admins declare (the form says so to others).
+    "/desk/incidents": (lambda w: "/desk/incidents", (*DESK, 200, 200, 200, 200)),
+    "/desk/incidents/new": (lambda w: "/desk/incidents/new", (*DESK, 200, 200, 200, 200)),
+    "/desk/incidents/{incident_id}": (
+        lambda w: f"/desk/incidents/{declared_incident(w.make.db, w.staff['supervisor'].id)}",
+        (*DESK, 200, 200, 200, 200),
+    ),
     # The admin centre: admins only.
     "/desk/admin": (lambda w: "/desk/admin", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/people": (lambda w: "/desk/admin/people", (*DESK, 403, 403, 403, 200)),
@@ -199,6 +207,7 @@ NOT_THEIRS: dict[str, tuple[Path, tuple[int, ...]]] = {
     "missing customer": (lambda w: "/desk/customers/999999", (*DESK, 404, 404, 404, 404)),
     "missing organisation": (lambda w: "/desk/organisations/999999", (*DESK, 404, 404, 404, 404)),
     "missing saved reply": (lambda w: "/desk/saved-replies/999999", (*DESK, 404, 404, 404, 404)),
+    "missing incident": (lambda w: "/desk/incidents/999999", (*DESK, 404, 404, 404, 404)),
     "not a case number": (lambda w: "/desk/cases/abc", (*DESK, 404, 404, 404, 404)),
     "unknown desk page": (lambda w: "/desk/nothing-here", (404, 404, 404, 404, 404, 404)),
     "someone else's case in the portal": (

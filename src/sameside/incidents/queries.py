@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from sameside.cases.models import Case
 from sameside.cases.queries import visible_to
 from sameside.cases.rules import ACTIVE
-from sameside.customers.models import Customer
+from sameside.customers.models import Customer, Organization
 from sameside.incidents import rules
 from sameside.incidents.models import AffectedCustomer, Incident, IncidentCase, IncidentUpdate
 from sameside.incidents.rules import IncidentStatus
-from sameside.kit.actors import Actor, StaffActor
+from sameside.kit.actors import Actor, CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden, NotFound
 
 LIST_MAX = 100
@@ -188,3 +188,52 @@ def public(incident: Incident, latest: str | None = None) -> Public:
         incident.since.strftime("%d %b %Y, %H:%M UTC"),
         latest,
     )
+
+
+def latest_updates(session: Session, incidents: Sequence[Incident]) -> dict[int, IncidentUpdate]:
+    """Each incident's latest update (the resolution, once resolved), for those that have one: one read."""
+    latest = {i.id: i.updates for i in incidents if i.updates}
+    if not latest:
+        return {}
+    return {
+        u.incident_id: u
+        for u in session.scalars(
+            select(IncidentUpdate).where(
+                IncidentUpdate.incident_id.in_(latest), IncidentUpdate.number.in_(set(latest.values()))
+            )
+        )
+        if u.number == latest[u.incident_id]
+    }
+
+
+def public_of(session: Session, incidents: Sequence[Incident]) -> list[Public]:
+    """Incidents as customers read them, each with its latest update's words."""
+    latest = latest_updates(session, incidents)
+    return [public(i, latest[i.id].body if i.id in latest else None) for i in incidents]
+
+
+def current_for(session: Session, actor: CustomerActor) -> list[Public]:
+    """The incidents not resolved yet that affect this customer (told, listed, or on a case of theirs).
+
+    Only what they were told: never the scope, the other customers or staff's names.
+    """
+    linked = select(IncidentCase.incident_id).where(IncidentCase.customer_id == actor.customer_id)
+    affected = select(AffectedCustomer.incident_id).where(AffectedCustomer.customer_id == actor.customer_id)
+    found = session.scalars(
+        select(Incident)
+        .where(Incident.status != IncidentStatus.RESOLVED, or_(Incident.id.in_(linked), Incident.id.in_(affected)))
+        .order_by(Incident.id.desc())
+        .limit(10)
+    ).all()
+    return public_of(session, found)
+
+
+def organisation_choices(session: Session) -> list[tuple[int, str]]:
+    """Every organisation by name, for choosing a scope."""
+    return [(o.id, o.name) for o in session.scalars(select(Organization).order_by(Organization.name).limit(1000))]
+
+
+def organisation_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())

@@ -165,6 +165,7 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
     if actor.team_id is not None or supervisor:
         shown.append(Tab("callbacks", "Callbacks", "/desk/callbacks"))
         shown.append(Tab("team-page", "Team", "/desk/team"))
+    shown.append(Tab("incidents", "Incidents", "/desk/incidents"))
     if supervisor:
         shown.append(Tab("reports", "Reports", "/desk/reports/fairness"))
     shown.append(Tab("notifications", "Notifications", "/desk/notifications", count_url="/desk/notifications/count"))

@@ -25,6 +25,7 @@ from sameside.http.deps import database
 from sameside.http.limits import doorman
 from sameside.http.links import attachment_out
 from sameside.http.offload import offload
+from sameside.incidents import queries as incidents
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError, Invalid, TooManyRequests
 from sameside.kit.ids import MAX_ID
@@ -62,7 +63,14 @@ def my_cases(
         found = queries.list_cases(session, me.actor, queries.CaseFilter(), sort="-updated", limit=25, cursor=cursor)
     except DomainError as error:
         return page(request, "portal_cases.html", status_code=error.status, error=error.detail, cases=[], here="cases")
-    return page(request, "portal_cases.html", cases=found.items, next_cursor=found.next_cursor, here="cases")
+    return page(
+        request,
+        "portal_cases.html",
+        cases=found.items,
+        next_cursor=found.next_cursor,
+        here="cases",
+        portal_incidents=incidents.current_for(session, me.actor),  # P11: what we know is broken, said first
+    )
 
 
 @router.get("/cases/{number}", response_model=None)
@@ -98,6 +106,8 @@ def draw_case(
         here="case",
         **offer_panel(session, case.id),
         **survey_panel(session, case.id),
+        portal_incidents=incidents.public_of(session, incidents.of_case(session, case.id)),
+        incidents_of_case=True,
         **context,
     )
 

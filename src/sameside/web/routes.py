@@ -35,6 +35,7 @@ from sameside.web.composer import router as composer_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.desk_callbacks import router as desk_callbacks_router
+from sameside.web.incidents import router as incidents_router
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import router as portal_callbacks_router
 from sameside.web.saved_replies import router as saved_replies_router
@@ -60,6 +61,7 @@ router.include_router(audit_router)  # /desk/admin/audit
 router.include_router(admin_business_router)  # /desk/admin/business, /branding; /brand/logo/{sha}
 router.include_router(admin_channels_router)  # /desk/admin/channels: addresses, IMAP mailboxes, the widget
 router.include_router(admin_service_levels_router)  # /desk/admin/service-levels: the SLA policy
+router.include_router(incidents_router)  # /desk/incidents: declared, updated, resolved (P11)
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
 
