@@ -24,6 +24,7 @@ from sameside.cases.service_levels import watch as service_level_watch
 from sameside.config import Settings
 from sameside.consults import tasks as consults_tasks
 from sameside.db.engine import Database
+from sameside.feedback import service as feedback
 from sameside.idempotency import tasks as idempotency_tasks
 from sameside.incidents import active as active_incidents
 from sameside.incidents import intake as incident_intake
@@ -35,6 +36,7 @@ from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mailboxes import tasks as mailboxes_tasks
 from sameside.offers import tasks as offers_tasks
+from sameside.surveys import service as surveys
 from sameside.surveys import tasks as surveys_tasks
 from sameside.worker import notices as notice_tasks
 from sameside.worker import tasks as worker_tasks
@@ -128,6 +130,7 @@ def wire(settings: Settings) -> None:
     )
     service_level_watch.configure(warn_minutes=settings.service_level_warn_minutes)
     repeats.understand_with(alike_in_meaning)  # P12: the same problem in other words is still a repeat
+    surveys.listen(answered=feedback.from_survey)  # P15: a survey comment reaches the team that had the case
 
 
 def alike_in_meaning(text: str, others: Sequence[str]) -> list[float]:

@@ -82,6 +82,7 @@ SAMPLES: list[events.Payload] = [
     events.SurveySent(survey_id=6, held_until=AT),
     events.SurveyAnswered(survey_id=6, score=4, words="Well", comment="Quick and kind", previous=2, via="email"),
     events.ContactHeld(purpose="survey", reason="one was sent last week (at most one every 30 days)", survey_id=6),
+    events.FeedbackMarked(feedback_id=4, feedback="complaint", concerns="Billing", note="Charged twice, twice"),
 ]
 WIRE: TypeAdapter[EventPayload] = TypeAdapter(EventPayload)
 

@@ -71,6 +71,7 @@ def test_each_kind_of_event_reads_as_a_line() -> None:
         "— Sam Boss",
         EventType.INCIDENT_LINKED: "Linked to incident #3 — Sam Boss",
         EventType.INCIDENT_NOTICE_SENT: "Told of incident #3, update 2 — Sam Boss",
+        EventType.FEEDBACK_MARKED: "Marked as a complaint about Billing: “Charged twice, twice” — Sam Boss",
     }
 
 

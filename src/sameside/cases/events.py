@@ -479,6 +479,20 @@ class ContactHeld(Payload):
     survey_id: int | None = None
 
 
+class FeedbackMarked(Payload):
+    """The customer's words went to the team or department they concern, as feedback (P15); staff only."""
+
+    kind: Literal[EventType.FEEDBACK_MARKED] = EventType.FEEDBACK_MARKED
+    feedback_id: int
+    feedback: str
+    """compliment, complaint or suggestion."""
+    concerns: str
+    """The team's or department's name, as it was then."""
+    note: str | None = None
+    survey_id: int | None = None
+    """Set when it is the customer's survey comment, routed by the software."""
+
+
 EventPayload = Annotated[
     Created
     | StatusChanged
@@ -514,7 +528,8 @@ EventPayload = Annotated[
     | RepeatContactLinked
     | SurveySent
     | SurveyAnswered
-    | ContactHeld,
+    | ContactHeld
+    | FeedbackMarked,
     Field(discriminator="kind"),
 ]
 """Any event's payload, told apart by `kind`."""
@@ -555,6 +570,7 @@ PAYLOAD_TYPES: tuple[type[Payload], ...] = (
     SurveySent,
     SurveyAnswered,
     ContactHeld,
+    FeedbackMarked,
 )
 
 RESERVED = frozenset(EventType) - {t.model_fields["kind"].default for t in PAYLOAD_TYPES}

@@ -73,6 +73,7 @@ class EventType(StrEnum):
     CALLBACK_ASSIGNED = "callback_assigned"  # a booked call given to the person who will make it
     SURVEY_ANSWERED = "survey_answered"  # P10: the one question, answered (again: the answer replaced)
     CONTACT_HELD = "contact_held"  # P10: a survey or reminder not sent, to respect their time, and why
+    FEEDBACK_MARKED = "feedback_marked"  # P15: a compliment, complaint or suggestion routed to whom it concerns
 
 
 # Which moves a person may make. A customer's message moves a case by itself

@@ -46,6 +46,8 @@ KINDS: dict[str, str] = {
     "grant_requested": "Grant to approve",
     "grant_reviewed": "Grant approved or declined",
     "offer_answered": "Offer answered",
+    "feedback": "Feedback for your team",
+    "feedback_answered": "Your feedback answered",
 }
 """The kinds a person is told of, as the desk names them; each may also go by email (their choice)."""
 

@@ -14,7 +14,7 @@ page in the portal, until `expires_at`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, joinedload
@@ -42,6 +42,16 @@ from sameside.surveys.rules import Skip, SurveyState, Via
 
 SOFTWARE = SystemActor("surveys")
 PURPOSE = "survey"
+
+Answered = Callable[[Session, Survey, Case], object]
+"""Told of each answer recorded, in its transaction: feedback routes the comment to whom it concerns (P15)."""
+_answered: list[Answered] = []
+
+
+def listen(*, answered: Answered) -> None:
+    """Register a listener for recorded answers (`wiring`); registering the same one again changes nothing."""
+    if answered not in _answered:
+        _answered.append(answered)
 
 
 def consider_due(session: Session, links: Links, *, now: datetime | None = None, batch: int = 50) -> int:
@@ -179,6 +189,8 @@ def answer(
         survey_id=survey.id, score=score, words=rules.WORDS[score], via=via.value, comment=comment, previous=previous
     )
     timeline.add_event(session, case, None, payload, at=now, customer_id=survey.customer_id)
+    for listener in _answered:
+        listener(session, survey, case)
     publish(session.info, "case.updated", case_id=case.id)
     return survey
 

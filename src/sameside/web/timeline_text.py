@@ -170,6 +170,13 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
         case events.ContactHeld():
             what = _HELD.get(payload.purpose, f"A {label(payload.purpose)}")
             text = f"{what} was not sent: {payload.reason}"
+        case events.FeedbackMarked():
+            if payload.survey_id is not None:
+                text = f"The survey comment went to {payload.concerns} as a {payload.feedback}"
+            else:
+                text = f"Marked as a {payload.feedback} about {payload.concerns}"
+                if payload.note:
+                    text += f": “{payload.note[:200]}”"
         case events.IncidentLinked():
             text = f"Linked to incident #{payload.incident}"
         case events.IncidentNoticeSent():

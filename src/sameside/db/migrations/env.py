@@ -19,6 +19,7 @@ import sameside.consults.models
 import sameside.contact.models
 import sameside.customers.models
 import sameside.decisions.models
+import sameside.feedback.models
 import sameside.grants.models
 import sameside.idempotency.models
 import sameside.incidents.models

@@ -1,0 +1,1 @@
+"""Feedback (P15): everyone owns the customer — compliments and complaints reach whom they concern."""
