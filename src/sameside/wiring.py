@@ -36,6 +36,7 @@ from sameside.mail import outbox
 from sameside.mail.blobs import BlobStore
 from sameside.mailboxes import tasks as mailboxes_tasks
 from sameside.offers import tasks as offers_tasks
+from sameside.reports import tasks as reports_tasks
 from sameside.surveys import service as surveys
 from sameside.surveys import tasks as surveys_tasks
 from sameside.worker import notices as notice_tasks
@@ -55,6 +56,7 @@ TASKS = (
     mailboxes_tasks,
     notice_tasks,
     offers_tasks,
+    reports_tasks,
     service_levels_tasks,
     surveys_tasks,
     worker_tasks,

@@ -57,6 +57,7 @@ def test_every_scheduled_chore_is_a_registered_task_and_runs_at_least_twice_a_mi
         "service_levels.watch",
         "offers.settle",
         "surveys.consider",
+        "reports.roll_up",
     }
     assert all(0 < c.seconds <= 30 for c in SCHEDULE)
 

@@ -26,6 +26,7 @@ from sameside.consults.tasks import FLAG_OVERDUE
 from sameside.idempotency.tasks import FORGET_EXPIRED
 from sameside.mailboxes.tasks import FILE_PENDING
 from sameside.offers.tasks import SETTLE as SETTLE_OFFERS
+from sameside.reports.tasks import ROLL_UP as ROLL_UP_REPORTS
 from sameside.surveys.tasks import CONSIDER as CONSIDER_SURVEYS
 
 
@@ -52,6 +53,8 @@ SCHEDULE: tuple[Every, ...] = (
     # Answers kept for Idempotency-Key retries are read as gone after 24 hours anyway; this frees their
     # space, a thousand rows a round (again at once while there are more).
     Every(FORGET_EXPIRED, seconds=30),
+    # The headline figures: a stale day rolled up a round (today once a minute), each idle round one read.
+    Every(ROLL_UP_REPORTS, seconds=30),
 )
 
 

@@ -27,6 +27,7 @@ import sameside.jobs.models
 import sameside.knowledge.models
 import sameside.mail.models
 import sameside.offers.models
+import sameside.reports.models
 import sameside.saved_replies.models
 import sameside.surveys.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
