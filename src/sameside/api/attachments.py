@@ -5,13 +5,19 @@ same fields as their JSON twins, as form fields, plus any number of `files`
 parts. Files that pass our checks go with the message (and a staff reply's
 email); each refused one is listed in `refused` with its reason, and the
 message still goes. Downloads use the signed links in `attachments`.
+
+Both take an `Idempotency-Key` as their JSON twins do: a retry with the same
+key, fields and files gets the first answer (`Idempotent-Replayed: true`)
+and posts nothing twice; the same key with other fields or files is a 422.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile, status
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from sameside.api import presenters
@@ -25,6 +31,7 @@ from sameside.customers.rules import Channel
 from sameside.db.engine import Session
 from sameside.http import uploads
 from sameside.http.deps import AppSettings, StaffUser, User, Write
+from sameside.http.idempotency import IdempotencyKey, Once, for_files
 from sameside.http.links import attachment_out
 from sameside.kit.actors import CustomerActor, StaffActor
 from sameside.kit.errors import Forbidden
@@ -56,9 +63,19 @@ class EntryWithFiles(Output):
     refused: list[RefusedFile]
 
 
-async def _sorted(request: Request, files: list[UploadFile]) -> rules.Sorted:
+async def _read(request: Request, files: list[UploadFile]) -> list[rules.Upload]:
     limits = uploads.limits(request)
-    return rules.check([await uploads.read(f, limits.max_bytes) for f in files], limits)
+    return [await uploads.read(f, limits.max_bytes) for f in files]
+
+
+def _once(session: Session, once: Once | None, build: Callable[[], EntryWithFiles]) -> EntryWithFiles | Response:
+    """`build` the answer, unless this is a retry with a kept one; with a key, keep the answer for retries."""
+    if once is None:
+        return build()
+    replayed = once.replay(session)
+    if replayed is not None:
+        return replayed
+    return once.keep(session, build())
 
 
 def _data(files: rules.Sorted) -> dict[str, list[str]] | None:
@@ -77,31 +94,38 @@ async def reply_with_files(
     case_status: Annotated[CaseStatus | None, Form(alias="status")] = None,
     channel: Annotated[Channel | None, Form()] = None,
     send_now: Annotated[bool, Form()] = False,
-) -> EntryWithFiles:
+    idempotency_key: IdempotencyKey = None,
+) -> EntryWithFiles | Response:
     """`POST /cases/{number}/replies` with files: staff reply (their email carries the files), customers write."""
     if isinstance(actor, CustomerActor) and (channel is not None or send_now or case_status is not None):
         raise Forbidden("`status`, `channel` and `send_now` are for staff; leave them out.")
-    checked = await _sorted(request, files)
+    read = await _read(request, files)
+    fields = {"body": body, "status": case_status, "channel": channel, "send_now": send_now}
+    once = for_files(request, actor, idempotency_key, fields, read)
+    checked = rules.check(read, uploads.limits(request))
 
-    def work() -> EntryWithFiles:
+    def post(session: Session) -> EntryWithFiles:
+        case = case_for(session, actor, number, for_update=True)
+        if isinstance(actor, CustomerActor):
+            entry = service.receive_message(session, actor, case, body, data=_data(checked))
+        else:
+            entry = service.reply(
+                session,
+                actor,
+                case,
+                body,
+                status=case_status,
+                channel=channel,
+                send_now=send_now,
+                portal=f"{settings.base_url.rstrip('/')}/portal",
+                files=checked.accepted,
+                data=_data(checked),
+            )
+        return _answer(request, session, actor, case.id, entry.id, checked)
+
+    def work() -> EntryWithFiles | Response:
         with write() as session:
-            case = case_for(session, actor, number, for_update=True)
-            if isinstance(actor, CustomerActor):
-                entry = service.receive_message(session, actor, case, body, data=_data(checked))
-            else:
-                entry = service.reply(
-                    session,
-                    actor,
-                    case,
-                    body,
-                    status=case_status,
-                    channel=channel,
-                    send_now=send_now,
-                    portal=f"{settings.base_url.rstrip('/')}/portal",
-                    files=checked.accepted,
-                    data=_data(checked),
-                )
-            return _answer(request, session, actor, case.id, entry.id, checked)
+            return _once(session, once, lambda: post(session))
 
     return await run_in_threadpool(work)
 
@@ -114,15 +138,21 @@ async def note_with_files(
     write: Write,
     body: Body,
     files: Files = [],  # noqa: B006 - FastAPI copies a parameter's default; never shared
-) -> EntryWithFiles:
+    idempotency_key: IdempotencyKey = None,
+) -> EntryWithFiles | Response:
     """`POST /cases/{number}/notes` with files: an internal note, never shown to the customer."""
-    checked = await _sorted(request, files)
+    read = await _read(request, files)
+    once = for_files(request, actor, idempotency_key, {"body": body}, read)
+    checked = rules.check(read, uploads.limits(request))
 
-    def work() -> EntryWithFiles:
+    def post(session: Session) -> EntryWithFiles:
+        case = case_for(session, actor, number, for_update=True)
+        entry = service.add_note(session, actor, case, body, data=_data(checked))
+        return _answer(request, session, actor, case.id, entry.id, checked)
+
+    def work() -> EntryWithFiles | Response:
         with write() as session:
-            case = case_for(session, actor, number, for_update=True)
-            entry = service.add_note(session, actor, case, body, data=_data(checked))
-            return _answer(request, session, actor, case.id, entry.id, checked)
+            return _once(session, once, lambda: post(session))
 
     return await run_in_threadpool(work)
 

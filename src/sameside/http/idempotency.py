@@ -14,7 +14,10 @@ one transaction that first claims the key (`idempotency.service.claim`:
 the stored answer, if there is one, is sent back at once with
 `Idempotent-Replayed: true`), then runs the route, then stores the answer it
 built — status, body and the headers a retry needs — before that same
-transaction commits. A middleware could not do this: it sees the answer
+transaction commits. Routes that read a multipart body themselves (files)
+use `for_files` instead: their fingerprint is the fields and each file's
+name, size and SHA-256, as a client's multipart boundary changes on every
+retry. A middleware could not do this: it sees the answer
 only after the route's transaction has committed, so a crash in between
 would leave a creation that a retry repeats.
 
@@ -27,10 +30,11 @@ customer) and to the method and path; see docs/idempotency.md.
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import json
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -40,11 +44,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
+from sameside.attachments.rules import Upload
 from sameside.db.engine import Session
 from sameside.http.deps import User, Writer
 from sameside.idempotency import service
 from sameside.idempotency.rules import Attempt, fingerprint, parse_key
-from sameside.kit.actors import StaffActor
+from sameside.kit.actors import CustomerActor, StaffActor
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,30 +65,83 @@ class _Keyed:
     route: APIRoute
 
 
-async def _keyed(
-    request: Request,
-    actor: User,
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            description=(
-                "Any unique string of 1 to 255 characters (a UUID is best). A retry with the same key and body "
-                "gets the first answer again, marked `Idempotent-Replayed: true`, instead of creating twice; "
-                "the same key with another body is a 422, and while the first is still running a 409. "
-                "Answers are kept for 24 hours, per caller and per method and path."
-            ),
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description=(
+            "Any unique string of 1 to 255 characters (a UUID is best). A retry with the same key and body "
+            "gets the first answer again, marked `Idempotent-Replayed: true`, instead of creating twice; "
+            "the same key with another body is a 422, and while the first is still running a 409. "
+            "Answers are kept for 24 hours, per caller and per method and path."
         ),
-    ] = None,
-) -> _Keyed | None:
+    ),
+]
+
+
+def _caller(actor: StaffActor | CustomerActor) -> str:
+    return f"staff:{actor.staff_id}" if isinstance(actor, StaffActor) else f"customer:{actor.customer_id}"
+
+
+async def _keyed(request: Request, actor: User, key: IdempotencyKey = None) -> _Keyed | None:
     if key is None:
         return None
-    caller = f"staff:{actor.staff_id}" if isinstance(actor, StaffActor) else f"customer:{actor.customer_id}"
+    caller = _caller(actor)
     payload = await request.body()  # already read (and kept) for the route's body parameter
     operation = f"{request.method} {request.url.path}"
     route = request.scope["route"]
     assert isinstance(route, APIRoute)
     return _Keyed(Attempt(caller, operation, parse_key(key), fingerprint(payload, request.url.query)), route)
+
+
+@dataclass(frozen=True, slots=True)
+class Once:
+    """An `Idempotency-Key` on a route that reads its own multipart body: `replay`, then `keep`, in one write."""
+
+    attempt: Attempt
+    route: APIRoute
+
+    def replay(self, session: Session) -> Response | None:
+        """The first answer, when this is a retry (run first in the route's write transaction)."""
+        kept = service.claim(session, self.attempt)
+        return _replayed(kept) if kept is not None else None
+
+    def keep(self, session: Session, result: object) -> Response:
+        """The answer for `result`, kept for retries in the same transaction (run last, before it commits)."""
+        answer = _first_answer(self.route, result, None)
+        headers = {name: answer.headers[name] for name in _KEPT_HEADERS if name in answer.headers}
+        service.keep(session, self.attempt, service.Answer(answer.status_code, headers, bytes(answer.body)))
+        return answer
+
+
+def for_files(
+    request: Request,
+    actor: StaffActor | CustomerActor,
+    key: str | None,
+    fields: Mapping[str, object],
+    files: Sequence[Upload],
+) -> Once | None:
+    """The attempt of a multipart request with a key, fingerprinted by its fields and its files' bytes.
+
+    Two sends of one message carry different multipart boundaries, so the raw
+    body cannot be compared; the form's fields and each file's name, size
+    and SHA-256, in order, can.
+    """
+    if key is None:
+        return None
+    parsed = parse_key(key)
+    payload = json.dumps(
+        {
+            "fields": dict(fields),
+            "files": [[f.filename, f.size, hashlib.sha256(f.data).hexdigest()] for f in files],
+        },
+        sort_keys=True,
+        default=str,
+    ).encode()
+    route = request.scope["route"]
+    assert isinstance(route, APIRoute)
+    operation = f"{request.method} {request.url.path}"
+    return Once(Attempt(_caller(actor), operation, parsed, fingerprint(payload, request.url.query)), route)
 
 
 def idempotent(fn: Callable[P, R]) -> Callable[P, R | Response]:
