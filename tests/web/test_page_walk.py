@@ -137,6 +137,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/department": (lambda w: "/desk/department", (*DESK, 200, 200, 200, 200)),
     "/desk/team": (lambda w: "/desk/team", (*DESK, 200, 200, 200, 200)),
     "/desk/reports/fairness": (lambda w: "/desk/reports/fairness", (*DESK, 200, 200, 200, 200)),
+    "/desk/reports": (lambda w: "/desk/reports?days=90", (*DESK, 403, 403, 200, 200)),
     "/desk/search": (lambda w: "/desk/search?q=shipped", (*DESK, 200, 200, 200, 200)),
     "/desk/service-levels": (lambda w: "/desk/service-levels", (*DESK, 403, 403, 200, 200)),
     "/desk/chats": (lambda w: "/desk/chats", (*DESK, 200, 200, 200, 200)),

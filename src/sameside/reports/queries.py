@@ -11,6 +11,7 @@ day, whatever the number of cases.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -273,4 +274,45 @@ def as_facts(row: ReportDay) -> rules.Facts:
         consults={int(k): [int(v[0]), int(v[1])] for k, v in (row.consults or {}).items()},
         spend={str(k): [int(v[0]), int(v[1])] for k, v in (row.spend or {}).items()},
         **{name: getattr(row, name) for name in rules.COUNTS},
+    )
+
+
+# ---------------------------------------------------------------- a period, for the page and the API
+
+
+@dataclass(frozen=True)
+class Point:
+    first: date
+    last: date
+    figures: rules.Figures
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of the `days` up to and including `last` (UTC), and their trend."""
+
+    first: date
+    last: date
+    team_id: int | None
+    figures: rules.Figures
+    trend: tuple[Point, ...]
+    as_of: datetime | None
+    """When the newest rollup was read from the cases: the figures are as of then."""
+
+
+def headline(session: Session, *, days: int, today: date, team_id: int | None = None) -> Headline:
+    """Read at most a row per team and day: the cost is the period's length, never the number of cases."""
+    first = today - timedelta(days=days - 1)
+    by_day = period(session, first, today, team_id)
+    trend = tuple(
+        Point(a, b, rules.figures(rules.total(f for d, f in by_day.items() if a <= d <= b)))
+        for a, b in rules.steps(first, today, days=days)
+    )
+    return Headline(
+        first=first,
+        last=today,
+        team_id=team_id,
+        figures=rules.figures(rules.total(by_day.values())),
+        trend=trend,
+        as_of=last_built(session),
     )

@@ -167,7 +167,7 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
         shown.append(Tab("team-page", "Team", "/desk/team"))
     shown.append(Tab("incidents", "Incidents", "/desk/incidents"))
     if supervisor:
-        shown.append(Tab("reports", "Reports", "/desk/reports/fairness"))
+        shown.append(Tab("reports", "Reports", "/desk/reports"))
     shown.append(Tab("notifications", "Notifications", "/desk/notifications", count_url="/desk/notifications/count"))
     if actor.role is Role.ADMIN:
         shown.append(Tab("admin", "Admin", "/desk/admin"))

@@ -1,4 +1,4 @@
-"""Desk page: is the queue fair? Each customer tier's wait for a first human reply (P9)."""
+"""Desk reports: the headline figures on one page, and whether the queue is fair (P9)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from sameside.cases.fairness import queries as reports
 from sameside.cases.fairness import rules as fairness
 from sameside.http.offload import offload
 from sameside.kit import clock
+from sameside.kit.actors import Role
 from sameside.kit.ids import MAX_ID
-from sameside.staff.queries import list_teams
+from sameside.reports import queries as headline_figures
+from sameside.staff.queries import list_departments, list_teams
+from sameside.web import report_charts
 from sameside.web.deps import DeskAgent, PageSession
 from sameside.web.pages import page
 from sameside.web.staff_pages import VIEWS
@@ -22,6 +25,50 @@ from sameside.web.staff_pages import VIEWS
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
 PERIODS = (7, 30, 90)
+
+
+@router.get("/reports", response_model=None)
+@offload
+def headline_report(
+    request: Request,
+    agent: DeskAgent,
+    session: PageSession,
+    days: Annotated[int, Query(ge=1, le=365)] = 30,
+    team: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+) -> Response:
+    """How customers are being treated: the headline figures of a period, their trends, each with its numbers.
+
+    Reads the daily rollups only (`reports.queries.headline`): a row per team and day, whatever the number of cases.
+    """
+    if not agent.actor.at_least(Role.SUPERVISOR):
+        return page(request, "desk_refused.html", status_code=403, error="The reports are for supervisors and admins.")
+    teams = list_teams(session)
+    chosen = next((t for t in teams if t.id == team), None)
+    report = headline_figures.headline(
+        session, days=days, today=clock.now().date(), team_id=chosen.id if chosen else None
+    )
+    departments = {d.id: d.name for d in list_departments(session)}
+    query = f"days={days}" + (f"&team_id={chosen.id}" if chosen else "")
+    return page(
+        request,
+        "desk_reports.html",
+        agent=agent,
+        views=VIEWS,
+        current=None,
+        reports_page=True,
+        report=report,
+        cards=report_charts.cards(report),
+        spend=report_charts.spend_lines(report.figures),
+        consults=[
+            (departments.get(c.department_id, f"department {c.department_id}"), c) for c in report.figures.consults
+        ],
+        percent=report_charts.percent,
+        days=days,
+        periods=PERIODS,
+        teams=teams,
+        team=chosen,
+        csv=f"/api/v1/reports/headline.csv?{query}",
+    )
 
 
 @router.get("/reports/fairness", response_model=None)
