@@ -687,6 +687,12 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _fixed("/api/v1/reports/remedies.csv?group=agent"),
         (401, 403, 403, 403, 403, 403, 200, 200),
     ),
+    # The headline figures are for supervisors and admins, like the reports page.
+    ("GET", "/api/v1/reports/headline"): (_fixed("/api/v1/reports/headline"), (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("GET", "/api/v1/reports/headline.csv"): (
+        _fixed("/api/v1/reports/headline.csv?days=7"),
+        (401, 403, 403, 403, 403, 403, 200, 200),
+    ),
     # --- service levels: every staff member may read a team's policy and the attainment; a supervisor of
     # the team (here: another team's) or an admin changes it
     ("GET", "/api/v1/teams/{team_id}/service-levels"): (
