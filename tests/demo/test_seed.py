@@ -25,9 +25,12 @@ from sameside.customers.models import Customer, Organization
 from sameside.customers.queries import customer_by_email
 from sameside.customers.rules import Channel, Tier
 from sameside.db.engine import Database
+from sameside.demo import incidents as demo_incidents
 from sameside.demo import seed, stories
 from sameside.demo.cast import ROUTING
 from sameside.demo.plan import plan_demo
+from sameside.incidents import queries as incident_queries
+from sameside.incidents.models import Incident
 from sameside.jobs.models import Job
 from sameside.jobs.service import enqueue
 from sameside.kit import clock
@@ -57,9 +60,10 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
 
         # Enough of everything to look like a working desk.
         plan = plan_demo(cases=CASES, seed=SEED)
-        assert len(cases) == CASES + len(plan.arrivals) + 1  # and the repeat contact (`demo.repeats`)
+        # and the repeat contact (`demo.repeats`), then the outage's new contacts (`demo.incidents`)
+        assert len(cases) == CASES + len(plan.arrivals) + 1 + len(demo_incidents.NEW_CONTACTS)
         # A repeat contact (P12): a customer came back about a case solved this week, and went back to its owner.
-        again = cases[-1]
+        again = cases[CASES + len(plan.arrivals)]
         told = [e for e in entries[again.id] if e.event is EventType.REPEAT_CONTACT_LINKED]
         assert told and told[0].data
         earlier = next(c for c in cases if c.id == told[0].data["earlier"])
@@ -148,6 +152,12 @@ def test_the_demo_is_a_desk_someone_can_walk_into(db: Database) -> None:
                 assert "inconvenience" not in (entry.body or "").lower()
 
         _shows_the_customers_side(session, cases, entries)
+        # An outage (P11), declared as the demo was seeded: about 300 customers told, new contacts linked.
+        outage = session.scalars(select(Incident)).one()
+        told = incident_queries.figures(session, [outage])[outage.id]
+        assert 280 <= told.told == told.affected <= 340, told
+        assert told.new_contacts == len(demo_incidents.NEW_CONTACTS) and told.linked > told.new_contacts, told
+        assert all(EventType.INCIDENT_LINKED in {e.event for e in entries[c.id]} for c in cases[-2:])
 
         # The same seed gives the same demo: what was seeded is what the plan says.
         planned = [*plan.cases, *plan.arrivals]
