@@ -66,6 +66,7 @@ from sameside.kit.actors import Actor, CustomerActor, SystemActor
 from sameside.kit.hours import Hours, parse_hours
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.mail.outbox import DELIVER
+from sameside.reports import service as report_rollups
 from sameside.staff import service as staff_service
 from sameside.staff.models import Department, Staff, Team
 from sameside.staff.queries import staff_by_email
@@ -135,6 +136,8 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     seed_business(session, actors[DEMO_ADMIN_EMAIL], now, teams["support"])
     seed_incident(session, staff[DEMO_SUPERVISOR_EMAIL], now, seed=seed)  # an outage, declared as it happens
     _never_send(session, messages)
+    # The reports page reads the daily rollups: the history is rolled up now, not when a worker first runs.
+    report_rollups.roll_up(session, now)
 
     by_status = Counter(session.scalars(select(Case.status)))  # the plan's cases and the stories' own
     statuses = ", ".join(f"{status.value.replace('_', ' ')} {by_status[status]}" for status in CaseStatus)
