@@ -54,6 +54,7 @@ from sameside.staff import invitations
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
+from tests.feedback.seed import complaint_for, first_message
 from tests.incidents.seed import incident_path
 from tests.saved_replies.seed import shared_reply
 from tests.surveys.seed import answerable_survey
@@ -173,6 +174,10 @@ class World:
                 parse_hours("Mon-Sun 00:00-23:59", "UTC"),
             )
             return consult.id
+
+    def feedback_id(self) -> int:
+        """A complaint about the department, marked on a fresh case of the team."""
+        return complaint_for(self.make.db, self.case(), self.department.id)
 
     def team_agent_notification_id(self) -> int:
         """A notification for the team agent: only they may mark it read."""
@@ -398,6 +403,11 @@ def _with_files(on_case: Prepare) -> Prepare:
         return Call(call.path, call.json, files=[("files", ("label.png", b"\x89PNG\r\n\x1a\n0000", "image/png"))])
 
     return prepare
+
+
+def _feedback_mark(w: World, number: int) -> Call:
+    body = {"entry_id": first_message(w.make.db, number), "kind": "complaint", "department_id": w.department.id}
+    return Call(f"/api/v1/cases/{number}/feedback", body)
 
 
 def _invitation(w: World) -> int:
@@ -1067,6 +1077,24 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
         _on_saved_reply("/send", lambda w, r: {"case_number": w.case()}),
         (401, 403, 403, 201, 403, 403, 201, 201),
     ),
+    # --- feedback (P15): who works the case marks it; the department it concerns (or a supervisor) handles it
+    ("POST", "/api/v1/cases/{number}/feedback"): (
+        lambda w, r: _feedback_mark(w, w.case()),
+        (401, 403, 403, 201, 403, 403, 201, 201),
+    ),
+    ("GET", "/api/v1/feedback"): (_fixed("/api/v1/feedback"), (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/feedback/{feedback_id}/acknowledge"): (
+        lambda w, r: Call(f"/api/v1/feedback/{w.feedback_id()}/acknowledge"),
+        (401, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    ("POST", "/api/v1/feedback/{feedback_id}/answer"): (
+        lambda w, r: Call(f"/api/v1/feedback/{w.feedback_id()}/answer", {"answer": "Refunded; sorry."}),
+        (401, 403, 403, 403, 403, 200, 200, 200),
+    ),
+    ("GET", "/api/v1/departments/{department_id}/figures"): (
+        _fixed("/api/v1/departments/{w.department.id}/figures"),
+        (401, 403, 403, 403, 403, 200, 200, 200),
+    ),
     ("GET", "/api/v1/staff/me/signature"): (
         _fixed("/api/v1/staff/me/signature"),
         (401, 403, 403, 200, 200, 200, 200, 200),
@@ -1239,6 +1267,11 @@ OWNED_EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("GET", "/api/v1/cases/{number}/links"): (_on_owned_case("/links"), (200, 200, 200, 403)),
     ("GET", "/api/v1/cases/{number}/surveys"): (_on_owned_case("/surveys"), (200, 200, 200, 200)),
     ("GET", "/api/v1/cases/{number}/repeats"): (_on_owned_case("/repeats"), (200, 200, 200, 403)),
+    # Marking feedback is like a note: a teammate marks a message on a colleague's case.
+    ("POST", "/api/v1/cases/{number}/feedback"): (
+        lambda w, r: _feedback_mark(w, w.case(owner=w.colleague)),
+        (201, 201, 201, 403),
+    ),
     ("POST", "/api/v1/cases/{number}/merge"): (_merge_pair("colleague"), (403, 200, 200, 403)),
     ("POST", "/api/v1/cases/{number}/links"): (
         _on_owned_case("/links", lambda w, r: {"case": w.case()}),

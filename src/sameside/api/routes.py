@@ -25,6 +25,7 @@ from sameside.api.calls import router as calls_router
 from sameside.api.case_links import router as case_links_router
 from sameside.api.chats import router as chats_router
 from sameside.api.coach import router as coach_router
+from sameside.api.feedback import router as feedback_router
 from sameside.api.incidents import router as incidents_router
 from sameside.api.invitations import router as invitations_router
 from sameside.api.knowledge import router as knowledge_router
@@ -62,3 +63,4 @@ router.include_router(audit_router)
 router.include_router(business_router)
 router.include_router(repeats_router)
 router.include_router(calls_router)
+router.include_router(feedback_router)
