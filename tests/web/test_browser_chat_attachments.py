@@ -63,6 +63,22 @@ def test_a_visitor_and_an_agent_send_each_other_files(
     log = page.get_by_role("log")
     expect(log).to_contain_text("The bench arrived with a cracked leg.")
 
+    with make.db.unit_of_work(write=False) as s:
+        number = s.scalar(select(Case.id).where(Case.channel == Channel.CHAT))
+    assert number is not None
+
+    # The agent, in another browser, has the chat case open.
+    desk = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900}, locale="en-GB")
+    desk.set_default_timeout(10_000)
+    agent = desk.new_page()
+    errors: list[str] = []
+    agent.on("pageerror", lambda error: errors.append(error.message))
+    agent.goto("/")
+    _sign_in(agent, dana, PASSWORD)
+    agent.goto(f"/desk/cases/{number}")
+    expect(agent.locator("#timeline")).to_contain_text("The bench arrived with a cracked leg.")
+    agent.evaluate("window.sameSidePageKept = true")  # gone if the page were loaded again
+
     # The file button comes after the message box, by keyboard too.
     page.get_by_label("Your message").fill("Here is the crack.")
     page.keyboard.press("Tab")
@@ -81,29 +97,17 @@ def test_a_visitor_and_an_agent_send_each_other_files(
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     page.screenshot(path="/tmp/chat-files-visitor-sent.png", full_page=True)
 
-    with make.db.unit_of_work(write=False) as s:
-        number = s.scalar(select(Case.id).where(Case.channel == Channel.CHAT))
-    assert number is not None
-
-    # The agent, in another browser.
-    desk = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900}, locale="en-GB")
-    desk.set_default_timeout(10_000)
-    agent = desk.new_page()
-    errors: list[str] = []
-    agent.on("pageerror", lambda error: errors.append(error.message))
-    agent.goto("/")
-    _sign_in(agent, dana, PASSWORD)
-    agent.goto(f"/desk/cases/{number}")
+    # The open case page shows the picture without a reload (the live hub).
     seen = agent.locator("#timeline").get_by_role("img", name="crack.png")
     expect(seen).to_be_visible()
     expect(agent.locator("#timeline")).to_contain_text("Not attached: fix.exe: programs are not accepted.")
+    assert agent.evaluate("window.sameSidePageKept === true")
     agent.get_by_label("Your reply").fill("Sorry about that, Ana. Fill in this form and we send a new leg.")
     agent.locator("#reply-files").set_input_files(str(form))
     agent.get_by_role("button", name="Send reply").click()
     expect(agent.locator("#latest")).to_contain_text("Fill in this form")
     agent.locator("#latest").scroll_into_view_if_needed()
     agent.screenshot(path="/tmp/chat-files-desk.png")
-    seen.scroll_into_view_if_needed()
     check_accessibility(agent, "a chat case with files both ways")
     desk.close()
     assert not errors, errors

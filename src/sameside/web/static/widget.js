@@ -121,6 +121,14 @@
     sayInput = message.input;
   }
 
+  // Keep a message in sight where the visitor acted; the line and queue arriving next may move it down.
+  var revealing = null;
+  function reveal(node) {
+    revealing = node;
+    node.scrollIntoView({ block: "nearest" });
+    setTimeout(function () { if (revealing === node) { revealing = null; } }, 3000);
+  }
+
   function sendFiles(text, files, textInput, problem, send) {
     var token = localStorage.getItem(storageKey);
     if (!token) { return; }
@@ -140,13 +148,15 @@
           textInput.value = "";
           files.value = "";
           problem.textContent = res.a.detail || "";
+          if (problem.textContent) { reveal(problem); }
         } else {
           // Nothing went: the words and the chosen files stay, to send again.
           problem.textContent = res.a.detail || (res.status === 413 ?
             "That is too much to send at once; send fewer files, or smaller ones." : "The files could not be sent; try again.");
+          reveal(problem);
         }
       })
-      .catch(function () { status.textContent = ""; problem.textContent = "The files could not be sent (too large, or the connection dropped); try again."; })
+      .catch(function () { status.textContent = ""; problem.textContent = "The files could not be sent (too large, or the connection dropped); try again."; reveal(problem); })
       .then(function () { send.disabled = false; });
   }
 
@@ -180,9 +190,14 @@
       var file = el("div", {}, { margin: ".25rem 0 0", fontSize: ".9rem" });
       if (f.preview_url) {
         var thumb = el("a", { href: url }, { display: "block" });
-        thumb.append(el("img", { src: new URL(f.preview_url, base).href, alt: f.filename, loading: "lazy" }, {
+        var img = el("img", { src: new URL(f.preview_url, base).href, alt: f.filename }, {
           maxWidth: "100%", maxHeight: "10rem", borderRadius: "6px", border: "1px solid #d9dde5"
-        }));
+        });
+        img.addEventListener("load", function () { // the picture grew the log
+          log.scrollTop = log.scrollHeight;
+          if (revealing) { revealing.scrollIntoView({ block: "nearest" }); }
+        });
+        thumb.append(img);
         file.append(thumb);
       }
       var link = el("a", { href: url, textContent: f.filename }, { color: "#0b4fa8", overflowWrap: "anywhere" });
@@ -238,6 +253,7 @@
           (q.callback_slots && q.callback_slots.length ? " — or book a call below." : "."));
     }
     status.textContent = text;
+    if (revealing) { revealing.scrollIntoView({ block: "nearest" }); }
   }
 
   function connect(first) {
