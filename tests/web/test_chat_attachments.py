@@ -154,3 +154,18 @@ def test_a_person_sends_a_file_back_and_the_visitor_hears_it_live(client: TestCl
         assert (form["filename"], form["preview_url"]) == ("form.pdf", None)  # a PDF is only ever downloaded
         got = client.get(form["url"])
         assert got.content == PDF and got.headers["content-disposition"].startswith("attachment;")
+
+
+def test_a_file_on_an_internal_note_never_reaches_the_visitor(client: TestClient, make: Factory) -> None:
+    agent = make.staff(Role.SUPERVISOR, password=None)
+    token, number = start(client)
+    note = client.post(
+        f"/api/v1/cases/{number}/notes/with-files",
+        headers=agent.headers,
+        data={"body": "Their order history, for us."},
+        files=[("files", ("orders.pdf", PDF, "application/pdf"))],
+    )
+    assert note.status_code == 201, note.text
+    heard = lines_of(client, token)
+    assert "Their order history, for us." not in [line["body"] for line in heard]
+    assert all(not line["files"] for line in heard)
