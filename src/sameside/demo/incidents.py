@@ -45,9 +45,9 @@ NEVER_SENT = "demo data: never sent"
 """As `seed.NEVER_SENT` says it (imported there from here would be circular)."""
 TITLE = "Signing in to the app fails (error 503)"
 MESSAGE = (
-    "Since this morning, signing in to our app and website fails for many of you in Europe with "
-    "“error 503”. Your account, your orders and your payments are safe: nothing is lost, and no "
-    "payment is taken twice. Our engineers are on it."
+    "Signing in to our app and website fails for many of you in Europe with “error 503”. Your account, "
+    "your orders and your payments are safe: nothing is lost, and no payment is taken twice. "
+    "Our engineers are on it."
 )
 PATTERN = '"error 503"'
 TAGS = ("login",)
@@ -57,7 +57,10 @@ STRANGERS = ("old.address@mailbox.example", "left.us@inbox.example")
 """Addresses on the list that are no customer: reported back, never added."""
 BEGAN = timedelta(minutes=55)
 NEW_CONTACTS = (
-    ("Can't sign in — error 503", "Hi, since about 9 the app only shows error 503 when I sign in. Is it you or me?"),
+    (
+        "Can't sign in — error 503",
+        "Hi, for the last hour the app only shows error 503 when I sign in. Is it you or me?",
+    ),
     ("App login broken", "Your website says error 503 when I try to log in, and I need my invoice today."),
 )
 
