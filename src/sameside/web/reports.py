@@ -34,7 +34,7 @@ def headline_report(
     agent: DeskAgent,
     session: PageSession,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
-    team: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    team: Annotated[str | None, Query(max_length=12)] = None,
 ) -> Response:
     """How customers are being treated: the headline figures of a period, their trends, each with its numbers.
 
@@ -43,7 +43,8 @@ def headline_report(
     if not agent.actor.at_least(Role.SUPERVISOR):
         return page(request, "desk_refused.html", status_code=403, error="The reports are for supervisors and admins.")
     teams = list_teams(session)
-    chosen = next((t for t in teams if t.id == team), None)
+    # The form sends `team=` for "every team": an empty choice, not a wrong address.
+    chosen = next((t for t in teams if team and team.isdigit() and t.id == int(team)), None)
     report = headline_figures.headline(
         session, days=days, today=clock.now().date(), team_id=chosen.id if chosen else None
     )
