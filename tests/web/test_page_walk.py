@@ -135,6 +135,7 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/callbacks": (lambda w: "/desk/callbacks", (*DESK, 200, 200, 200, 200)),
     "/desk/callers": (lambda w: "/desk/callers?q=casey", (*DESK, 200, 200, 200, 200)),
     "/desk/department": (lambda w: "/desk/department", (*DESK, 200, 200, 200, 200)),
+    "/desk/feedback": (lambda w: "/desk/feedback", (*DESK, 200, 200, 200, 200)),
     "/desk/team": (lambda w: "/desk/team", (*DESK, 200, 200, 200, 200)),
     "/desk/reports/fairness": (lambda w: "/desk/reports/fairness", (*DESK, 200, 200, 200, 200)),
     "/desk/reports": (lambda w: "/desk/reports?days=90", (*DESK, 403, 403, 200, 200)),

@@ -30,7 +30,8 @@ from sameside.kit.hours import Hours
 from sameside.kit.ids import MAX_ID
 from sameside.staff.models import Department
 from sameside.staff.queries import get_department, get_staff
-from sameside.web.deps import DeskAgent, Form, PageSession, PostedForm
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm
+from sameside.web.feedback_items import department_feedback
 from sameside.web.pages import page, templates
 from sameside.web.staff_pages import VIEWS, desk_action
 
@@ -129,8 +130,17 @@ def customer_line(
 @router.get("/department", response_model=None)
 @offload
 def department(request: Request, agent: DeskAgent, session: PageSession) -> Response:
-    """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first."""
+    """The back office's queue: the consults case owners addressed to the viewer's department, soonest due first.
 
+    Below it, the feedback about the department and its figures (P15).
+    """
+    return draw_department(request, session, agent)
+
+
+def draw_department(
+    request: Request, session: Session, agent: Agent, *, status_code: int = 200, **context: Any
+) -> Response:
+    """The department's page for `agent` (again with a refusal beside its form, as `context` says)."""
     staff = get_staff(session, agent.actor.staff_id)
     dept = get_department(session, staff.department_id) if staff.department_id else None
     now = clock.now()
@@ -148,12 +158,15 @@ def department(request: Request, agent: DeskAgent, session: PageSession) -> Resp
     return page(
         request,
         "desk_department.html",
+        status_code=status_code,
         agent=agent,
         views=VIEWS,
         current=None,
         department=dept,
         consults=rows,
         zone=str(zone),
+        **(department_feedback(session, agent.actor, dept.id) if dept else {}),
+        **context,
     )
 
 

@@ -42,6 +42,7 @@ from sameside.web.customers import panel as customer_panel
 from sameside.web.delivery_lines import lines as delivery_lines
 from sameside.web.deps import Agent
 from sameside.web.errors import desk_missing
+from sameside.web.feedback_items import feedback_panel
 from sameside.web.incident_panel import incident_panel
 from sameside.web.pages import page
 from sameside.web.queue_rows import list_rows
@@ -151,6 +152,7 @@ def draw(
         **links_panel(session, agent, case),
         **calls_panel(request, session, agent, case),
         **repeat_panel(session, case),
+        **feedback_panel(session, agent, case),
         **incident_panel(session, case),
         names=names,
         EntryKind=EntryKind,

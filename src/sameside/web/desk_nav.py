@@ -162,6 +162,8 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
         waiting = consult_queries.department_queue(session, actor.department_id)
         tab = Tab("department", "Department", "/desk/department", glance.say_count(len(waiting)))
         shown.insert(0 if actor.team_id is None else len(shown), tab)
+    if "/desk/feedback" in paths and (supervisor or actor.team_id is not None or actor.department_id is not None):
+        shown.append(Tab("feedback", "Feedback", "/desk/feedback"))  # P15: what customers said about us
     if actor.team_id is not None or supervisor:
         shown.append(Tab("callbacks", "Callbacks", "/desk/callbacks"))
         shown.append(Tab("team-page", "Team", "/desk/team"))

@@ -35,6 +35,7 @@ from sameside.web.composer import router as composer_router
 from sameside.web.customers import router as customers_router
 from sameside.web.deps import PageSession, PostedForm, form_reader, viewer_of
 from sameside.web.desk_callbacks import router as desk_callbacks_router
+from sameside.web.feedback import router as feedback_router
 from sameside.web.incidents import router as incidents_router
 from sameside.web.pages import page
 from sameside.web.portal_callbacks import router as portal_callbacks_router
@@ -52,6 +53,7 @@ router.include_router(search_router)  # /desk/search
 router.include_router(saved_replies_router)  # /desk/saved-replies, the composer's picker
 router.include_router(case_links_router)  # /desk/cases/{n}/merge, /links, /split
 router.include_router(calls_router)  # /desk/callers (a phone case), /desk/cases/{n}/calls
+router.include_router(feedback_router)  # /desk/feedback: the inbox; /desk/cases/{n}/feedback: marking (P15)
 router.include_router(desk_callbacks_router)  # /desk/callbacks: take, give, how it went
 router.include_router(composer_router)  # /desk/cases/{n}/preview: the reply as the customer will read it
 router.include_router(admin_router)  # /desk/admin, /desk/admin/tokens, /desk/admin/quarantine
