@@ -44,11 +44,12 @@ import phase_knowledge
 import phase_peer
 import phase_queue
 import phase_repeats
+import phase_reports
 import phase_search
 import phase_web
 import report
 
-PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search", "coach", "repeats")
+PHASES = ("http", "queue", "pg", "peer", "web", "fair", "grants", "knowledge", "search", "coach", "repeats", "reports")
 BUSY_WARNING = 25.0
 """Percent of all CPUs busy before a phase starts above which its figures are flagged."""
 
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         "search": phase_search.run,
         "coach": phase_coach.run,
         "repeats": phase_repeats.run,
+        "reports": phase_reports.run,
     }
     failed = False
     try:
