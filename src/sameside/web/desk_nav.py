@@ -167,7 +167,7 @@ def tabs(request: Request, session: Session, actor: StaffActor) -> list[Tab]:
     if actor.team_id is not None or supervisor:
         shown.append(Tab("callbacks", "Callbacks", "/desk/callbacks"))
         shown.append(Tab("team-page", "Team", "/desk/team"))
-    shown.append(Tab("incidents", "Incidents", "/desk/incidents"))
+        shown.append(Tab("incidents", "Incidents", "/desk/incidents"))  # the front line's; back office may open it
     if supervisor:
         shown.append(Tab("reports", "Reports", "/desk/reports"))
     shown.append(Tab("notifications", "Notifications", "/desk/notifications", count_url="/desk/notifications/count"))
