@@ -190,7 +190,14 @@ def test_a_company_set_up_in_the_browser_answers_its_first_caller(
         expect(latest).to_contain_text(f"thank you for calling about case #{survivor}")
         expect(latest.get_by_role("img", name="return-label.png")).to_be_visible()
         _shot(dana, "agent-reply-sent")
+        # On a laptop's screen she reads what she sent: the reply box does not sit over the conversation.
+        latest.scroll_into_view_if_needed()
         dana.screenshot(path=SHOTS / "agent-reply-sent-viewport.png", animations="disabled", caret="hide")
+        uncovered = (
+            "el => { const r = el.getBoundingClientRect();"
+            " return el.contains(document.elementFromPoint(r.left + 24, r.top + 12)); }"
+        )
+        assert dana.evaluate(uncovered, latest.element_handle()), "the composer covers the reply just sent"
         check_accessibility(dana, "the caller's case, answered")
 
         # The portal request was the same problem: she merges it into the phone case from its own page.
