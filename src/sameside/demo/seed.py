@@ -41,6 +41,7 @@ from sameside.demo.business import seed_business
 from sameside.demo.calls import seed_calls
 from sameside.demo.case_links import seed_case_links
 from sameside.demo.cast import DEMO_ADMIN_EMAIL, DEMO_AGENT_EMAIL, DEMO_CUSTOMER_EMAIL, DEMO_SUPERVISOR_EMAIL
+from sameside.demo.feedback import seed_feedback
 from sameside.demo.incidents import seed_incident
 from sameside.demo.knowledge import seed_knowledge
 from sameside.demo.plan import plan_demo
@@ -133,6 +134,7 @@ def seed_demo(session: Session, *, cases: int = 240, seed: int = 7, hours: Hours
     seed_calls(session, staff_actor(staff[DEMO_AGENT_EMAIL]), opened, hours or _HOURS)
     seed_surveys(session, opened, now)
     seed_repeats(session, opened, staff[DEMO_AGENT_EMAIL], now)
+    seed_feedback(session, opened, staff[DEMO_AGENT_EMAIL], teams["billing"], now)  # P15: a complaint reaches Billing
     seed_business(session, actors[DEMO_ADMIN_EMAIL], now, teams["support"])
     seed_incident(session, staff[DEMO_SUPERVISOR_EMAIL], now, seed=seed)  # an outage, declared as it happens
     _never_send(session, messages)
