@@ -54,10 +54,10 @@ def seed_feedback(session: Session, opened: Sequence[Case], agent: Staff, billin
         select(Survey).where(Survey.state == SurveyState.ANSWERED, Survey.comment.is_not(None)).order_by(Survey.id)
     ).first()
     if answered is not None:
-        case = session.get(Case, answered.case_id)
-        assert case is not None
+        surveyed = session.get(Case, answered.case_id)
+        assert surveyed is not None
         with clock.frozen(answered.answered_at or now):
-            routed = feedback.from_survey(session, answered, case)  # already routed when the surveys are wired
+            routed = feedback.from_survey(session, answered, surveyed)  # already routed when the surveys are wired
         if routed is not None:
             made.append(routed.id)
     return made
