@@ -32,6 +32,15 @@ FILLED = (
     "The return label is attached: print it and the courier collects the parcel.\n\nDana"
 )
 
+UNCOVERED = """() => {
+  const el = document.getElementById("latest");
+  if (!el) { return false; }
+  el.scrollIntoView({ block: "nearest" });
+  const r = el.getBoundingClientRect();
+  return el.contains(document.elementFromPoint(r.left + 24, r.top + 12));
+}"""
+"""True once the latest entry, scrolled into view, is what shows at its top left (not the reply box over it)."""
+
 
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -112,6 +121,8 @@ def test_a_company_set_up_in_the_browser_answers_its_first_caller(
     address.get_by_label("Team").select_option(label="Support")
     address.get_by_role("button", name="Add address").click()
     expect(page.get_by_role("cell", name="help@acme.example", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Copy snippet").click()  # for the website, reached by a link as all here
+    expect(page.locator("#copied")).to_have_text("Copied.")
     check_accessibility(page, "the channels page")
 
     page.get_by_role("navigation", name="Admin centre").get_by_role("link", name="People").click()
@@ -191,13 +202,9 @@ def test_a_company_set_up_in_the_browser_answers_its_first_caller(
         expect(latest.get_by_role("img", name="return-label.png")).to_be_visible()
         _shot(dana, "agent-reply-sent")
         # On a laptop's screen she reads what she sent: the reply box does not sit over the conversation.
-        latest.scroll_into_view_if_needed()
+        # (read again each time: a live refresh may redraw the timeline meanwhile)
+        dana.wait_for_function(UNCOVERED, timeout=5_000)
         dana.screenshot(path=SHOTS / "agent-reply-sent-viewport.png", animations="disabled", caret="hide")
-        uncovered = (
-            "el => { const r = el.getBoundingClientRect();"
-            " return el.contains(document.elementFromPoint(r.left + 24, r.top + 12)); }"
-        )
-        assert dana.evaluate(uncovered, latest.element_handle()), "the composer covers the reply just sent"
         check_accessibility(dana, "the caller's case, answered")
 
         # The portal request was the same problem: she merges it into the phone case from its own page.

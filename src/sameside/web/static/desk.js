@@ -217,6 +217,23 @@
     }
   });
 
+  // ---------------------------------------------------------------- copy buttons
+  // <button data-copy="ID">: copies the text of field #ID (the chat widget's snippet on the channels page) and
+  // says so in #copied. Delegated, so it works on a page htmx swapped in (which runs no script of its own).
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+    if (!button) { return; }
+    var text = document.getElementById(button.getAttribute("data-copy"));
+    var said = document.getElementById("copied");
+    if (!text) { return; }
+    text.select();
+    function done() { if (said) { said.textContent = "Copied."; } }
+    (navigator.clipboard ? navigator.clipboard.writeText(text.value) : Promise.reject()).then(
+      done, function () { document.execCommand("copy"); done(); }
+    );
+  });
+
   // ---------------------------------------------------------------- start, and again after each swap
 
   function start(root) { setupComposer(root); setupDialogs(root); setupAlerts(); }
