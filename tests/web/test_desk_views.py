@@ -45,7 +45,7 @@ def test_a_back_office_member_lands_on_their_consults_and_sees_no_team_queues(
     landed = client.get("/desk", follow_redirects=False)
     assert landed.headers["location"] == "/desk/department"
     shown = views(client.get("/desk/department").text)
-    assert shown == ["Department", "Mine", "Notifications"]
+    assert shown == ["Department", "Mine", "Feedback", "Notifications"]  # feedback about their department (P15)
 
 
 def test_a_supervisor_sees_the_cases_that_need_a_team_with_their_count(
