@@ -147,11 +147,16 @@ class _Console:
     def problems(self) -> list[str]:
         # A page the test navigated to that answers 4xx (a refused form's 401, say) is the app doing its
         # job, and Chromium logs it as "Failed to load resource"; the test asserts what that page shows.
+        # A request htmx dropped for a newer one (a search as you type, superseded by the next key) is logged as
+        # an error with its `afterRequest`; it is what the page asked for, not a fault.
+        aborted = any(what.startswith("console.error: htmx:sendAbort") for what, _ in self.errors)
+        superseded = ("console.error: htmx:sendAbort", "console.error: htmx:afterRequest") if aborted else ()
         # Anything else — a blocked script, a missing asset, a refused connection — is a problem.
         return [
             what
             for what, url in self.errors
             if not (url in self.documents and _FAILED_TO_LOAD_4XX.match(what.removeprefix("console.error: ")))
+            and not what.startswith(superseded)
         ]
 
 
