@@ -38,7 +38,7 @@ def test_a_blank_reply_is_refused_inside_the_reply_form_and_the_page_stays(page:
     page.get_by_label("Note for colleagues").fill("checked the warehouse")  # another form, half typed
     page.get_by_role("tab", name="Reply").click()
     reply = page.locator("form[action$='/reply']")
-    reply.get_by_role("textbox").fill("   ")
+    reply.get_by_label("Your reply").fill("   ")
     reply.get_by_role("button", name="Send reply").click()
 
     expect(reply.get_by_role("alert")).to_have_text("The body cannot be empty.")
