@@ -99,3 +99,9 @@ def test_the_desk_page_shows_the_table_and_how_take_next_chooses(
     assert "never more than 60 minutes" in html
     # Premium waited longer here: no tier was served faster than the head start allows.
     assert "No tier is served faster than standard" in html
+
+    # "every team" in the page's own form sends `team=`: the whole desk, not a wrong address.
+    with clock.frozen(T0 + timedelta(hours=5)):
+        every = client.get("/desk/reports/fairness?days=7&team=")
+    assert every.status_code == 200, every.text
+    assert "Is the queue fair?" in every.text and "in Billing" not in every.text

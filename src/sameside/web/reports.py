@@ -14,8 +14,8 @@ from sameside.cases.fairness import rules as fairness
 from sameside.http.offload import offload
 from sameside.kit import clock
 from sameside.kit.actors import Role
-from sameside.kit.ids import MAX_ID
 from sameside.reports import queries as headline_figures
+from sameside.staff.models import Team
 from sameside.staff.queries import list_departments, list_teams
 from sameside.web import report_charts
 from sameside.web.deps import DeskAgent, PageSession
@@ -27,6 +27,14 @@ router = APIRouter(prefix="/desk", include_in_schema=False)
 PERIODS = (7, 30, 90)
 
 
+TeamChoice = Annotated[str | None, Query(max_length=12)]
+"""A report's team, as its form sends it: `team=` (empty) is "every team", a choice and not a wrong address."""
+
+
+def _chosen(teams: list[Team], team: str | None) -> Team | None:
+    return next((t for t in teams if team and team.isdigit() and t.id == int(team)), None)
+
+
 @router.get("/reports", response_model=None)
 @offload
 def headline_report(
@@ -34,7 +42,7 @@ def headline_report(
     agent: DeskAgent,
     session: PageSession,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
-    team: Annotated[str | None, Query(max_length=12)] = None,
+    team: TeamChoice = None,
 ) -> Response:
     """How customers are being treated: the headline figures of a period, their trends, each with its numbers.
 
@@ -43,8 +51,7 @@ def headline_report(
     if not agent.actor.at_least(Role.SUPERVISOR):
         return page(request, "desk_refused.html", status_code=403, error="The reports are for supervisors and admins.")
     teams = list_teams(session)
-    # The form sends `team=` for "every team": an empty choice, not a wrong address.
-    chosen = next((t for t in teams if team and team.isdigit() and t.id == int(team)), None)
+    chosen = _chosen(teams, team)
     report = headline_figures.headline(
         session, days=days, today=clock.now().date(), team_id=chosen.id if chosen else None
     )
@@ -79,10 +86,10 @@ def fairness_report(
     agent: DeskAgent,
     session: PageSession,
     days: Annotated[int, Query(ge=1, le=365)] = 30,
-    team: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    team: TeamChoice = None,
 ) -> Response:
     teams = list_teams(session)
-    chosen = next((t for t in teams if t.id == team), None)
+    chosen = _chosen(teams, team)
     now = clock.now()
     cap = business.current(session).tier_cap_minutes
     report = fairness.parity(
