@@ -31,6 +31,15 @@ def test_each_kind_of_scope_says_why_a_contact_is_in_it() -> None:
     assert rules.why_in_scope(scope, contact(text="Help\nI CANNOT log-in since this morning")) == "pattern"
     assert rules.why_in_scope(scope, contact(text="I cannot see the log in button")) is None
     assert rules.why_in_scope(scope, contact(organization_id=8, tags=frozenset({"billing"}))) is None
+    # Whom it touches and what it says: what it says is the reason, the one that lets the end resolve it.
+    assert rules.why_in_scope(scope, contact(customer_id=42, tags=frozenset({"router"}))) == "tag"
+    assert rules.why_in_scope(scope, contact(organization_id=7, text="I cannot log in")) == "pattern"
+    assert [rules.about_the_problem(r) for r in ("tag", "pattern", "list", "organisation")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_a_pattern_needs_every_word_stems_and_accents_folded() -> None:
@@ -106,3 +115,5 @@ def test_what_customers_read() -> None:
     assert rules.notice_subject("X", update=2, resolved=True) == "Resolved: X"
     paragraph = rules.acknowledgement_paragraph("Outage", "Logins fail.", IncidentStatus.IDENTIFIED, "Fix at noon.")
     assert "already know" in paragraph and "Fix at noon." in paragraph
+    unsure = rules.acknowledgement_paragraph("Outage", "Logins fail.", IncidentStatus.IDENTIFIED, None, sure=False)
+    assert unsure.startswith("In case you write about it") and "something else, we answer it" in unsure

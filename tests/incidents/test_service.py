@@ -153,6 +153,8 @@ def test_resolution_closes_every_linked_case_with_the_approved_message(
     _, boss = supervisor(make)
     opened = [make.case(make.customer(f"c{n}@example.com"), tags=["router"]) for n in range(3)]
     listed_only = make.customer("listed@example.com")
+    # On the list, with an open case about something else: told, and that case is not closed under her.
+    elsewhere = make.case(make.customer("listed@example.com"), subject="Invoice address", body="Please use my new one.")
     number = declare(db, boss, tags=["router"], addresses=["listed@example.com"], tell_everyone=True)
     run_incident_jobs(db, settings)
     with db.unit_of_work() as s:
@@ -169,7 +171,19 @@ def test_resolution_closes_every_linked_case_with_the_approved_message(
             ).all()
             assert "Routers work again. Thank you for waiting." in bodies
             case_for(s, SYSTEM, case.id)
-    # Those with a linked case heard it there; the listed customer by a notice: one "Resolved" mail.
+        kept = s.get(Case, elsewhere.id)
+        assert kept is not None and kept.status is not CaseStatus.RESOLVED
+        on_it = s.scalars(
+            select(TimelineEntry).where(TimelineEntry.case_id == elsewhere.id, TimelineEntry.direction == "outbound")
+        ).all()
+        assert on_it == []  # no reply about routers on an invoice question
+        noted = s.scalars(
+            select(TimelineEntry.event).where(
+                TimelineEntry.case_id == elsewhere.id, TimelineEntry.event == EventType.INCIDENT_NOTICE_SENT
+            )
+        ).all()
+        assert len(noted) == 2  # the notice, and the end, each noted on her case
+    # Those with a case about it heard it there; the listed customer by a notice: one "Resolved" mail.
     resolved = [m for m in notices(db) if b"Resolved" in (m.raw or b"")]
     assert [m.recipient for m in resolved] == ["listed@example.com"]
     assert listed_only.id

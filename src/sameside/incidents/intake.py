@@ -42,18 +42,23 @@ def heard(session: Session, case: Case, first: TimelineEntry) -> None:
         text=f"{case.subject}\n{first.body or ''}",
     )
     for candidate in kept:
-        if rules.why_in_scope(candidate.scope, contact) is not None:
-            _link(session, case, candidate)
+        reason = rules.why_in_scope(candidate.scope, contact)
+        if reason is not None:
+            _link(session, case, candidate, reason)
             return
 
 
-def _link(session: Session, case: Case, candidate: active.Active) -> None:
+def _link(session: Session, case: Case, candidate: active.Active, reason: str) -> None:
     incident = session.get(Incident, candidate.id)
     if incident is None or incident.status is IncidentStatus.RESOLVED:
         active.forget()  # kept from before it ended (or from a database emptied since)
         return
     now = clock.now()
-    session.add(IncidentCase(incident_id=incident.id, case_id=case.id, customer_id=case.customer_id, new_contact=True))
+    session.add(
+        IncidentCase(
+            incident_id=incident.id, case_id=case.id, customer_id=case.customer_id, new_contact=True, reason=reason
+        )
+    )
     affected = session.get(AffectedCustomer, (incident.id, case.customer_id))
     if affected is None:
         # Acknowledged with where it stands now, they are told up to the latest update; later ones reach them.
@@ -67,7 +72,9 @@ def _link(session: Session, case: Case, candidate: active.Active) -> None:
             )
         )
     timeline.add_event(session, case, ACTOR, IncidentLinked(incident=incident.id), at=now)
-    paragraph = rules.acknowledgement_paragraph(incident.title, incident.message, incident.status, candidate.latest)
+    paragraph = rules.acknowledgement_paragraph(
+        incident.title, incident.message, incident.status, candidate.latest, sure=rules.about_the_problem(reason)
+    )
     if case.channel is Channel.EMAIL:
         session.info.setdefault(_WAITING, {})[case.id] = paragraph
     else:

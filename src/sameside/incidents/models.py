@@ -87,8 +87,11 @@ class IncidentCase(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     new_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(String(16))
+    """Why it is in scope (`rules.why_in_scope`); only a problem's own marks ("tag", "pattern") close it at the end."""
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    """When the resolution's message was sent on it and it was resolved."""
+    """When the incident's end reached it: its message sent on the case, which was resolved — or, for a case
+    linked only by who it touches, the customer told by notice and the case left open to its owner."""
 
     __table_args__ = (Index("ix_incident_cases_case", "case_id"),)

@@ -117,19 +117,26 @@ def updates_of(session: Session, incident_id: int) -> Sequence[IncidentUpdate]:
 class Linked:
     case: Case
     new_contact: bool
+    reason: str | None = None
+    """Why it is in scope (`rules.why_in_scope`)."""
+
+    @property
+    def closes(self) -> bool:
+        """Whether the incident's end answers and resolves it (`rules.about_the_problem`)."""
+        return rules.about_the_problem(self.reason)
 
 
 def linked_cases(session: Session, actor: Actor, incident_id: int, *, limit: int = LIST_MAX) -> list[Linked]:
     """The cases linked to it that the reader may see, new contacts first, with their customers."""
     rows = session.execute(
-        select(Case, IncidentCase.new_contact)
+        select(Case, IncidentCase.new_contact, IncidentCase.reason)
         .join(IncidentCase, IncidentCase.case_id == Case.id)
         .where(IncidentCase.incident_id == incident_id, visible_to(_staff(actor)))
         .options(joinedload(Case.customer))
         .order_by(IncidentCase.new_contact.desc(), Case.id.desc())
         .limit(limit)
     ).all()
-    return [Linked(c, bool(new)) for c, new in rows]
+    return [Linked(c, bool(new), reason) for c, new, reason in rows]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@
   batch takes only rows told less, marks them in the same transaction, and
   on PostgreSQL skips rows another worker holds.
 - `close`: one batch of linked cases: the approved message is sent on each as
-  a reply by the person who resolved it, and the case is resolved.
+  a reply by the person who resolved it, and the case is resolved — only
+  those linked for what they say (a tag, the pattern); a case linked only
+  for whose it is stays open, and its customer is told by notice.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from sameside.auth.service import staff_actor
@@ -61,28 +63,33 @@ def find_affected(session: Session, incident_id: int) -> Found:
     listed = select(AffectedCustomer.customer_id).where(
         AffectedCustomer.incident_id == incident.id, AffectedCustomer.listed.is_(True)
     )
-    named = [Case.customer_id.in_(listed)]
+    tagged = Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag.in_(incident.tags))) if incident.tags else false()
+    named = [Case.customer_id.in_(listed), tagged]
     if incident.organizations:
         named.append(Customer.organization_id.in_(incident.organizations))
-    if incident.tags:
-        named.append(Case.id.in_(select(CaseTag.case_id).where(CaseTag.tag.in_(incident.tags))))
     open_cases = select(Case.id, Case.customer_id).join(Customer, Customer.id == Case.customer_id)
     open_cases = open_cases.where(Case.status.in_(ACTIVE))
     matched: dict[int, tuple[int, str]] = {}
-    for case_id, customer_id in session.execute(open_cases.where(or_(*named))):
-        matched[case_id] = (customer_id, "list")
+    for case_id, customer_id, by_tag, org in session.execute(
+        open_cases.add_columns(tagged, Customer.organization_id).where(or_(*named))
+    ):
+        whom = "organisation" if org is not None and org in incident.organizations else "list"
+        matched[case_id] = (customer_id, "tag" if by_tag else whom)
     pattern = rules.parse_pattern(incident.pattern)
     if pattern is not None:
         for case_id, customer_id, text in _open_texts(session):
-            if case_id not in matched and rules.matches_text(pattern, text):
+            earlier = matched.get(case_id)
+            if (earlier is None or not rules.about_the_problem(earlier[1])) and rules.matches_text(pattern, text):
                 matched[case_id] = (customer_id, "pattern")
     linked = set(session.scalars(select(IncidentCase.case_id).where(IncidentCase.incident_id == incident.id)))
     affected = set(
         session.scalars(select(AffectedCustomer.customer_id).where(AffectedCustomer.incident_id == incident.id))
     )
-    new_cases = [(c, cu) for c, (cu, _) in sorted(matched.items()) if c not in linked]
-    for case_id, customer_id in new_cases:
-        session.add(IncidentCase(incident_id=incident.id, case_id=case_id, customer_id=customer_id, linked_at=now))
+    new_cases = [(c, cu, why) for c, (cu, why) in sorted(matched.items()) if c not in linked]
+    for case_id, customer_id, why in new_cases:
+        session.add(
+            IncidentCase(incident_id=incident.id, case_id=case_id, customer_id=customer_id, reason=why, linked_at=now)
+        )
         timeline.add_event(session, case_id, ACTOR, IncidentLinked(incident=incident.id), at=now)
     people = dict(matched.values())
     if incident.tell_everyone and incident.organizations:
@@ -212,20 +219,26 @@ def _addresses(session: Session, customer_ids: list[int]) -> dict[int, str]:
 
 
 def _linked_cases(session: Session, incident_id: int, customer_ids: list[int]) -> dict[int, list[int]]:
+    """Each customer's linked cases a notice is noted on: all but those the incident's end already answered."""
     found: dict[int, list[int]] = {}
-    for case_id, customer_id in session.execute(
-        select(IncidentCase.case_id, IncidentCase.customer_id).where(
+    for case_id, customer_id, closed_at, reason in session.execute(
+        select(IncidentCase.case_id, IncidentCase.customer_id, IncidentCase.closed_at, IncidentCase.reason).where(
             IncidentCase.incident_id == incident_id,
             IncidentCase.customer_id.in_(customer_ids),
-            IncidentCase.closed_at.is_(None),
         )
     ):
-        found.setdefault(customer_id, []).append(case_id)
+        if closed_at is None or not rules.about_the_problem(reason):
+            found.setdefault(customer_id, []).append(case_id)
     return found
 
 
 def close(session: Session, incident_id: int, number: int, staff_id: int, *, portal: str | None) -> bool:
-    """Send the resolution on one batch of linked cases and resolve them; returns whether any are left."""
+    """Send the resolution on one batch of linked cases and resolve them; returns whether any are left.
+
+    Only cases linked for what they say (`rules.about_the_problem`) are answered and resolved. One linked only
+    because its customer is on the list or in an organisation may be about anything: it stays open with its
+    owner, and its customer hears the end by the notice that follows (`tell`), noted on the case.
+    """
     update = session.get(IncidentUpdate, (incident_id, number))
     staff = session.get(Staff, staff_id)
     if update is None or staff is None:
@@ -244,8 +257,8 @@ def close(session: Session, incident_id: int, number: int, staff_id: int, *, por
     for row in batch:
         case = case_for(session, ACTOR, row.case_id, for_update=True)  # loaded as replies need it
         row.closed_at = now
-        if case.status not in ACTIVE:
-            continue  # resolved or closed meanwhile: the customer hears the end by the notice instead
+        if case.status not in ACTIVE or not rules.about_the_problem(row.reason):
+            continue  # resolved meanwhile, or perhaps about something else: the customer hears the end by notice
         cases.reply(session, actor, case, update.body, status=CaseStatus.RESOLVED, portal=portal)
         told = session.get(AffectedCustomer, (incident_id, row.customer_id))
         if told is not None and told.told < number:

@@ -134,17 +134,36 @@ def matches_text(pattern: search.Query, text: str) -> bool:
     return len(found) == len(pattern.terms)
 
 
+PROBLEM_REASONS = frozenset({"tag", "pattern"})
+"""Reasons that say what a contact is about; "list" and "organisation" say only whom an incident touches."""
+
+
 def why_in_scope(scope: Scope, contact: Contact) -> str | None:
-    """Why a contact is in scope ("tag", "organisation", "list", "pattern"), or None. Cheap tests first."""
-    if contact.customer_id in scope.listed:
-        return "list"
-    if contact.organization_id is not None and contact.organization_id in scope.organizations:
-        return "organisation"
+    """Why a contact is in scope ("tag", "pattern", "list", "organisation"), or None. Cheap tests first.
+
+    A contact both about the problem and from a customer it touches is in scope for the problem: that is the
+    stronger reason, and the one that lets the incident's end resolve it (`about_the_problem`).
+    """
     if scope.tags & contact.tags:
         return "tag"
+    whom = None
+    if contact.customer_id in scope.listed:
+        whom = "list"
+    elif contact.organization_id is not None and contact.organization_id in scope.organizations:
+        whom = "organisation"
     if scope.pattern is not None and contact.text and matches_text(scope.pattern, contact.text):
         return "pattern"
-    return None
+    return whom
+
+
+def about_the_problem(reason: str | None) -> bool:
+    """Whether a case was linked for what it says (a tag, the pattern) rather than only for who wrote it.
+
+    Only those are resolved with the incident's end. A customer on the list or in an organisation may have an
+    open case about something else entirely: they are told by notice, and their case stays with its owner.
+    (Links from before reasons were kept read as the problem's, as they were then treated.)
+    """
+    return reason is None or reason in PROBLEM_REASONS
 
 
 # ---------------------------------------------------------------- the customer list
@@ -234,13 +253,21 @@ def status_line(status: IncidentStatus, since: datetime) -> str:
     return f"{STATUS_WORDS[status]} (since {since.strftime('%d %b %H:%M')} UTC)."
 
 
-def acknowledgement_paragraph(title: str, message: str, status: IncidentStatus, latest: str | None) -> str:
-    """What an acknowledgement adds for a contact about a known incident: we know, where it stands, no need to wait."""
+def acknowledgement_paragraph(
+    title: str, message: str, status: IncidentStatus, latest: str | None, *, sure: bool = True
+) -> str:
+    """What an acknowledgement adds for a contact about a known incident: we know, where it stands, no need to wait.
+
+    `sure` is whether the contact says it is about the problem (`about_the_problem`); a contact matched only by
+    who wrote it is told of the incident in case that is why, and still gets its own answer.
+    """
     parts = [
-        f"We already know about this: {title}.",
+        f"We already know about this: {title}." if sure else f"In case you write about it: we know about {title}.",
         message.strip(),
         f"Where it stands: {STATUS_WORDS[status].lower()}." + (f" Latest: {latest.strip()}" if latest else ""),
-        "We will write to you as it changes, and when it is fixed; you do not need to write again.",
+        "We will write to you as it changes, and when it is fixed; you do not need to write again."
+        if sure
+        else "We will write to you as it changes. If your message is about something else, we answer it as usual.",
     ]
     return "\n\n".join(p for p in parts if p)
 

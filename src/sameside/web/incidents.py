@@ -40,6 +40,14 @@ from sameside.web.pages import page
 
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
+LINK_REASONS = {
+    "tag": "by its tag",
+    "pattern": "by its words",
+    "list": "its customer is listed",
+    "organisation": "its customer's organisation",
+}
+"""The "How" column's words for why a case is linked (`incidents.rules.why_in_scope`)."""
+
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 LIST_FIELD = "customers"
 """The declaration form's file field: the customer list."""
@@ -194,6 +202,7 @@ def _draw(
         shown=shown,
         updates=queries.updates_of(session, incident.id),
         linked=linked,
+        link_reasons=LINK_REASONS,
         organisations=queries.organisation_names(session, incident.organizations or []),
         names=colleagues,
         status_words=STATUS_WORDS,

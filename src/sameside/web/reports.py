@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated
 
@@ -31,7 +32,7 @@ TeamChoice = Annotated[str | None, Query(max_length=12)]
 """A report's team, as its form sends it: `team=` (empty) is "every team", a choice and not a wrong address."""
 
 
-def _chosen(teams: list[Team], team: str | None) -> Team | None:
+def _chosen(teams: Sequence[Team], team: str | None) -> Team | None:
     return next((t for t in teams if team and team.isdigit() and t.id == int(team)), None)
 
 
