@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
+from sameside.web.audit import PAGE
 from tests.factories import Factory
 from tests.web.test_desk import signed_in
 
@@ -50,12 +51,12 @@ def test_filters_narrow_the_list_and_keep_what_was_asked(client: TestClient, mak
 def test_the_list_pages_to_older_changes(client: TestClient, make: Factory, db: Database) -> None:
     team = make.team(name="Support")
     admin = make.staff(Role.ADMIN, password=None)
-    for n in range(52):
+    for n in range(PAGE + 2):
         assert client.patch(f"/api/v1/teams/{team.id}", headers=admin.headers, json={"name": f"N{n}"}).is_success
     signed_in(client, db, admin)
 
     first = client.get("/desk/admin/audit")
-    assert first.text.count('class="audit-entry"') == 50 and "<ins>N51</ins>" in first.text
+    assert first.text.count('class="audit-entry"') == PAGE and f"<ins>N{PAGE + 1}</ins>" in first.text
     older = first.text.split('<a class="button" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     second = client.get(older)
     assert second.text.count('class="audit-entry"') == 2 and "<ins>N1</ins>" in second.text
@@ -85,3 +86,20 @@ def test_only_admins_open_the_page(client: TestClient, make: Factory, db: Databa
         assert refused.status_code == 403 and "for admins" in refused.text
     client.cookies.clear()
     assert client.get("/desk/admin/audit", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_one_step_shows_as_one_entry_with_each_row_it_wrote(client: TestClient, make: Factory, db: Database) -> None:
+    """An agent's reply writes the case, its timeline and its mail: the admin reads one step, not a heap of rows."""
+    team = make.team(name="Support")
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    number = make.case(team=team, owner=agent, subject="Broken zip").id
+    answered = client.post(f"/api/v1/cases/{number}/replies", headers=agent.headers, json={"body": "A new one is on its way."})
+    assert answered.status_code == 201, answered.text
+    signed_in(client, db, make.staff(Role.ADMIN, password=None))
+
+    page = client.get("/desk/admin/audit").text
+    assert page.count('class="audit-step"') == 1
+    assert page.count('class="audit-entry"') >= 2  # the reply's own rows, each with its before and after
+    summary = page.split('<ul class="audit-summary">', 1)[1].split("</ul>", 1)[0]
+    assert f"changed cases {number} on case #{number}" in summary
+    assert "created timeline entries" in summary

@@ -31,7 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str, Query(max_length=100)]
 Cursor = Annotated[str, Query(max_length=500)]
-PAGE = 50
+PAGE = 200
+"""Rows a page reads: a person's step writes a few to a few dozen (`steps`)."""
 ACTION_WORDS = {"created": "created", "changed": "changed", "deleted": "deleted"}
 
 
@@ -50,6 +51,52 @@ class Shown:
     who: str
     what: str
     lines: list[Line]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one request changed: the person's step (a reply, a merge, a saved setting) and each row it wrote."""
+
+    entries: list[Shown]
+    summary: list[str]
+    """One phrase per kind of change, such as "created timeline entries 81, 82 on case #7"."""
+
+    @property
+    def first(self) -> AuditEntry:
+        return self.entries[0].entry
+
+    @property
+    def who(self) -> str:
+        return self.entries[0].who
+
+
+def steps(shown: list[Shown]) -> list[Step]:
+    """The entries as steps: the rows one request wrote, together, newest step first.
+
+    A step cut by the page's end continues on the next page, where it shows again with the rest of its rows.
+    """
+    grouped: list[list[Shown]] = []
+    for item in shown:
+        request_id = item.entry.request_id
+        if grouped and request_id is not None and grouped[-1][0].entry.request_id == request_id:
+            grouped[-1].append(item)
+        else:
+            grouped.append([item])
+    return [Step(items, _summary(items)) for items in grouped]
+
+
+def _summary(items: list[Shown]) -> list[str]:
+    kinds: dict[tuple[str, str], list[AuditEntry]] = {}
+    for item in reversed(items):  # the order they were made in
+        kinds.setdefault((item.entry.action, item.entry.entity), []).append(item.entry)
+    phrases = []
+    for (action, entity), rows in kinds.items():
+        ids = sorted((r.entity_id for r in rows), key=lambda i: (len(i), i))  # numbers in their order
+        shown_ids = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        cases = {r.case_id for r in rows}
+        on = f" on case #{next(iter(cases))}" if len(cases) == 1 and None not in cases else ""
+        phrases.append(f"{ACTION_WORDS.get(action, action)} {rules.describe(entity)} {shown_ids}{on}")
+    return phrases
 
 
 @router.get("/desk/admin/audit", response_model=None)
@@ -98,6 +145,7 @@ def audit_page(
         "audit",
         status_code=400 if error else 200,
         entries=shown,
+        steps=steps(shown),
         asked=asked,
         error=error,
         older=older,
