@@ -93,7 +93,9 @@ def test_one_step_shows_as_one_entry_with_each_row_it_wrote(client: TestClient, 
     team = make.team(name="Support")
     agent = make.staff(Role.AGENT, team=team, password=None)
     number = make.case(team=team, owner=agent, subject="Broken zip").id
-    answered = client.post(f"/api/v1/cases/{number}/replies", headers=agent.headers, json={"body": "A new one is on its way."})
+    answered = client.post(
+        f"/api/v1/cases/{number}/replies", headers=agent.headers, json={"body": "A new one is on its way."}
+    )
     assert answered.status_code == 201, answered.text
     signed_in(client, db, make.staff(Role.ADMIN, password=None))
 
