@@ -12,6 +12,7 @@ from rich.console import Console
 
 from sameside import __version__
 from sameside.auth import service as auth
+from sameside.cli import backups
 from sameside.config import Settings
 from sameside.customers.queries import customer_by_email
 from sameside.db import migrate
@@ -28,6 +29,7 @@ user_app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+backups.register(app)
 
 err = Console(stderr=True)
 SYSTEM = SystemActor("cli")
