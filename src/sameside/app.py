@@ -30,10 +30,13 @@ from sameside.http.failures import Failures
 from sameside.http.health import PROBE_TIMEOUT, HealthChecks
 from sameside.http.health import router as health_router
 from sameside.http.limits import Doorman
+from sameside.http.metrics import router as metrics_router
 from sameside.http.middleware import LimitBody, SecurityHeaders
+from sameside.http.observe import Observe
 from sameside.kit.ratelimit import RateLimiter
 from sameside.live.hub import Hub
 from sameside.live.socket import router as live_router
+from sameside.monitoring.metrics import Exposition
 from sameside.web import errors as page_errors
 from sameside.web.back_office import router as back_office_router
 from sameside.web.chat import ChatLimits
@@ -113,9 +116,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     space = FreeSpace(folders, settings.disk_min_free_mb)
     app.state.health = HealthChecks(Probes(database.url, PROBE_TIMEOUT), space)
+    app.state.metrics = Exposition(database)
 
     problems.install(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     page_errors.install(app)  # pages answer with pages; the API keeps problem+json
     app.include_router(api_router)
     app.include_router(web_router)
@@ -147,7 +152,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(Failures)  # innermost: it answers before Starlette's last resort drops the connection
     app.add_middleware(SecurityHeaders)
     app.add_middleware(LimitBody, uploads=uploads.body_limit(settings))
-    app.add_middleware(RefuseWritesWhenDiskLow, space=space)  # outermost: a refused write reads nothing
+    app.add_middleware(RefuseWritesWhenDiskLow, space=space)  # a refused write reads nothing
+    app.add_middleware(Observe)  # outermost: every answer has its request id and is counted, refusals too
     return app
 
 

@@ -81,6 +81,17 @@ class Settings(BaseSettings):
 
     log_sql: bool = False
 
+    log_format: Literal["text", "json"] = "text"
+    """How `sameside serve` and `sameside worker` write their log: `text` for people, or `json`, one object a
+    line (time, level, logger, message, request_id) for a log collector. `--log-format` overrides it."""
+
+    metrics_token: str | None = None
+    """A bearer token that opens `/metrics` from anywhere (`Authorization: Bearer …`). Unset: only the
+    private networks below may scrape."""
+    metrics_private_networks: bool = True
+    """Serve `/metrics` without a token to loopback and private addresses (10/8, 172.16/12, 192.168/16, fc00::/7),
+    when every address a proxy forwarded is private too."""
+
     redis_url: str | None = None
     """With several server processes: Redis for live updates across them (in-process when unset)."""
 

@@ -19,6 +19,7 @@ from sameside.db import migrate
 from sameside.db.engine import Database
 from sameside.kit.actors import Role, SystemActor
 from sameside.kit.errors import DomainError
+from sameside.kit.logs import LogFormat
 from sameside.staff import queries as staff_queries
 from sameside.staff import service as staff_service
 
@@ -126,8 +127,15 @@ def serve(
     workers: Annotated[int, typer.Option(help="Server processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
     smtp_port: Annotated[int | None, typer.Option(help="Also take inbound mail over SMTP on this port.")] = None,
+    log_format: Annotated[
+        LogFormat | None, typer.Option(help="`text` for people, `json` for a log collector (SAMESIDE_LOG_FORMAT).")
+    ] = None,
 ) -> None:
     """Serve the web pages and the API (and, with --smtp-port, inbound mail)."""
+    from sameside.monitoring import processes
+
+    # Before prometheus_client loads anywhere: every server process then counts into one shared folder.
+    processes.share(Settings().data_dir, clean=True)
     import uvicorn
 
     _database().dispose()  # a clear word, not a traceback, when `sameside init` has not run
@@ -140,7 +148,7 @@ def serve(
         err.print(f"[green]Taking mail[/] over SMTP on {host}:{smtp_port}.")
     err.print(f"[bold]Serving Sameside at {base_url}[/] (listening on {host}:{port}).", soft_wrap=True)
     try:
-        _serve_http(uvicorn, host, port, workers, access_log)
+        _serve_http(uvicorn, host, port, workers, access_log, log_format or Settings().log_format)
     finally:
         if listener is not None:
             listener.stop()
@@ -162,9 +170,10 @@ def _base_url(settings: Settings, host: str | None, port: int | None) -> str:
     return f"http://{name}:{port if port is not None else 8000}"
 
 
-def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bool) -> None:
+def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bool, log_format: LogFormat) -> None:
     """uvicorn with our protocol, which bounds header and body time, header size and connections (`http.server`)."""
     from sameside.http.server import GuardedHttpProtocol, raise_open_file_limit
+    from sameside.kit import logs
 
     raise_open_file_limit()  # before the workers start: they inherit it
     uvicorn.run(
@@ -175,6 +184,7 @@ def _serve_http(uvicorn: Any, host: str, port: int, workers: int, access_log: bo
         workers=workers,
         access_log=access_log,
         log_level="info",
+        log_config=logs.uvicorn_config(log_format),
         server_header=False,
         http=GuardedHttpProtocol,
     )
@@ -210,16 +220,22 @@ def smtp(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    log_format: Annotated[
+        LogFormat | None, typer.Option(help="`text` for people, `json` for a log collector (SAMESIDE_LOG_FORMAT).")
+    ] = None,
+) -> None:
     """Run queued jobs (mail delivery) and the periodic chores, until stopped (run one or several)."""
-    import logging
+    from sameside.kit import logs
+    from sameside.monitoring import processes
 
+    settings = Settings()
+    processes.share(settings.data_dir, clean=False)  # the server's figures and the workers' add up
     from sameside import wiring
     from sameside.worker.loop import Worker
     from sameside.worker.transport import ConsoleTransport, transport_from
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings()
+    logs.configure(log_format or settings.log_format)
     database = _database()
     wiring.wire(settings)
     try:

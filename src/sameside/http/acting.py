@@ -13,6 +13,7 @@ import uuid
 from fastapi import Request
 
 from sameside.audit.context import Acting, Via, act_as
+from sameside.kit import logs
 from sameside.kit.actors import CustomerActor, StaffActor
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -33,6 +34,7 @@ def note(request: Request, actor: StaffActor | CustomerActor | None, via: Via) -
             via=via,
             client=request.client.host[:64] if request.client else None,
             agent=agent[:AGENT_LIMIT] if agent else None,
-            request_id=sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex[:16],
+            # The id `http.observe` gave this request, so the audit log, the log lines and the answer agree.
+            request_id=logs.request_id() or (sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex[:16]),
         )
     )

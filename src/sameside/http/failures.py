@@ -22,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sameside.http.problems import problem
+from sameside.kit import logs
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +76,15 @@ class Failures:
                 log.warning("database trouble on %s %s: %s", scope.get("method"), scope.get("path"), error)
                 await _answer(send, 503, "Service unavailable", trouble, retry_after=RETRY_AFTER_SECONDS)
                 return
-            request_id = uuid.uuid4().hex[:16]
+            bound = logs.request_id()  # `http.observe` stamps it on the answer
+            request_id = bound or uuid.uuid4().hex[:16]
             log.exception("unhandled error on %s %s [request %s]", scope.get("method"), scope.get("path"), request_id)
             await _answer(
                 send,
                 500,
                 "Internal error",
                 f"Something went wrong on our side; it has been logged as request {request_id}.",
-                request_id=request_id,
+                request_id=None if bound else request_id,
             )
 
 

@@ -19,7 +19,10 @@ from sqlalchemy.orm import Session
 
 from sameside.jobs.models import Job
 from sameside.jobs.registry import UnknownTask, registry
-from sameside.kit import clock
+from sameside.kit import clock, logs
+
+REQUEST_ID = "_request_id"
+"""The payload key that carries the id of the request that enqueued a job; the runner takes it out again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +37,16 @@ def enqueue(session: Session, name: str, *, run_after: datetime | None = None, *
     """Add a job named `name` to run (not before `run_after`) once the caller's transaction commits.
 
     `payload` is stored as JSON and handed to the handler as `run.payload`.
+    Enqueued during a request, the job also keeps that request's id (under
+    `REQUEST_ID`), so the worker's lines about it carry the same id.
     Raises `UnknownTask` when no handler is registered for `name`.
     """
     if name not in registry:
         raise UnknownTask(name)
     now = clock.now()
+    request_id = logs.request_id()
+    if request_id is not None:
+        payload[REQUEST_ID] = request_id
     # A Core INSERT, not session.add(): no unit-of-work flush (mail is enqueued with every reply and new case).
     job_id: int = session.execute(
         insert(Job)

@@ -40,6 +40,7 @@ from sameside.jobs.run import Provided, Run
 from sameside.kit import clock
 from sameside.mail.models import OutboundMail, OutboundState
 from sameside.mail.outbox import DELIVER, mark_sent
+from sameside.monitoring.metrics import MAIL_OUT
 from sameside.worker.runner import Runner
 from sameside.worker.transport import TRANSPORT, MailTransport, Refusal, transport_from
 
@@ -64,6 +65,7 @@ def deliver(run: Run) -> bool:
         _refused(run, outbound_id, refusal)
         return True
     _mark_sent(run, outbound_id)
+    MAIL_OUT.labels("sent").inc()
     return True  # the worker settles the job in a transaction of its own, after the mark has committed
 
 
@@ -98,7 +100,9 @@ def _refused(run: Run, outbound_id: int, refusal: Refusal) -> None:
         mail.attempts += 1
         mail.last_error = error
         if not refusal.permanent and run.retry_later(session, error):
+            MAIL_OUT.labels("held").inc()
             return
+        MAIL_OUT.labels("failed").inc()
         if refusal.permanent:
             run.fail(session, error)
         mail.state = OutboundState.FAILED

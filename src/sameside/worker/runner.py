@@ -16,6 +16,9 @@ from sameside.db.engine import Database
 from sameside.jobs import queue
 from sameside.jobs.registry import Registry, registry
 from sameside.jobs.run import Claimed, Provided, Run
+from sameside.jobs.service import REQUEST_ID
+from sameside.kit import logs
+from sameside.monitoring.metrics import JOBS_RUN
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +40,21 @@ class Runner:
                 return False
             claimed = Claimed(job.id, job.kind, job.attempts)
             payload = dict(job.payload)
+        request_id = payload.pop(REQUEST_ID, None)
         run = Run(self.db, self.settings, self.provided, payload, claimed)
+        # The job's lines carry the id of the request that enqueued it (a fresh one when none did).
+        bound = logs.bind_request_id(logs.sane_request_id(request_id) or logs.new_request_id())
+        try:
+            return self._run(run, claimed)
+        finally:
+            logs.unbind_request_id(bound)
+
+    def _run(self, run: Run, claimed: Claimed) -> bool:
         try:
             self.tasks.handler(claimed.name)(run)
         except Exception as exc:
             log.exception("job %s (%s), attempt %s, failed", claimed.id, claimed.name, claimed.attempts)
+            JOBS_RUN.labels(claimed.name, "raised").inc()
             if not run.settled:
                 with self.db.unit_of_work() as session:
                     queue.retry_later(session, claimed.id, claimed.attempts, f"{type(exc).__name__}: {exc}")
@@ -49,6 +62,7 @@ class Runner:
         if not run.settled:
             with self.db.unit_of_work() as session:
                 queue.finish(session, claimed.id)
+        JOBS_RUN.labels(claimed.name, "returned").inc()
         return True
 
     def run_chore(self, name: str) -> bool:
