@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -371,3 +372,33 @@ def test_an_unset_up_database_has_nothing_to_back_up(tmp_path: Path) -> None:
         "error: The database is not set up yet (no schema revision): there is nothing to back up."
     )
     assert not (tmp_path / "x.tar").exists()
+
+
+def test_a_pg_dump_older_than_the_server_is_named(tmp_path: Path) -> None:
+    problem = postgres_problem()
+    if problem is not None:
+        unavailable(f"PostgreSQL is not reachable: {problem}")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    old = tools / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")  # what an old client says, and all it does
+    old.chmod(0o755)
+    with fresh_postgres_database("sameside_backup") as url:
+        made = run(url, tmp_path, "backup", str(tmp_path / "x.tar"), env={"PATH": str(tools)})
+    assert made.exit_code == 1
+    assert re.fullmatch(
+        rf"error: {re.escape(str(old))} is version 9, older than the PostgreSQL server's \d+: "
+        r"install postgresql-client-\d+ \(or newer\) and put its pg_dump first on PATH\.",
+        said(made),
+    ), said(made)
+    assert not (tmp_path / "x.tar").exists()
+
+
+def test_a_restore_into_a_file_that_is_no_database_says_so(desk: tuple[str, Path, Path], tmp_path: Path) -> None:
+    _, _, archive = desk
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"these are someone's notes, not a database " * 20)
+    refused = run(f"sqlite:///{junk}", tmp_path / "target", "restore", str(archive))
+    assert refused.exit_code == 1
+    assert said(refused) == "error: The database answered with an error: file is not a database."
+    assert junk.read_bytes() == b"these are someone's notes, not a database " * 20

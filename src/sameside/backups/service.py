@@ -87,6 +87,17 @@ class Summary:
 def backup(settings: Settings, destination: Path | None, *, overwrite: bool, say: Say) -> Summary:
     """Write the configured desk to one archive at `destination` (a file, a folder, or None for the data dir's
     `backups/`); never replaces an existing file unless `overwrite`."""
+    with _database_errors():
+        return _backup(settings, destination, overwrite=overwrite, say=say)
+
+
+def restore(settings: Settings, source: Path, *, force: bool, say: Say) -> Summary:
+    """Replace the configured desk with the one in the archive at `source` (see the module's docstring)."""
+    with _database_errors():
+        return _restore(settings, source, force=force, say=say)
+
+
+def _backup(settings: Settings, destination: Path | None, *, overwrite: bool, say: Say) -> Summary:
     url = make_url(settings.database_url)
     path = _destination(settings, destination)
     with archive.writing(path, overwrite=overwrite) as out, _staging(path.parent) as staging:
@@ -106,8 +117,7 @@ def backup(settings: Settings, destination: Path | None, *, overwrite: bool, say
     return Summary(path, manifest, path.stat().st_size)
 
 
-def restore(settings: Settings, source: Path, *, force: bool, say: Say) -> Summary:
-    """Replace the configured desk with the one in the archive at `source` (see the module's docstring)."""
+def _restore(settings: Settings, source: Path, *, force: bool, say: Say) -> Summary:
     url = make_url(settings.database_url)
     kind = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql"
     manifest = archive.read_manifest(source)
@@ -321,6 +331,18 @@ def _staging(beside: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database error becomes one line: the driver's own first line says what it was."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+        raise BackupError(
+            f"The database answered with an error: {lines[0] if lines else type(error).__name__}."
+        ) from None
 
 
 @contextmanager
