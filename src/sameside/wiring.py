@@ -39,6 +39,7 @@ from sameside.offers import tasks as offers_tasks
 from sameside.reports import tasks as reports_tasks
 from sameside.surveys import service as surveys
 from sameside.surveys import tasks as surveys_tasks
+from sameside.webhooks import outbox as webhook_outbox
 from sameside.worker import notices as notice_tasks
 from sameside.worker import tasks as worker_tasks
 
@@ -108,6 +109,8 @@ def wire(settings: Settings) -> None:
     global _subscribed
     contacts.listen(heard=incident_intake.heard, acknowledging=incident_intake.acknowledging)  # P11
     audit_recorder.install()  # once per process: staff changes are written down in their own transaction
+    webhook_outbox.install()  # once per process: webhook messages are recorded in the change's transaction
+    webhook_outbox.configure(base_url=settings.base_url)
     if not _subscribed:
         for name in LIVE_EVENTS:
             bus.subscribe(name, _to_live)

@@ -53,6 +53,7 @@ from sameside.offers.rules import OptionSpec
 from sameside.staff import invitations
 from sameside.staff import notifications as notice_service
 from sameside.staff.models import Department, Staff, Team
+from sameside.webhooks import service as webhook_service
 from tests.factories import PASSWORD, SYSTEM, Factory, Person
 from tests.feedback.seed import complaint_for, first_message
 from tests.incidents.seed import incident_path
@@ -448,6 +449,29 @@ def _mailbox(w: World) -> int:
     with w.make.db.unit_of_work() as s:
         body = _mailbox_body(w, "admin")
         return business_service.add_mailbox(s, SYSTEM, name=body.pop("name"), password=body.pop("password"), **body).id
+
+
+def _webhook(w: World) -> int:
+    """A fresh webhook to an address that is never reached in the walk (nothing delivers here)."""
+    with w.make.db.unit_of_work() as s:
+        admin = StaffActor(w.staff["admin"].id, Role.ADMIN)
+        hook, _ = webhook_service.subscribe(s, admin, url="https://hooks.example.com/walk", events=["case.created"])
+        return hook.id
+
+
+def _webhook_delivery(w: World) -> str:
+    """A fresh webhook with one delivery (a test message): the path of its redelivery."""
+    webhook_id = _webhook(w)
+    with w.make.db.unit_of_work() as s:
+        delivery_id = webhook_service.ping(s, StaffActor(w.staff["admin"].id, Role.ADMIN), webhook_id)
+    return f"/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"
+
+
+def _allowed_host(w: World) -> str:
+    host = f"walk{_n()}.internal"
+    with w.make.db.unit_of_work() as s:
+        webhook_service.allow_host(s, StaffActor(w.staff["admin"].id, Role.ADMIN), host)
+    return host
 
 
 BUSINESS_SETTINGS = {
@@ -943,6 +967,46 @@ EXPECTED: dict[tuple[str, str], tuple[Prepare, tuple[int, ...]]] = {
     ("POST", "/api/v1/business/mailboxes/{mailbox_id}/test"): (
         lambda w, r: Call(f"/api/v1/business/mailboxes/{_mailbox(w)}/test"),
         ADMINS_ONLY,
+    ),
+    # --- webhooks: admins only
+    ("GET", "/api/v1/webhooks"): (_fixed("/api/v1/webhooks"), ADMINS_ONLY),
+    ("POST", "/api/v1/webhooks"): (
+        _fixed("/api/v1/webhooks", lambda w, r: {"url": "https://hooks.example.com/in", "events": ["case.created"]}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}"): (lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}"), ADMINS_ONLY),
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): (
+        lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}", {"description": "Walked"}),
+        ADMINS_ONLY,
+    ),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): (
+        lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}"),
+        (401, 403, 403, 403, 403, 403, 403, 204),
+    ),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): (
+        lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}/deliveries"),
+        ADMINS_ONLY,
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/rotate-secret"): (
+        lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}/rotate-secret"),
+        ADMINS_ONLY,
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/test"): (
+        lambda w, r: Call(f"/api/v1/webhooks/{_webhook(w)}/test"),
+        (401, 403, 403, 403, 403, 403, 403, 202),
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): (
+        lambda w, r: Call(_webhook_delivery(w)),
+        (401, 403, 403, 403, 403, 403, 403, 202),
+    ),
+    ("GET", "/api/v1/webhooks/allowed-hosts"): (_fixed("/api/v1/webhooks/allowed-hosts"), ADMINS_ONLY),
+    ("POST", "/api/v1/webhooks/allowed-hosts"): (
+        _fixed("/api/v1/webhooks/allowed-hosts", lambda w, r: {"host": f"in{_n()}.internal"}),
+        (401, 403, 403, 403, 403, 403, 403, 201),
+    ),
+    ("DELETE", "/api/v1/webhooks/allowed-hosts/{host}"): (
+        lambda w, r: Call(f"/api/v1/webhooks/allowed-hosts/{_allowed_host(w)}"),
+        (401, 403, 403, 403, 403, 403, 403, 204),
     ),
     ("GET", "/api/v1/admin/mail/{inbound_id}"): (
         lambda w, r: Call(f"/api/v1/admin/mail/{w.inbound_id()}"),

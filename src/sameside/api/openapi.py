@@ -49,6 +49,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from sameside.api.webhooks import documented as webhook_messages
 from sameside.cases.events import PAYLOAD_TYPES
 from sameside.http import deps
 from sameside.http.limits import doorman
@@ -131,6 +132,7 @@ def document(app: FastAPI) -> dict[str, Any]:
         openapi_version=app.openapi_version,
         description=app.description,
         routes=app.routes,
+        webhooks=webhook_messages.routes,  # what a subscriber's receiver is sent, one entry per type
     )
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_problem_schemas())
@@ -144,6 +146,9 @@ def document(app: FastAPI) -> dict[str, Any]:
             operation = doc["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 _add_problems(operation, statuses(route, method.lower(), operation, doc))
+    for message in doc.get("webhooks", {}).values():
+        for operation in message.values():
+            operation["responses"].pop("422", None)  # sent by us: a receiver answers 2xx, or we try again
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     return _renamed(doc, NAMES)

@@ -34,6 +34,7 @@ from sameside.api.saved_replies import router as saved_replies_router
 from sameside.api.search import router as search_router
 from sameside.api.service_levels import router as service_levels_router
 from sameside.api.surveys import router as surveys_router
+from sameside.api.webhooks import router as webhooks_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -64,3 +65,4 @@ router.include_router(business_router)
 router.include_router(repeats_router)
 router.include_router(calls_router)
 router.include_router(feedback_router)
+router.include_router(webhooks_router)

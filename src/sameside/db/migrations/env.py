@@ -30,6 +30,7 @@ import sameside.offers.models
 import sameside.reports.models
 import sameside.saved_replies.models
 import sameside.surveys.models
+import sameside.webhooks.models
 import sameside.staff.models  # noqa: F401  (registers every table on Base.metadata)
 from sameside.db import search_index
 from sameside.db.base import Base
