@@ -9,6 +9,7 @@ manifest's counts. Each refusal is one line, exit code 1, and nothing changed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -402,3 +403,26 @@ def test_a_restore_into_a_file_that_is_no_database_says_so(desk: tuple[str, Path
     assert refused.exit_code == 1
     assert said(refused) == "error: The database answered with an error: file is not a database."
     assert junk.read_bytes() == b"these are someone's notes, not a database " * 20
+
+
+def test_a_file_damaged_on_disk_is_named_and_never_put_back(desk: tuple[str, Path, Path], tmp_path: Path) -> None:
+    url, data_dir, _ = desk
+    from sameside.mail.blobs import BlobStore
+
+    store = BlobStore(data_dir / "blobs")
+    sha = store.put(b"a contract, signed")
+    store.path(sha).write_bytes(b"a contract, signeD")  # a bit flipped on disk
+    archive = tmp_path / "with-damage.tar"
+    made = run(url, data_dir, "backup", str(archive))
+    assert made.exit_code == 0, made.output
+    assert (
+        f"Warning: 1 file on disk no longer matched its checksum at backup time and is not restored (first: {sha})."
+        in said(made)
+    )
+
+    target = tmp_path / "target"
+    back = run(f"sqlite:///{target / 'sameside.db'}", target, "restore", str(archive))
+    assert back.exit_code == 0, back.output
+    restored = BlobStore(target / "blobs")
+    assert restored.read(hashlib.sha256(PNG).hexdigest()) == PNG
+    assert not restored.path(sha).exists()

@@ -56,6 +56,8 @@ class Manifest:
     """Every other member's `size` and `sha256`."""
     missing_blobs: list[str] = field(default_factory=list)
     """Files the database refers to that were not on disk when the backup was made."""
+    damaged_blobs: list[str] = field(default_factory=list)
+    """Files whose bytes no longer matched their name (their hash) on disk: archived as found, never put back."""
     tools: dict[str, str] = field(default_factory=dict)
     """Versions of the programs that made the copy (`pg_dump`)."""
     format: str = FORMAT
@@ -96,7 +98,8 @@ class Writer:
         self._tar = tar
         self.members: dict[str, dict[str, Any]] = {}
 
-    def add_file(self, source: Path, name: str) -> None:
+    def add_file(self, source: Path, name: str) -> str:
+        """Add `source` as `name`; returns the SHA-256 of the bytes that went in."""
         stat = source.stat()
         info = tarfile.TarInfo(name)
         info.size = stat.st_size
@@ -108,6 +111,7 @@ class Writer:
         if reader.size != stat.st_size:
             raise BackupError(f"{source} changed size while it was being copied; run the backup again.")
         self.members[name] = {"size": reader.size, "sha256": reader.sha.hexdigest()}
+        return reader.sha.hexdigest()
 
     def add_manifest(self, manifest: Manifest) -> None:
         manifest.members = dict(self.members)
@@ -207,7 +211,8 @@ def unpack(path: Path, manifest: Manifest, into: Path, progress: Callable[[int, 
 
     Raises `BackupError` at the first member that is unexpected, missing,
     or does not match its size and checksum; what was copied so far is
-    only ever in `into`, which the caller throws away.
+    only ever in `into`, which the caller throws away. A blob the manifest
+    lists as damaged at backup time is checked like the rest, then left out.
     """
     expected = manifest.members
     seen: set[str] = set()
@@ -243,7 +248,9 @@ def unpack(path: Path, manifest: Manifest, into: Path, progress: Callable[[int, 
                 )
             blob = BLOB_MEMBER.match(name)
             if blob is not None and blob.group(3) != sha.hexdigest():
-                raise BackupError(f"{path} is damaged: {name} does not hold the file its name promises.")
+                if blob.group(3) not in manifest.damaged_blobs:
+                    raise BackupError(f"{path} is damaged: {name} does not hold the file its name promises.")
+                target.unlink()  # damaged on disk before the backup: never put back where its name says
             done += size
             progress(done, total)
     missing = sorted(set(expected) - seen)

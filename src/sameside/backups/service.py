@@ -10,8 +10,10 @@ A restore checks everything it can before it changes anything: the archive's
 format, its kind of database against the configured one, its schema revision
 against this code's, whether the configured database already holds a desk,
 the client programs, and every member's checksum (unpacked into a staging
-folder under the data dir). Only then is the database replaced, migrated up
-if it came from an older Sameside, and the missing blobs moved into place.
+folder under the data dir; a SQLite database must pass its integrity check).
+Only then are the missing blobs moved into place (first: a file no row names
+is harmless, a row naming a missing file is not), the database replaced, and
+migrated up if it came from an older Sameside.
 """
 
 from __future__ import annotations
@@ -75,6 +77,12 @@ class Summary:
         )
         if self.migrated_to:
             said += f" Migrated up to revision {self.migrated_to}."
+        if m.damaged_blobs:
+            said += (
+                f" Warning: {_count(len(m.damaged_blobs), 'file', 'files')} on disk no longer matched "
+                f"{'its' if len(m.damaged_blobs) == 1 else 'their'} checksum at backup time and "
+                f"{'is' if len(m.damaged_blobs) == 1 else 'are'} not restored (first: {m.damaged_blobs[0]})."
+            )
         if m.missing_blobs:
             said += (
                 f" Warning: {_count(len(m.missing_blobs), 'file', 'files')} the database refers to "
@@ -110,7 +118,8 @@ def _backup(settings: Settings, destination: Path | None, *, overwrite: bool, sa
         manifest.missing_blobs = sorted(set(manifest.missing_blobs) - blobs.keys())
         say(f"Adding {_count(len(blobs), 'file', 'files')} from {settings.blob_dir}…")
         for done, (sha, file) in enumerate(sorted(blobs.items()), start=1):
-            out.add_file(file, f"blobs/{sha[:2]}/{sha[2:4]}/{sha}")
+            if out.add_file(file, f"blobs/{sha[:2]}/{sha[2:4]}/{sha}") != sha:
+                manifest.damaged_blobs.append(sha)
             if done % 1000 == 0:
                 say(f"  {done} of {len(blobs)} files")
         out.add_manifest(manifest)
@@ -135,6 +144,11 @@ def _restore(settings: Settings, source: Path, *, force: bool, say: Say) -> Summ
         say(f"Checking {source} ({_size(source.stat().st_size)})…")
         archive.unpack(source, manifest, staging, _percent(say))
         copy = staging / manifest.database_member
+        if restorer is None:
+            sqlite.check(copy)
+        # Files first: an extra file in a content-addressed store is harmless, a row naming a missing one is not.
+        placed, already = _place_blobs(staging / "blobs", settings.blob_dir)
+        say(f"Put {_count(placed, 'file', 'files')} in {settings.blob_dir} ({already} there already).")
         say(f"Replacing the database at {url.render_as_string(hide_password=True)}…")
         if restorer is None:
             sqlite.replace(_sqlite_path(url), copy)
@@ -150,9 +164,6 @@ def _restore(settings: Settings, source: Path, *, force: bool, say: Say) -> Summ
             finally:
                 database.dispose()
             migrated_to = head
-        placed = _place_blobs(staging / "blobs", settings.blob_dir)
-        already = manifest.blob_count - placed
-        say(f"Put {_count(placed, 'file', 'files')} in {settings.blob_dir} ({already} there already).")
     return Summary(source, manifest, source.stat().st_size, migrated_to)
 
 
@@ -298,17 +309,18 @@ def _blob_files(root: Path) -> dict[str, Path]:
     return found
 
 
-def _place_blobs(staged: Path, root: Path) -> int:
+def _place_blobs(staged: Path, root: Path) -> tuple[int, int]:
     """Move the unpacked blobs into the store; one already there is the same bytes (its name is its hash)."""
-    placed = 0
+    placed = already = 0
     for sha, file in _blob_files(staged).items():
         target = root / sha[:2] / sha[2:4] / sha
         if target.exists():
+            already += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(file, target)
         placed += 1
-    return placed
+    return placed, already
 
 
 def _destination(settings: Settings, given: Path | None) -> Path:

@@ -59,8 +59,17 @@ def integrity_problem(path: Path) -> str | None:
     return None
 
 
+def check(copy: Path) -> None:
+    """Raise unless the database file `copy` (unpacked from a backup) passes SQLite's integrity checks."""
+    problem = integrity_problem(copy)
+    if problem is not None:
+        raise BackupError(
+            f"The database in the backup fails SQLite's integrity check ({problem}); nothing was changed."
+        )
+
+
 def replace(target: Path, copy: Path) -> None:
-    """Make the database at `target` (created if need be) hold exactly what `copy` holds.
+    """Make the database at `target` (created if need be) hold exactly what `copy` (already `check`ed) holds.
 
     Goes through the backup API into the target's own connection, so SQLite
     takes the target's write lock and keeps its WAL and shared memory right;
@@ -68,11 +77,6 @@ def replace(target: Path, copy: Path) -> None:
     transaction (stop the server first all the same: its caches and sessions
     belong to the old desk).
     """
-    problem = integrity_problem(copy)
-    if problem is not None:
-        raise BackupError(
-            f"The database in the backup fails SQLite's integrity check ({problem}); nothing was changed."
-        )
     target.parent.mkdir(parents=True, exist_ok=True)
     with (
         closing(sqlite3.connect(copy, isolation_level=None)) as source,
