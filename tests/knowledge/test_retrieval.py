@@ -25,6 +25,21 @@ def test_meaning_finds_an_article_that_shares_few_words_with_the_question() -> N
     assert nothing.hits == [] and nothing.nothing_fits
 
 
+def test_a_plain_question_finds_the_article_its_title_names() -> None:
+    """The boots and the fit pull the meaning away from "Returning something"; the title's word brings it back."""
+    index = retrieval.Index(
+        [
+            _doc(1, "Returning something", "You have 30 days to send an item back. Print the label in your account."),
+            _doc(2, "Where is my parcel?", "Track it with the link in your dispatch email."),
+        ]
+    )
+    found = index.search("how do I return boots that do not fit")
+    assert [h.key for h in found.hits][:1] == [1] and found.hits[0].title_word and not found.nothing_fits
+    # A title word alone is not enough: far in meaning, nothing fits still.
+    far = index.search("what time does return of the jedi start tonight")
+    assert far.nothing_fits, far.hits
+
+
 def test_the_inverted_file_finds_what_the_exact_scan_finds() -> None:
     rng = np.random.default_rng(3)
     centres = rng.standard_normal((40, embedding.DIMENSIONS)).astype(np.float32)

@@ -5,8 +5,9 @@ Each document has passage vectors (its title and each paragraph, or for a
 solved case its first customer message) and a whole-document vector. A
 question's score for a document is its closest passage's cosine similarity,
 plus the whole document's, plus a third of the BM25 score scaled to the best.
-Whether anything fits is judged on the closest passage alone, against
-`rules.NOTHING_FITS`.
+Whether anything fits is judged on the closest passage, against
+`rules.NOTHING_FITS` — or the lower `rules.TITLE_WORD_FITS` when the
+document's title names a word of the question.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Document:
     lexical: str
     passage_vectors: Vectors
     whole_vector: Vectors
+    title_words: frozenset[str] = frozenset()
+    """Its title's content words (`rules.title_words`): one the question names lets a near miss fit."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Hit:
     score: float
     similarity: float
     """The closest passage's cosine similarity: what "fits" is judged on."""
+    title_word: bool = False
+    """Whether its title names a word of the question (`rules.fits`)."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,12 @@ class Index:
         else:
             order = np.argsort(-scores, kind="stable")
         found = order if candidates is None else candidates[order]
-        hits = [Hit(self.keys[g], float(scores[i]), float(best[i])) for g, i in zip(found, order, strict=True)]
-        fitting = [h for h in hits if rules.fits(h.similarity, threshold)]
+        asked = rules.title_words(question)
+        hits = [
+            Hit(self.keys[g], float(scores[i]), float(best[i]), bool(asked & self.documents[g].title_words))
+            for g, i in zip(found, order, strict=True)
+        ]
+        fitting = [h for h in hits if rules.fits(h.similarity, threshold, title_word=h.title_word)]
         return Found(fitting, nothing_fits=not fitting)
 
 
@@ -144,7 +153,7 @@ def document(key: int, title: str, body_passages: list[str], lexical: str) -> Do
     """Embed a document's passages and its whole text."""
     texts = [*body_passages, f"{title}. {lexical}"]
     vectors = embedding.encode(texts)
-    return Document(key, lexical, vectors[:-1], vectors[-1:])
+    return Document(key, lexical, vectors[:-1], vectors[-1:], rules.title_words(title))
 
 
 def article_texts(title: str, body: str) -> tuple[list[str], str]:
@@ -168,4 +177,4 @@ def article_document(key: int, title: str, body: str, vectors: Vectors | None = 
     """An article ready to rank, from its stored vectors (or embedded now)."""
     if vectors is None:
         vectors = article_vectors(title, body)
-    return Document(key, article_lexical(title, body), vectors[:-1], vectors[-1:])
+    return Document(key, article_lexical(title, body), vectors[:-1], vectors[-1:], rules.title_words(title))

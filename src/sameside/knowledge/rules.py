@@ -13,6 +13,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from sameside.kit import stems
 from sameside.kit.actors import Actor, Role, StaffActor
 from sameside.kit.errors import Forbidden, Invalid
 
@@ -206,8 +207,31 @@ def fuse(passage_best: float, whole: float, lexical: float, lexical_top: float) 
     return passage_best + whole + LEXICAL_WEIGHT * (lexical / lexical_top if lexical_top > 0 else 0.0)
 
 
-def fits(similarity: float, threshold: float = NOTHING_FITS) -> bool:
-    return similarity >= threshold
+TITLE_WORD_FITS = 0.33
+"""A closer passage than this fits too when the article's title names a word of the question.
+
+"How do I return boots that do not fit" is about returning, and the article
+is called "Returning something"; its particular words (boots, fit) pull the
+meaning away, to 0.335. A title naming the thing asked about is strong
+evidence the article is the answer. On CLINC150 against BANKING77
+(bench/phase_knowledge.py): of the questions answered, 0.919 are in scope
+(0.922 by the meaning alone); in-scope questions given an article go from
+0.648 to 0.757; out-of-scope ones given nothing from 0.837 to 0.800.
+"""
+
+
+def fits(similarity: float, threshold: float = NOTHING_FITS, *, title_word: bool = False) -> bool:
+    """Whether a document fits a question: its closest passage is close enough, or nearly so with a title word."""
+    return similarity >= threshold or (title_word and similarity >= min(threshold, TITLE_WORD_FITS))
+
+
+def title_words(text: str) -> frozenset[str]:
+    """The stems of a text's content words, which a title and a question share when they name the same thing."""
+    return frozenset(stems.stem(w, TITLE_ENDINGS) for w in words(text) if len(w) >= 3 and not w.isdigit())
+
+
+TITLE_ENDINGS = ("ing", "ed", "es", "s")
+"""Endings a title's word and a question's are matched without: `returning` is `return`."""
 
 
 def passages(title: str, body: str) -> list[str]:

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from sameside.cases.rules import CaseStatus
+from sameside.kit import stems
 from sameside.kit.errors import Invalid
 from sameside.kit.ids import MAX_ID
 
@@ -213,10 +214,7 @@ def _folded(text: str) -> str:
 
 
 def _stem(token: str) -> str:
-    for suffix in _SUFFIXES:
-        if len(token) > len(suffix) + 3 and token.endswith(suffix):
-            return token[: -len(suffix)]
-    return token
+    return stems.stem(token, _SUFFIXES)
 
 
 @lru_cache(maxsize=256)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sameside.kit import stems
+
 WINDOW = timedelta(days=7)
 """A new contact within this long after a resolution is a repeat; the resolution is judged after it."""
 THRESHOLD = 0.34
@@ -97,10 +99,7 @@ def identifiers(text: str) -> set[str]:
 
 
 def _stem(word: str) -> str:
-    for ending in _ENDINGS:
-        if len(word) > len(ending) + 3 and word.endswith(ending):
-            return word[: -len(ending)]
-    return word
+    return stems.stem(word, _ENDINGS)
 
 
 def words(text: str) -> set[str]:
