@@ -4,7 +4,8 @@ A desk (a small demo plus a case with a file) is backed up and restored into
 a fresh database of the same kind; the restored desk serves its cases,
 customers, timeline and the file's bytes over HTTP. A backup taken by the
 installed command, in a process of its own, while a thread keeps writing
-restores to a database whose rows match the manifest's counts. Each refusal is one line, exit code 1, and nothing changed.
+restores to a database whose rows match the manifest's counts. Each refusal
+is one line, exit code 1, and nothing changed.
 """
 
 from __future__ import annotations
