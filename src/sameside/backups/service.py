@@ -80,8 +80,8 @@ class Summary:
         if m.damaged_blobs:
             said += (
                 f" Warning: {_count(len(m.damaged_blobs), 'file', 'files')} on disk no longer matched "
-                f"{'its' if len(m.damaged_blobs) == 1 else 'their'} checksum at backup time and "
-                f"{'is' if len(m.damaged_blobs) == 1 else 'are'} not restored (first: {m.damaged_blobs[0]})."
+                f"{'its' if len(m.damaged_blobs) == 1 else 'their'} checksum at backup time; a restore leaves "
+                f"{'it' if len(m.damaged_blobs) == 1 else 'them'} out (first: {m.damaged_blobs[0]})."
             )
         if m.missing_blobs:
             said += (
