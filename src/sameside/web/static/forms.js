@@ -4,6 +4,9 @@
 //   with everything typed, the address bar where it was, and the server's message is shown inside
 //   the form that was sent. Without JavaScript the server draws the page again with the message
 //   beside the form; this is the same message, where the person acted.
+// - A form that got no answer it could use (a 5xx, the network down, no answer within
+//   htmx.config.timeout) is not swapped either: a message inside the form says what happened and
+//   that what was typed is still there, so sending again is one click.
 // - Drafts: what is typed into a form's text areas is kept in this browser (localStorage), keyed by
 //   the form's address and the field (so by case and form), put back after a reload or a live
 //   refresh, and forgotten once the form is sent and accepted, or on signing out.
@@ -127,10 +130,28 @@
     if (status >= 400 && status < 500) {
       detail.shouldSwap = false;  // nothing changed on the server: keep the page, and what was typed
       showRefusal(form, messageIn(detail.serverResponse) || "That was not accepted (" + status + "); please check and try again.");
+    } else if (status >= 500) {
+      detail.shouldSwap = false;  // the server failed: nothing to show but that, and what was typed stays
+      showRefusal(form, "Something went wrong on our side (" + status + "), so this was not saved. " +
+        "What you typed is still here: please try again in a moment.");
     } else if (status < 400) {
       forget(form);  // accepted: its draft is sent, not lost
     }
   });
+
+  // No answer at all: the network failed, or the server took longer than htmx.config.timeout.
+  function unanswered(text) {
+    return function (event) {
+      var form = formOf(event.detail && (event.detail.requestConfig && event.detail.requestConfig.elt || event.detail.elt));
+      if (form) { showRefusal(form, text); }
+    };
+  }
+  document.addEventListener("htmx:sendError", unanswered(
+    "We could not reach Sameside (the connection failed), so this was not sent. " +
+    "What you typed is still here: check your connection and try again."));
+  document.addEventListener("htmx:timeout", unanswered(
+    "Sameside did not answer in time, so this may not have been saved. " +
+    "What you typed is still here: please try again."));
 
   // ------------------------------------------------------------------ confirmations
 
