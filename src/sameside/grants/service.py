@@ -70,7 +70,47 @@ def make_as(
         grant.state = GrantState.REQUESTED
         session.add(grant)
         session.flush()
-        _ask_supervisors(session, granter, case, grant, limit, now)
+        _ask_supervisors(session, granter, case, grant, _why_asked(session, granter, grant, limit, now), now)
+    publish(session.info, "case.updated", case_id=case.id)
+    return grant
+
+
+def ask_unclaimed(
+    session: Session,
+    by: Actor,
+    case: Case,
+    kind: GrantKind,
+    purpose: Purpose,
+    money: Money,
+    reason: str,
+    *,
+    why: str,
+) -> Grant:
+    """A grant no one's budget can carry (say who offered it and the case's owner have both left).
+
+    It is `requested` of the supervisors of the case's team (admins when the
+    team has none), inside the case, as a grant above budget is; `why` says
+    on the case and in their notification why nobody's budget took it.
+    `by` is who or what set it going (the offers software, for a choice).
+    """
+    reason = rules.clean_reason(reason)
+    rules.check_policy(kind, money, ceiling_of(session, kind, money.currency))
+    now = clock.now()
+    grant = Grant(
+        case_id=case.id,
+        customer_id=case.customer_id,
+        kind=kind,
+        purpose=purpose,
+        amount_minor=money.amount_minor,
+        currency=money.currency,
+        reason=reason,
+        requested_by=None,
+        requested_at=now,
+        state=GrantState.REQUESTED,
+    )
+    session.add(grant)
+    session.flush()
+    _ask_supervisors(session, by, case, grant, why, now)
     publish(session.info, "case.updated", case_id=case.id)
     return grant
 
@@ -103,9 +143,10 @@ def review(
                 raise Invalid("To grant nothing, decline the request with a reason.")
             rules.check_policy(grant.kind, money, ceiling_of(session, grant.kind, grant.currency))
             grant.asked_minor, grant.amount_minor = grant.amount_minor, amount_minor
-        grant.state = GrantState.ISSUED  # approved and, as we carry it out ourselves, issued in the same step
-        grant.issued_at = now
+        grant.state = GrantState.APPROVED
     grant.reviewed_by, grant.reviewed_at, grant.review_reason = actor.staff_id, now, reason
+    # The answer is its own step on the record (who, when, approved or declined), so a system fulfilling
+    # grants elsewhere can act on `approved`; as we carry approved grants out ourselves, issuing follows.
     timeline.add_event(
         session,
         case,
@@ -113,8 +154,8 @@ def review(
         events.GrantReview(grant_id=grant.id, **_facts(grant), verdict=grant.state.value, reason=reason),
         at=now,
     )
-    if grant.state is GrantState.ISSUED:
-        _record_issued(session, actor, case, grant, now)
+    if grant.state is GrantState.APPROVED:
+        _issue(session, actor, case, grant, now)
     answer = "approved" if approve else "declined"
     notifications.notify(
         session,
@@ -300,6 +341,14 @@ def _period_of_spend(session: Session, grant: Grant) -> datetime | None:
     )
 
 
+def _issue(session: Session, actor: StaffActor, case: Case, grant: Grant, now: datetime) -> None:
+    """Carry out an approved grant: the second step after the approval, on the record as its own."""
+    rules.check_turn(grant.state, GrantState.ISSUED)
+    session.flush()  # the approved state is written before it moves on
+    grant.state, grant.issued_at = GrantState.ISSUED, now
+    _record_issued(session, actor, case, grant, now)
+
+
 def _record_issued(session: Session, actor: StaffActor, case: Case, grant: Grant, now: datetime) -> None:
     timeline.add_event(
         session,
@@ -311,17 +360,21 @@ def _record_issued(session: Session, actor: StaffActor, case: Case, grant: Grant
     )
 
 
-def _ask_supervisors(
-    session: Session, actor: StaffActor, case: Case, grant: Grant, limit: rules.BudgetLimit | None, now: datetime
-) -> None:
-    supervisors = [s.id for s in notifications.supervisors_of(session, team_id=case.team_id) if s.id != actor.staff_id]
+def _why_asked(
+    session: Session, granter: StaffActor, grant: Grant, limit: rules.BudgetLimit | None, now: datetime
+) -> str:
+    """Why the granter's budget did not carry the grant, in the words the supervisors read."""
     if limit is None:
-        why = "no budget is set for them"
-    elif limit.currency != grant.currency:
-        why = f"their budget is in {limit.currency}"
-    else:
-        left = max(0, limit.amount_minor - spent(session, actor.staff_id, limit, now))
-        why = f"{Money(left, limit.currency).words()} left of their budget this {limit.period.value}"
+        return "no budget is set for them"
+    if limit.currency != grant.currency:
+        return f"their budget is in {limit.currency}"
+    left = max(0, limit.amount_minor - spent(session, granter.staff_id, limit, now))
+    return f"{Money(left, limit.currency).words()} left of their budget this {limit.period.value}"
+
+
+def _ask_supervisors(session: Session, actor: Actor, case: Case, grant: Grant, why: str, now: datetime) -> None:
+    asker = actor.staff_id if isinstance(actor, StaffActor) else None
+    supervisors = [s.id for s in notifications.supervisors_of(session, team_id=case.team_id) if s.id != asker]
     timeline.add_event(
         session,
         case,

@@ -110,6 +110,9 @@ def make(
 def choose(session: Session, offer_id: int, option_id: int, *, via: Via, customer: CustomerActor | None) -> Offer:
     """The customer picks an option; its grant is made. A second choice is refused (409), whoever tries it.
 
+    The grant draws on the budget of who offered it (the owner, when they have
+    left); when both have left, it is asked of a supervisor of the case's team.
+
     `customer` is who is signed in (the portal); None when a signed email
     link is the permission.
     """
@@ -127,7 +130,18 @@ def choose(session: Session, offer_id: int, option_id: int, *, via: Via, custome
         reason = f"Chosen by the customer from offer #{offer.id}: {option.label}"
         if granter is not None:
             grant = grants.make_as(session, granter, case, option.grant_kind, option.grant_purpose, money, reason)
-            offer.grant_id = grant.id
+        else:  # nobody's budget can carry it: a supervisor answers for it, inside the case
+            grant = grants.ask_unclaimed(
+                session,
+                SOFTWARE,
+                case,
+                option.grant_kind,
+                option.grant_purpose,
+                money,
+                reason,
+                why="who offered it and the case's owner have both left",
+            )
+        offer.grant_id = grant.id
     _tell_owner(session, offer, case, f"#{case.id}: the customer chose “{option.label}”")
     return offer
 

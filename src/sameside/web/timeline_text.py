@@ -119,7 +119,8 @@ def describe_event(entry: TimelineEntry, names: dict[int, str]) -> str:
         case events.GrantMade():
             text = f"{payload.purpose.capitalize()} {payload.grant} of {_money(payload)} issued"
         case events.GrantReview():
-            verdict = {"requested": "asked of a supervisor", "issued": "approved", "declined": "declined"}
+            # "issued" is how an approval was recorded before approving became a step of its own.
+            verdict = {"requested": "asked of a supervisor", "issued": "approved"}
             said = verdict.get(payload.verdict, payload.verdict)
             text = f"{payload.purpose.capitalize()} {payload.grant} of {_money(payload)} {said}"
             text += f": {payload.why or payload.reason}" if payload.verdict == "requested" else f" ({payload.reason})"

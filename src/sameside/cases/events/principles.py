@@ -136,7 +136,9 @@ class GrantReview(GrantFacts):
 
     kind: Literal[EventType.GRANT_APPROVAL_REQUESTED] = EventType.GRANT_APPROVAL_REQUESTED
     verdict: str
-    """requested, issued (approved), declined or reversed."""
+    """requested, approved (then issued, in a GrantMade of its own), declined or reversed.
+
+    Entries recorded before approval was a step of its own say `issued` for an approval."""
     reason: str
     why: str | None = None
     """Why a supervisor was asked (the budget left), when it was."""
