@@ -39,6 +39,7 @@ from tests.incidents.seed import declared_incident
 from tests.knowledge.seed import article
 from tests.saved_replies.seed import shared_reply
 from tests.web import admin_seed
+from tests.webhooks.seed import webhook as seeded_webhook
 
 ROLES = ("anonymous", "customer", "agent", "back_office", "supervisor", "admin")
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -187,6 +188,11 @@ PAGES: dict[str, tuple[Path, tuple[int, ...]]] = {
     "/desk/admin/channels": (lambda w: "/desk/admin/channels", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/service-levels": (lambda w: "/desk/admin/service-levels", (*DESK, 403, 403, 403, 200)),
     "/desk/admin/quarantine": (lambda w: "/desk/admin/quarantine", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/webhooks": (lambda w: "/desk/admin/webhooks", (*DESK, 403, 403, 403, 200)),
+    "/desk/admin/webhooks/{webhook_id}": (
+        lambda w: f"/desk/admin/webhooks/{seeded_webhook(w.make.db, w.staff['admin'].id)}",
+        (*DESK, 403, 403, 403, 200),
+    ),
     "/desk/admin/quarantine/{inbound_id}": (
         lambda w: f"/desk/admin/quarantine/{_quarantined(w)}",
         (*DESK, 403, 403, 403, 200),

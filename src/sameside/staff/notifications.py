@@ -48,6 +48,7 @@ KINDS: dict[str, str] = {
     "offer_answered": "Offer answered",
     "feedback": "Feedback for your team",
     "feedback_answered": "Your feedback answered",
+    "webhook_paused": "Webhook paused",
 }
 """The kinds a person is told of, as the desk names them; each may also go by email (their choice)."""
 

@@ -37,6 +37,7 @@ SECTIONS = (
         "quarantine", "Mail quarantine", "/desk/admin/quarantine", "Mail that could not be filed: read, reprocess."
     ),
     Section("tokens", "API tokens", "/desk/admin/tokens", "Tokens for integrations: create, see, revoke."),
+    Section("webhooks", "Webhooks", "/desk/admin/webhooks", "Signed messages to your systems as cases change."),
     Section("audit", "Audit log", "/desk/admin/audit", "Who changed what, and when."),
 )
 

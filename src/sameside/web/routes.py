@@ -28,6 +28,7 @@ from sameside.web.admin_channels import router as admin_channels_router
 from sameside.web.admin_people import router as admin_people_router
 from sameside.web.admin_service_levels import router as admin_service_levels_router
 from sameside.web.admin_teams import router as admin_teams_router
+from sameside.web.admin_webhooks import router as admin_webhooks_router
 from sameside.web.audit import router as audit_router
 from sameside.web.calls import router as calls_router
 from sameside.web.case_links import router as case_links_router
@@ -63,6 +64,7 @@ router.include_router(audit_router)  # /desk/admin/audit
 router.include_router(admin_business_router)  # /desk/admin/business, /branding; /brand/logo/{sha}
 router.include_router(admin_channels_router)  # /desk/admin/channels: addresses, IMAP mailboxes, the widget
 router.include_router(admin_service_levels_router)  # /desk/admin/service-levels: the SLA policy
+router.include_router(admin_webhooks_router)  # /desk/admin/webhooks: subscriptions, delivery logs, allowed hosts
 router.include_router(incidents_router)  # /desk/incidents: declared, updated, resolved (P11)
 
 Form = Annotated[PostedForm, Depends(form_reader(8192, max_fields=10))]
