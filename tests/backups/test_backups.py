@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
@@ -76,6 +78,9 @@ def fresh(kind: str, tmp_path: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'restored' / 'sameside.db'}"
     else:
+        problem = postgres_problem()
+        if problem is not None:
+            unavailable(f"PostgreSQL is not reachable: {problem}")
         with fresh_postgres_database("sameside_restore") as url:
             yield url
 
@@ -343,28 +348,25 @@ def test_an_archive_from_a_newer_sameside_is_refused(desk: tuple[str, Path, Path
     assert not (target / "sameside.db").exists()
 
 
-def test_an_archive_from_an_older_schema_is_restored_then_migrated_up(tmp_path: Path) -> None:
-    old_url = f"sqlite:///{tmp_path / 'old' / 'sameside.db'}"
-    with opened(old_url) as old:
-        config = migrate.alembic_config(old)
-        from alembic import command
-
-        with old.engine.begin() as connection:
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_an_archive_from_an_older_schema_is_restored_then_migrated_up(kind: str, tmp_path: Path) -> None:
+    with fresh(kind, tmp_path / "old") as old_url, fresh(kind, tmp_path / "new") as new_url:
+        with opened(old_url) as old, old.engine.begin() as connection:
+            config = migrate.alembic_config(old)
             config.attributes["connection"] = connection
             command.upgrade(config, "0030")
-    archive = tmp_path / "old.tar"
-    made = run(old_url, tmp_path / "old", "backup", str(archive))
-    assert made.exit_code == 0, made.output
-    assert manifest_of(archive)["revision"] == "0030"
+        archive = tmp_path / "old.tar"
+        made = run(old_url, tmp_path / "old", "backup", str(archive))
+        assert made.exit_code == 0, made.output
+        assert manifest_of(archive)["revision"] == "0030"
 
-    new_url = f"sqlite:///{tmp_path / 'new' / 'sameside.db'}"
-    back = run(new_url, tmp_path / "new", "restore", str(archive))
-    assert back.exit_code == 0, back.output
-    with opened(new_url) as restored, opened(old_url) as reference:
-        migrate.upgrade(reference)
-        head = migrate.current_revision(reference)
-        assert migrate.current_revision(restored) == head
-    assert f"Migrated up to revision {head}." in said(back)
+        back = run(new_url, tmp_path / "new", "restore", str(archive))
+        assert back.exit_code == 0, back.output
+        scripts = ScriptDirectory.from_config(config)
+        head = scripts.get_current_head()
+        with opened(new_url) as restored:
+            assert migrate.current_revision(restored) == head
+        assert f"Migrated up to revision {head}." in said(back)
 
 
 def test_a_missing_pg_dump_is_named(tmp_path: Path) -> None:
