@@ -136,8 +136,15 @@ def test_the_backlog_is_read_once_for_scrapes_close_together(local: TestClient, 
     assert value(second, "sameside_cases_waiting", team=team.slug) == 1, "cached: no counting on every scrape"
 
 
-def test_open_websockets_are_a_gauge(local: TestClient) -> None:
-    assert value(scrape(local), "sameside_websocket_connections") == 0
+def test_open_websockets_are_counted_while_they_are_open(local: TestClient) -> None:
+    before = value(scrape(local), "sameside_websocket_connections")
+    with local.websocket_connect("/ws/chat") as chat:
+        chat.send_json({"start": {"name": "Ana Silva", "email": "ana@example.com", "message": "My parcel is late."}})
+        assert chat.receive_json()["type"] == "started"
+        during = value(scrape(local), "sameside_websocket_connections")
+
+    assert during == before + 1
+    assert value(scrape(local), "sameside_websocket_connections") == before
 
 
 # Who may scrape
