@@ -193,13 +193,13 @@ def test_a_backup_taken_while_another_thread_writes_restores_whole(
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        while len(written) < 5:
+        while len(written) < 5 and writer.is_alive():
             stop.wait(0.01)
         before = len(written)
         archive = tmp_path / "busy.tar"
         made = run_installed(url_of(db), settings.data_dir, "backup", str(archive))  # another process, as in production
         after = len(written)
-        while len(written) < after + 3:  # the writer carried on past the backup's end
+        while len(written) < after + 3 and writer.is_alive():  # the writer carried on past the backup's end
             stop.wait(0.01)
     finally:
         stop.set()
