@@ -181,6 +181,18 @@
     }
   });
 
+  // Someone wrote on the case this page shows (or the page may have missed a change): the answers beside it look
+  // again. Staff also hear of every case's messages (the "desk" topic, for the lists): only this case's count.
+  document.addEventListener("sameside:live", function (event) {
+    var message = event.detail || {};
+    var live = document.getElementById("live");
+    var shown = live ? live.dataset.watch || "" : "";
+    var about = message.type === "changed" ? message.topic : (message.type === "case.message" ? "case:" + message.case : "");
+    if (shown && about === shown) {
+      document.dispatchEvent(new CustomEvent("sameside:case-message", { detail: message }));
+    }
+  });
+
   document.addEventListener("sameside:live", function (event) {
     var message = event.detail || {};
     if (message.type !== "notification") { return; }
