@@ -5,7 +5,10 @@ a read (one per article per hour at most). A case they open within
 `STILL_WROTE_WITHIN` of it counts as written after reading: the article did
 not answer them, or did not answer them well enough. Nothing is written when
 the case is opened; the pairing is a join of reads with that customer's
-cases, so every channel (portal, chat, email, phone) counts alike.
+cases, so every channel (portal, chat, email, phone) counts alike. The chat
+widget shows articles while a visitor writes too; the ones they open before
+starting the chat are recorded when it starts (`record_reads_before_chat`),
+since a visitor who is not signed in has no customer record until then.
 
 An article is flagged for review when someone still wrote after reading it
 since it was last changed or marked reviewed; its editor sees how many and
@@ -29,6 +32,7 @@ from sameside.db.engine import Database
 from sameside.kit import clock
 from sameside.kit.actors import Actor, CustomerActor
 from sameside.kit.errors import NotFound
+from sameside.kit.ids import MAX_ID
 from sameside.knowledge import rules
 from sameside.knowledge.models import Article, ArticleUse, UseKind
 from sameside.knowledge.rules import ArticleState, Visibility
@@ -39,6 +43,10 @@ STILL_WROTE_WITHIN = timedelta(hours=24)
 """A case opened this long after reading an article counts as written after reading it."""
 READ_AGAIN_AFTER = timedelta(hours=1)
 """Reads of one article by one customer closer together than this are one read."""
+READ_BEFORE_CHAT = timedelta(seconds=1)
+"""A read from the chat widget is dated this long before the chat's case opened (it was read while writing)."""
+READS_PER_CHAT = 10
+"""At most this many articles read before a chat count for it: the widget shows three at a time."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,40 @@ def record_read(session: Session, actor: Actor | None, article: Article) -> bool
         )
     )
     return True
+
+
+def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterable[int]) -> int:
+    """Articles a visitor opened from the chat widget while writing the question that started case `case_id`.
+
+    Each becomes a read by the case's customer dated just before the case
+    opened (`READ_BEFORE_CHAT`), so it pairs with the case exactly as a portal
+    reader's read pairs with the request they then send (`still_wrote`). The
+    widget says which it opened; only published public articles count, at most
+    `READS_PER_CHAT` of them, each once. Returns how many were recorded.
+    """
+    wanted = list(dict.fromkeys(i for i in article_ids if 0 < i <= MAX_ID))[:READS_PER_CHAT]
+    case_ = session.get(Case, case_id)
+    if not wanted or case_ is None:
+        return 0
+    found = session.scalars(
+        select(Article.id).where(
+            Article.id.in_(wanted),
+            Article.state == ArticleState.PUBLISHED,
+            Article.visibility == Visibility.PUBLIC,
+        )
+    ).all()
+    at = case_.created_at - READ_BEFORE_CHAT
+    for article_id in found:
+        session.add(
+            ArticleUse(
+                article_id=article_id,
+                customer_id=case_.customer_id,
+                kind=UseKind.READ,
+                at=at,
+                counts_until=at + STILL_WROTE_WITHIN,
+            )
+        )
+    return len(found)
 
 
 def count_read(db: Database, actor: Actor | None, article: Article) -> None:

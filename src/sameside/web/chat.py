@@ -64,6 +64,7 @@ from sameside.http.offload import offload
 from sameside.kit.actors import CustomerActor
 from sameside.kit.errors import DomainError, TooManyRequests
 from sameside.kit.ratelimit import RateLimiter
+from sameside.knowledge import reading
 from sameside.live.hub import Hub, Subscription
 from sameside.web.deps import FormWithFiles, PostedForm, form_reader
 from sameside.web.pages import page
@@ -188,6 +189,7 @@ async def _open(ws: WebSocket, db: Database, signed_in: CustomerActor | None) ->
             str(start.get("message", "")),
             signed_in,
             f"{settings.base_url.rstrip('/')}/chat/confirm",
+            _article_ids(start.get("read")),
         )
     except DomainError as error:
         await ws.send_json({"type": "error", "detail": error.detail})
@@ -316,14 +318,29 @@ def _customer_of_cookie(db: Database, cookie: str) -> CustomerActor | None:
     return resolved.actor if resolved is not None and isinstance(resolved.actor, CustomerActor) else None
 
 
+def _article_ids(read: object) -> list[int]:
+    """The articles the widget says the visitor opened while writing (`read`: a list of ids); anything else, none."""
+    if not isinstance(read, list):
+        return []
+    return [i for i in read[: reading.READS_PER_CHAT] if isinstance(i, int) and not isinstance(i, bool)]
+
+
 def _start(
-    db: Database, name: str, email: str, message: str, signed_in: CustomerActor | None, confirm_link: str
+    db: Database,
+    name: str,
+    email: str,
+    message: str,
+    signed_in: CustomerActor | None,
+    confirm_link: str,
+    read: list[int],
 ) -> chat.Started:
     with db.unit_of_work() as session:
         started = chat.start(
             session, name=name, email=email, message=message, signed_in=signed_in, confirm_link=confirm_link
         )
         session.flush()
+        # Read an article beside the question and still wrote: counted as the portal counts it (P13).
+        reading.record_reads_before_chat(session, started.chat.case_id, read)
         session.expunge(started.chat)
         return started
 

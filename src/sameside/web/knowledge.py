@@ -319,11 +319,15 @@ def suggest(
 ) -> Response:
     """Articles that fit what a customer is writing (a fragment; empty when nothing fits or little is written).
 
-    `q`, or `body`: htmx sends the textarea's own value under its name.
+    `q`, or `body`: htmx sends the textarea's own value under its name. Any site may read it (the chat
+    widget runs on the company's own site); it holds only what the public help centre shows anyone.
     """
     q = q or body
     answers = queries.find(session, q, staff=False, limit=3, cases=False) if len(q.split()) >= 3 else None
-    return page(request, "_answers_beside.html", answers=answers)
+    drawn = page(request, "_answers_beside.html", answers=answers)
+    # The chat widget asks from other sites; what it reads is public articles, and it sends no cookie.
+    drawn.headers["Access-Control-Allow-Origin"] = "*"
+    return drawn
 
 
 @router.get("/help/articles/{article_id}", response_model=None)

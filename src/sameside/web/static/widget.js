@@ -75,16 +75,84 @@
     });
   }
 
+  // ---------------------------------------------------------------- articles beside what is being written
+  // The help centre's own suggestions (GET /help/suggest, the portal's too), shown under the send button so
+  // they never stand between the words and sending them. The fragment is only read here: each title, snippet
+  // and address is copied with textContent, and only links to our own articles are kept.
+  var readBefore = []; // articles opened before the chat started: sent with it, to count "read, still wrote"
+
+  function articleId(url) {
+    var m = /^\/help\/articles\/(\d+)(\/|$)/.exec(url.pathname);
+    return url.origin === base.origin && m ? Number(m[1]) : 0;
+  }
+
+  function drawAnswers(box, html) {
+    var found = new DOMParser().parseFromString(html, "text/html").querySelectorAll("#answers-beside li");
+    var items = [];
+    Array.prototype.forEach.call(found, function (li) {
+      var a = li.querySelector("a");
+      if (!a) { return; }
+      var url = new URL(a.getAttribute("href") || "", base);
+      var id = articleId(url);
+      if (!id) { return; }
+      var item = el("li", {}, { margin: "0 0 .35rem" });
+      var link = el("a", { href: url.href, target: "_blank", rel: "noopener", textContent: a.textContent.trim() }, {
+        color: "#0b4fa8", fontWeight: "600", overflowWrap: "anywhere", display: "inline-block", minHeight: "24px"
+      });
+      link.append(el("span", { textContent: " (opens in a new tab)" }, { fontWeight: "400", fontSize: ".85rem" }));
+      link.addEventListener("click", function () {
+        if (!socket && readBefore.indexOf(id) < 0) { readBefore.push(id); }
+      });
+      item.append(link);
+      var snippet = li.querySelector("p");
+      if (snippet && snippet.textContent.trim()) {
+        item.append(el("p", { textContent: snippet.textContent.trim() }, { margin: ".1rem 0 0", color: "#5b6475", overflowWrap: "anywhere" }));
+      }
+      items.push(item);
+    });
+    if (!items.length) { box.replaceChildren(); return; }
+    var list = el("ul", {}, { margin: "0", padding: "0 0 0 1.1rem" });
+    list.append.apply(list, items);
+    box.replaceChildren(
+      el("h3", { textContent: "These may answer it" }, { font: "600 .95rem/1.3 system-ui, sans-serif", margin: ".3rem 0 .2rem" }),
+      list,
+      el("p", { textContent: "You can still send your message: a person will answer it." }, { margin: ".2rem 0 0", color: "#5b6475" })
+    );
+  }
+
+  function answersBeside(input) {
+    var box = el("div", { id: "sameside-chat-answers" }, { fontSize: ".9rem", minWidth: "0" });
+    box.setAttribute("aria-live", "polite");
+    var timer = null;
+    var asked = "";
+    var asking = 0; // only the newest question's answer is drawn
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim().slice(0, 2000);
+        if (text === asked) { return; }
+        asked = text;
+        var mine = ++asking;
+        if (text.split(/\s+/).length < 3) { box.replaceChildren(); return; } // too little to go on
+        fetch(base.origin + "/help/suggest?" + new URLSearchParams({ q: text }), { credentials: "omit" })
+          .then(function (r) { return r.ok ? r.text() : ""; })
+          .then(function (html) { if (mine === asking) { drawAnswers(box, html); } })
+          .catch(function () { /* no suggestions this time; sending is untouched */ });
+      }, 400);
+    });
+    return box;
+  }
+
   function showStartForm() {
     sayInput = null;
     form.replaceChildren();
     var name = field("Your name", "name", "text");
     var email = field("Your email (for our answer if you leave)", "email", "email");
     var message = field("How can we help?", "message", "textarea");
-    form.append(name.wrap, email.wrap, message.wrap, button("Start chat"));
+    form.append(name.wrap, email.wrap, message.wrap, button("Start chat"), answersBeside(message.input));
     form.onsubmit = function (event) {
       event.preventDefault();
-      connect({ start: { name: name.input.value, email: email.input.value, message: message.input.value } });
+      connect({ start: { name: name.input.value, email: email.input.value, message: message.input.value, read: readBefore.slice() } });
     };
   }
 
@@ -104,7 +172,7 @@
     var problem = el("p", { id: "sameside-chat-files-problem" }, { margin: "0", color: "#a4262c", fontSize: ".9rem" });
     problem.setAttribute("role", "alert");
     var send = button("Send");
-    form.append(message.wrap, pick, problem, send);
+    form.append(message.wrap, pick, problem, send, answersBeside(message.input));
     form.onsubmit = function (event) {
       event.preventDefault();
       var text = message.input.value;
@@ -117,6 +185,7 @@
       lastSaid = text;
       socket.send(JSON.stringify({ say: lastSaid }));
       message.input.value = "";
+      message.input.dispatchEvent(new Event("input")); // what was suggested for it goes with it
     };
     sayInput = message.input;
   }
