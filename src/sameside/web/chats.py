@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sameside.cases.routing import chats
+from sameside.cases.service_levels.queries import due_labels
 from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.actors import StaffActor
@@ -76,6 +77,7 @@ def _draw(
         mine=sum(1 for c in active if c.owner_id == me.id),
         waiting=waiting,
         active=active,
+        dues=due_labels([*waiting, *active]),
         online=online,
         every_team=scope is None,
         presence_error=error if at == "presence" else "",

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from sameside.cases import queries
 from sameside.cases.access import may_change
 from sameside.cases.models import Case
+from sameside.cases.service_levels.queries import due_labels
 from sameside.customers import lookup
 from sameside.customers.queries import customer_for
 from sameside.db.engine import Session
@@ -97,6 +98,7 @@ def customer_page(
         agent=agent,
         customer=customer,
         cases=found.items,
+        dues=due_labels(found.items),
         next_cursor=found.next_cursor,
     )
 
@@ -126,5 +128,6 @@ def organisation_page(
         organisation=organisation,
         members=lookup.members_of(session, organisation_id),
         cases=found.items,
+        dues=due_labels(found.items),
         next_cursor=found.next_cursor,
     )

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from sameside.cases.rules import CaseStatus
+from sameside.cases.service_levels.queries import due_labels
 from sameside.http.offload import offload
 from sameside.kit.errors import DomainError
 from sameside.search import queries, rules
@@ -70,4 +71,13 @@ def search_page(
     more = None
     if found.next_cursor:
         more = "/desk/search?" + urlencode({**{k: v for k, v in asked.items() if v}, "cursor": found.next_cursor})
-    return page(request, "desk_search.html", **context, results=found, more=more, later_page=cursor is not None)
+    dues = due_labels([hit.case for hit in found.hits])
+    return page(
+        request,
+        "desk_search.html",
+        **context,
+        results=found,
+        dues=dues,
+        more=more,
+        later_page=cursor is not None,
+    )

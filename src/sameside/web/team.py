@@ -13,8 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from sameside.cases import glance
+from sameside.cases.models import Case
+from sameside.cases.queries import CaseFilter
 from sameside.cases.routing import rules as routing_rules
 from sameside.cases.routing import service as routing
+from sameside.cases.rules import ACTIVE
+from sameside.cases.service_levels.queries import due_labels
 from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.actors import Role
@@ -31,6 +36,8 @@ from sameside.web.staff_pages import VIEWS, desk_action
 router = APIRouter(prefix="/desk", include_in_schema=False)
 
 TeamId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+DUE_NEXT = 10
+"""How many of the team's cases the page lists under "Due next", the soonest due first."""
 
 
 @router.get("/team", response_model=None)
@@ -50,6 +57,7 @@ def _draw(
     sees_all = agent.actor.at_least(Role.SUPERVISOR)
     members = routing.roster(session, shown.id) if shown else []
     last = next((m.staff.name for m in members if shown and m.staff.id == shown.last_routed_staff_id), None)
+    due_next = _due_next(session, agent, shown.id) if shown else []
     return page(
         request,
         "desk_team.html",
@@ -61,6 +69,8 @@ def _draw(
         teams=staff_queries.list_teams(session) if sees_all else [],
         members=members,
         last_routed=last,
+        due_next=due_next,
+        dues=due_labels(due_next),
         may_change=shown is not None and staff_rules.may_lead(agent.actor, shown.id),
         modes=[(mode, routing_rules.LABELS[mode.value]) for mode in Routing],
         label=routing_rules.LABELS,
@@ -69,6 +79,14 @@ def _draw(
         typed=context.pop("typed", {}),
         **context,
     )
+
+
+def _due_next(session: Session, agent: Agent, team_id: int) -> list[Case]:
+    """The team's active cases with a service-level time running, the soonest due first (one query)."""
+    soonest = glance.rows(
+        session, agent.actor, CaseFilter(statuses=tuple(ACTIVE), team_id=team_id), sort="due", limit=DUE_NEXT
+    )
+    return [c for c in soonest if c.due_at is not None]
 
 
 def _team_for(session: Session, agent: Agent, wanted: int | None) -> Team | None:
