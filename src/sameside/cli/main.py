@@ -255,13 +255,12 @@ def imap(
     once: Annotated[bool, typer.Option(help="Poll each mailbox once, then stop.")] = False,
 ) -> None:
     """Take mail from the IMAP mailboxes kept in the admin centre (and in SAMESIDE_IMAP_MAILBOXES) into cases."""
-    import logging
-
     from sameside import wiring
+    from sameside.kit import logs
     from sameside.mailboxes.imap import ImapPoller
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    logs.configure(settings.log_format)
     database = _database()
     wiring.wire(settings)
     poller = ImapPoller(
