@@ -17,12 +17,18 @@ from sameside.cases import service as cases
 from sameside.cases.access import case_for
 from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.grants import service as grants
+from sameside.grants.rules import GrantKind, Money, Purpose
 from sameside.kit import clock
 from sameside.kit.actors import Role, StaffActor
 from sameside.staff.models import Notification, Staff
+from sameside.surveys import service as surveys
+from sameside.surveys.rules import Via
 from sameside.webhooks.rules import RETRY_AFTER
 from sameside.webhooks.schemas import MESSAGES
 from tests.factories import SYSTEM, Factory
+from tests.incidents.support import declare
+from tests.surveys.seed import answerable_survey
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.support import allow, deliver_due, log_of, subscribe
 
@@ -208,3 +214,43 @@ def test_a_test_message_and_a_redirect_that_is_not_followed(
     latest = log_of(client, admin.headers, hook["id"])[0]
     assert latest["state"] == "pending" and latest["log"][0]["status"] == 302
     assert "redirects are not followed" in latest["log"][0]["error"]
+
+
+def test_grants_survey_answers_and_incidents_reach_the_receiver_in_their_shapes(
+    client: TestClient, make: Factory, db: Database, settings: Settings, receiver: Receiver
+) -> None:
+    admin = make.staff(Role.ADMIN, password=None)
+    team = make.team()
+    agent = make.staff(Role.AGENT, team=team, password=None)
+    allow(client, admin.headers, "127.0.0.1")
+    hook = subscribe(client, admin.headers, receiver.url(), ["grant.issued", "survey.answered", "incident.declared"])
+    receiver.secrets.append(hook["secret"])
+    number = make.case(team=team).id
+
+    with db.unit_of_work() as s:
+        terms = (GrantKind.VOUCHER, Purpose.GOODWILL, Money(2000, "EUR"), "Late twice")
+        grant = grants.make(s, StaffActor(agent.id, Role.AGENT, team.id), case_for(s, SYSTEM, number), *terms)
+        grants.review(s, StaffActor(admin.id, Role.ADMIN), grant.id, approve=True, reason="Fair")
+        grant_id = grant.id
+    survey_id = answerable_survey(make, number)
+    with db.unit_of_work() as s:
+        surveys.answer(s, survey_id, 4, "Quick and kind", via=Via.API, customer=None)
+    incident_id = declare(db, StaffActor(admin.id, Role.ADMIN), title="Card payments fail", tags=["payments"])
+    deliver_due(db, settings)
+
+    got = {json.loads(r.body)["type"]: json.loads(r.body) for r in receiver.received}
+    assert set(got) == {"grant.issued", "survey.answered", "incident.declared"}
+    assert all(r.verified_by == [hook["secret"]] for r in receiver.received)
+    for message in got.values():
+        MESSAGES[message["type"]].model_validate(message)
+    assert got["grant.issued"]["data"]["grant"] == {
+        "id": grant_id,
+        "kind": "voucher",
+        "purpose": "goodwill",
+        "amount_minor": 2000,
+        "currency": "EUR",
+    }
+    assert got["survey.answered"]["data"]["answer"]["score"] == 4
+    assert got["survey.answered"]["data"]["case"]["number"] == number
+    assert got["incident.declared"]["data"]["incident"]["id"] == incident_id
+    assert got["incident.declared"]["data"]["incident"]["title"] == "Card payments fail"

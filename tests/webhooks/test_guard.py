@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sameside.config import Settings
 from sameside.db.engine import Database
 from sameside.kit.actors import Role
-from sameside.webhooks.rules import address_refusal
+from sameside.webhooks.rules import address_refusal, host_of
 from tests.factories import Factory
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.support import allow, deliver_due, log_of, subscribe
@@ -103,3 +103,9 @@ def test_every_kind_of_internal_address_is_refused(address: str) -> None:
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
 def test_public_addresses_are_reached(address: str) -> None:
     assert address_refusal(address) is None
+
+
+def test_the_allow_list_compares_hosts_as_they_are_kept() -> None:
+    assert host_of("https://Hooks.Internal:8443/in") == "hooks.internal"
+    assert host_of("http://[::1]:9000/") == "::1"
+    assert host_of("https://bücher.example/in") == "bücher.example"  # never equal to an allowed host

@@ -145,8 +145,16 @@ def checked_host(raw: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """The host a stored URL names, as `checked_host` keeps hosts (so the allow-list compares like with like)."""
-    return checked_host(urlsplit(url).hostname or "")
+    """The host a stored URL names, as `checked_host` keeps hosts (so the allow-list compares like with like).
+
+    A host `checked_host` would refuse (a name in another script) is returned as written, lower case: no
+    allowed host can equal it, so its addresses are always checked.
+    """
+    host = urlsplit(url).hostname or ""
+    try:
+        return checked_host(host)
+    except Invalid:
+        return host.lower()
 
 
 def address_refusal(address: str) -> str | None:
