@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -110,6 +110,10 @@ def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterab
     reader's read pairs with the request they then send (`still_wrote`). The
     widget says which it opened; only published public articles count, at most
     `READS_PER_CHAT` of them, each once. Returns how many were recorded.
+
+    The read also names the case, only so that it can follow the case when the
+    visitor proves who they are and the chat is filed on another customer
+    (`reads_follow_case`); pairing never looks at it.
     """
     wanted = list(dict.fromkeys(i for i in article_ids if 0 < i <= MAX_ID))[:READS_PER_CHAT]
     case_ = session.get(Case, case_id)
@@ -127,6 +131,7 @@ def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterab
         session.add(
             ArticleUse(
                 article_id=article_id,
+                case_id=case_.id,
                 customer_id=case_.customer_id,
                 kind=UseKind.READ,
                 at=at,
@@ -134,6 +139,22 @@ def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterab
             )
         )
     return len(found)
+
+
+def reads_follow_case(session: Session, case_id: int) -> None:
+    """The chat's case now belongs to the customer the visitor proved to be: the reads recorded with it go along.
+
+    Idempotent and cheap (one indexed update), so it may run whenever a chat
+    might just have been filed; without it the reads would stay with the chat's
+    own, now empty, record and no longer pair with the case.
+    """
+    owner = select(Case.customer_id).where(Case.id == case_id).scalar_subquery()
+    session.execute(
+        update(ArticleUse)
+        .where(ArticleUse.case_id == case_id, ArticleUse.kind == UseKind.READ)
+        .values(customer_id=owner)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def count_read(db: Database, actor: Actor | None, article: Article) -> None:

@@ -350,6 +350,8 @@ def _resume(db: Database, token: str, signed_in: CustomerActor | None) -> ChatSe
     with db.unit_of_work(write=signed_in is not None) as session:
         found = chat.resume(session, token, signed_in=signed_in)
         if found is not None:
+            if signed_in is not None:
+                reading.reads_follow_case(session, found.case_id)  # filed on them just now, perhaps
             session.flush()
             session.expunge(found)
         return found
@@ -442,6 +444,7 @@ def confirm(request: Request, form: Form, write: Write, settings: AppSettings) -
         try:
             doorman(request).knock(request, "magic_link_redeem")
             confirmed = chat.confirm(session, form.get("token", ""))
+            reading.reads_follow_case(session, confirmed.chat.case_id)
         except DomainError as error:
             refusal = page(request, "chat_confirm.html", status_code=error.status, error=error.detail, token="")
             if isinstance(error, TooManyRequests):
