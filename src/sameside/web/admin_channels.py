@@ -1,4 +1,8 @@
-"""The admin centre's channels: inbound addresses, IMAP mailboxes (with a connection test), the chat widget.
+"""The admin centre's channels: where each channel's new cases go, inbound addresses, IMAP mailboxes (with a
+connection test), the chat widget.
+
+"Where new cases go" gives each channel (portal, chat, email, phone) a team, and a default team for the rest
+(`cases.routing.homes`), as `/api/v1/channel-teams` does; a channel left on "the default team" follows it.
 
 Mailboxes kept here are polled by `sameside imap` beside the environment's (`SAMESIDE_IMAP_MAILBOXES`), which
 are listed read-only. A password is write-only: never drawn back into a page, and left empty when editing to
@@ -15,6 +19,7 @@ from fastapi.responses import Response
 
 from sameside.business import queries as business_queries
 from sameside.business import service as business
+from sameside.cases.routing import homes
 from sameside.config import ImapMailbox
 from sameside.db.engine import Session
 from sameside.http.offload import offload
@@ -22,6 +27,7 @@ from sameside.kit.errors import Invalid
 from sameside.kit.ids import MAX_ID
 from sameside.kit.secrets import same
 from sameside.mailboxes.probe import Probe, probe
+from sameside.staff import queries as staff_queries
 from sameside.web.admin_pages import admin_act, admin_page, not_admin
 from sameside.web.deps import EXPIRED, Agent, DeskAgent, Form, PageSession, PostedForm, Problem
 
@@ -30,6 +36,14 @@ router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAILBOX_FIELDS = ("name", "host", "port", "username", "folder", "after", "team_id")
 AFTER = [("seen", "Mark it read"), ("delete", "Delete it"), ("move:Filed", "Move it to the folder Filed")]
+HOME_WORDS = {
+    homes.DEFAULT: "Default team (every channel without its own)",
+    "portal": "Portal requests",
+    "chat": "Live chats",
+    "email": "Email to an address or mailbox without a team",
+    "phone": "Phone calls",
+}
+"""What the form calls each entry of `homes.CHANNELS`, in the order it lists them."""
 
 
 @router.get("/desk/admin/channels", response_model=None)
@@ -56,6 +70,10 @@ def _channels(
         values |= {k: v for k, v in typed.fields.items() if k in values}
         values["ssl"] = bool(typed.fields.get("ssl"))
     base = settings.base_url.rstrip("/")
+    current = homes.homes(session)
+    chosen = {c: str(current[c].id) if c in current else "" for c in homes.CHANNELS}
+    if typed is not None and refused_form == "homes":
+        chosen = {c: typed.get(f"home-{c}") for c in homes.CHANNELS}
     return admin_page(
         request,
         "desk_admin_channels.html",
@@ -73,6 +91,9 @@ def _channels(
         snippet=f'<script src="{base}/widget.js" defer></script>',
         values=values,
         tested=tested,
+        home_channels=[(c, HOME_WORDS.get(c, c)) for c in homes.CHANNELS],
+        home_chosen=chosen,
+        default_home=current.get(homes.DEFAULT),
     )
 
 
@@ -92,6 +113,26 @@ def _team_id(form: PostedForm) -> int | None:
     if not value.isdigit() or int(value) > MAX_ID:
         raise Invalid("Choose a team from the list.")
     return int(value)
+
+
+# ---------------------------------------------------------------- where new cases go
+
+
+@router.post("/desk/admin/channels/homes", response_model=None)
+@offload
+def set_homes(request: Request, agent: DeskAgent, form: Form) -> Response:
+    """Every channel's team (and the default) at once, as chosen in the form; empty: none of its own."""
+
+    def work(session: Session) -> str:
+        for channel in homes.CHANNELS:
+            value = form.get(f"home-{channel}").strip()
+            if value and (not value.isdigit() or int(value) > MAX_ID):
+                raise Invalid("Choose a team from the list.")
+            team = staff_queries.get_team(session, int(value)) if value else None
+            homes.set_home(session, agent.actor, channel, team)
+        return "/desk/admin/channels?saved=homes#homes"
+
+    return _on_channels(request, agent, form, "homes", work)
 
 
 # ---------------------------------------------------------------- inbound addresses

@@ -7,7 +7,8 @@ default team takes it. Where neither is set (no team configured yet) the
 case waits in "Needs a team" (`cases.queries.needing_a_team`), which
 supervisors see and "take next" serves, so it is never out of sight.
 
-An admin sets these through the API (`/api/v1/channel-teams`); `sameside
+An admin sets these in the admin centre (Channels: "Where new cases go") or
+through the API (`/api/v1/channel-teams`); `sameside
 init --default-team SLUG` (or `SAMESIDE_DEFAULT_TEAM`) sets the default.
 """
 
