@@ -32,6 +32,8 @@ class Receiver:
         self.secrets: list[str] = []
         self.received: list[Received] = []
         self.location = "http://example.com/elsewhere"
+        self.reply: bytes | None = None
+        """What to answer with instead of a short text (a huge body, say)."""
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -60,7 +62,7 @@ class Receiver:
         request.send_response(status)
         if 300 <= status < 400:
             request.send_header("Location", self.location)
-        text = b"ok, thanks" if status < 300 else b"receiver is down for maintenance"
+        text = self.reply or (b"ok, thanks" if status < 300 else b"receiver is down for maintenance")
         request.send_header("Content-Type", "text/plain")
         request.send_header("Content-Length", str(len(text)))
         request.end_headers()

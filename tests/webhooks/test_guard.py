@@ -3,6 +3,7 @@ host, whatever name it hides behind — unless an admin allowed that host."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -109,3 +110,27 @@ def test_the_allow_list_compares_hosts_as_they_are_kept() -> None:
     assert host_of("https://Hooks.Internal:8443/in") == "hooks.internal"
     assert host_of("http://[::1]:9000/") == "::1"
     assert host_of("https://bücher.example/in") == "bücher.example"  # never equal to an allowed host
+
+
+def test_an_answer_is_read_only_so_far_and_a_closed_port_is_a_failed_attempt(
+    client: TestClient, make: Factory, db: Database, settings: Settings, receiver: Receiver
+) -> None:
+    admin = make.staff(Role.ADMIN, password=None)
+    allow(client, admin.headers, "127.0.0.1")
+    receiver.reply = b"x" * (5 * 1024 * 1024)  # five megabytes: only the first 64 KiB are read
+    hook = subscribe(client, admin.headers, receiver.url(), ["case.created"])
+    client.post(f"/api/v1/webhooks/{hook['id']}/test", headers=admin.headers)
+    deliver_due(db, settings)
+    [delivery] = log_of(client, admin.headers, hook["id"])
+    assert delivery["state"] == "delivered"
+    assert delivery["log"][0]["response"] == "x" * 500
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        nobody = subscribe(client, admin.headers, f"http://127.0.0.1:{port}/in", ["case.created"])
+        client.post(f"/api/v1/webhooks/{nobody['id']}/test", headers=admin.headers)
+        deliver_due(db, settings)
+    [refused] = log_of(client, admin.headers, nobody["id"])
+    assert refused["state"] == "pending" and refused["log"][0]["status"] is None
+    assert "did not answer" in refused["log"][0]["error"]
