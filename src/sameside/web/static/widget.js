@@ -331,7 +331,7 @@
     socket.onmessage = function (event) {
       var m;
       try { m = JSON.parse(event.data); } catch (e) { return; }
-      if (m.type === "started") { localStorage.setItem(storageKey, m.token); showProof(m.verified, m.confirm_to); showSayForm(); }
+      if (m.type === "started") { readBefore = []; localStorage.setItem(storageKey, m.token); showProof(m.verified, m.confirm_to); showSayForm(); }
       else if (m.type === "line") { addLine(m); if (first.resume && !sayInput) { showSayForm(); } }
       else if (m.type === "queue") { showProof(m.verified, null); showQueue(m); if (first.resume && !sayInput) { showSayForm(); } }
       else if (m.type === "slow_down") {
