@@ -108,6 +108,7 @@ def wire(settings: Settings) -> None:
     """Apply settings process-wide. Safe to call again (tests build apps with different settings)."""
     global _subscribed
     contacts.listen(heard=incident_intake.heard, acknowledging=incident_intake.acknowledging)  # P11
+    business.listen(clocks_changed=service_levels.retime_soon)  # edited hours retime the open cases
     audit_recorder.install()  # once per process: staff changes are written down in their own transaction
     webhook_outbox.install()  # once per process: webhook messages are recorded in the change's transaction
     webhook_outbox.configure(base_url=settings.base_url)

@@ -74,7 +74,7 @@ def read_business(_: Admin, session: ReadSession) -> BusinessOut:
 @router.put("/settings", response_model=BusinessOut, responses=REFUSED)
 @offload
 def replace_settings(body: SettingsIn, actor: Admin, write: Write) -> BusinessOut:
-    """Replace the hours and the numbers the business promises (applies to each case from its next change)."""
+    """Replace the hours and the numbers the business promises (the open cases are retimed to the new hours)."""
     with write() as session:
         return business_out(
             service.save_settings(

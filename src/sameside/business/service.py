@@ -168,6 +168,22 @@ def seed(session: Session, actor: Actor) -> bool:
     return True
 
 
+ClocksChanged = Callable[[Session], None]
+_clocks_changed: list[ClocksChanged] = []
+
+
+def listen(*, clocks_changed: ClocksChanged) -> None:
+    """Be told, in the same transaction, when hours, holidays or the default targets change (`wiring` registers
+    the service levels, which retime the open cases); registering the same one again changes nothing."""
+    if clocks_changed not in _clocks_changed:
+        _clocks_changed.append(clocks_changed)
+
+
+def _clocks_moved(session: Session) -> None:
+    for listener in _clocks_changed:
+        listener(session)
+
+
 def save_settings(
     session: Session,
     actor: Actor,
@@ -198,7 +214,9 @@ def save_settings(
         for key, value in values.items():
             setattr(row, key, value)
 
-    return _change(session, actor, apply)
+    changed = _change(session, actor, apply)
+    _clocks_moved(session)
+    return changed
 
 
 def add_holiday(session: Session, actor: Actor, day: date, name: str) -> Business:
@@ -207,7 +225,9 @@ def add_holiday(session: Session, actor: Actor, day: date, name: str) -> Busines
     if session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None:
         raise Conflict(f"{day.isoformat()} is already a holiday.")
     session.add(Holiday(day=day, name=name))
-    return _change(session, actor, lambda row: None)
+    changed = _change(session, actor, lambda row: None)
+    _clocks_moved(session)
+    return changed
 
 
 def remove_holiday(session: Session, actor: Actor, day: date) -> Business:
@@ -216,7 +236,9 @@ def remove_holiday(session: Session, actor: Actor, day: date) -> Business:
     if found is None:
         raise NotFound(f"{day.isoformat()} is not a holiday.")
     session.delete(found)
-    return _change(session, actor, lambda row: None)
+    changed = _change(session, actor, lambda row: None)
+    _clocks_moved(session)
+    return changed
 
 
 def save_branding(
@@ -253,7 +275,9 @@ def save_service_targets(session: Session, actor: Actor, targets: dict[str, list
     def apply(row: BusinessSettings) -> None:
         row.service_targets = targets
 
-    return _change(session, actor, apply)
+    changed = _change(session, actor, apply)
+    _clocks_moved(session)
+    return changed
 
 
 def clear_logo(session: Session, actor: Actor) -> Business:

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from sameside import wiring
+from sameside.business import service as business
 from sameside.cases import service
 from sameside.cases.access import case_for
 from sameside.cases.models import Case, TimelineEntry
@@ -14,10 +16,13 @@ from sameside.cases.service_levels import queries, watch
 from sameside.cases.service_levels import service as service_levels
 from sameside.cases.service_levels.models import ServiceTarget
 from sameside.cases.service_levels.rules import Level, Targets
+from sameside.config import Settings
 from sameside.db.engine import Database
+from sameside.jobs.run import Provided
 from sameside.kit import clock
 from sameside.kit.actors import CustomerActor, Role, StaffActor, SystemActor
 from sameside.staff.models import Notification, Team
+from sameside.worker.runner import Runner
 from tests.factories import Factory
 
 SYSTEM = SystemActor("tests")
@@ -153,3 +158,57 @@ def test_attainment_counts_targets_met_in_time_and_missed(db: Database, make: Fa
         found = queries.attainment(s, since=MONDAY, until=MONDAY + timedelta(days=1), team_id=team.id)
     first = next(a for a in found if a.kind.value == "first_reply")
     assert (first.met, first.missed, first.share) == (1, 1, 0.5)
+
+
+def _retime(db: Database, settings: Settings) -> int:
+    runner = Runner(db, settings, Provided())
+    ran = 0
+    while runner.run_next((service_levels.RETIME,)):
+        ran += 1
+    return ran
+
+
+def test_a_policy_edited_later_retimes_the_open_cases_it_governs(
+    db: Database, make: Factory, settings: Settings
+) -> None:
+    """A supervisor shortens the first-reply target: the open cases are due sooner, not from their next change."""
+    team, other = make.team(), make.team()
+    set_policy(db, team, normal=Targets(240, 480, 2400))
+    with clock.frozen(MONDAY):
+        waiting = make.case(team=team)
+        elsewhere = make.case(team=other)
+        _retime(db, settings)  # the first policy's own retime: nothing open yet
+    assert due(db, waiting.id) == (MONDAY + timedelta(minutes=240), "first_reply")
+    before_elsewhere = due(db, elsewhere.id)
+    with clock.frozen(MONDAY + timedelta(minutes=30)):
+        set_policy(db, team, normal=Targets(60, 120, 600))
+        assert due(db, waiting.id)[0] == MONDAY + timedelta(minutes=240)  # the edit only asks the worker
+        assert _retime(db, settings) == 1
+    assert due(db, waiting.id) == (MONDAY + timedelta(minutes=60), "first_reply")  # 30 used, 30 left
+    assert due(db, elsewhere.id) == before_elsewhere  # another team's case is not touched
+
+
+def test_the_business_hours_edited_retime_every_open_case(db: Database, make: Factory, settings: Settings) -> None:
+    wiring.wire(settings)  # as every process does at start: the business tells the service levels
+    admin = make.staff(Role.ADMIN)
+    with clock.frozen(MONDAY + timedelta(hours=7)):  # 16:00: one hour today, the rest tomorrow
+        case = make.case(team=make.team())
+    first, _ = due(db, case.id)
+    assert first is not None and first.date() > MONDAY.date()
+    with clock.frozen(MONDAY + timedelta(hours=7, minutes=10)):
+        with db.unit_of_work() as s:
+            now = business.current(s)
+            business.save_settings(
+                s,
+                StaffActor(admin.id, Role.ADMIN),
+                week={d: [["00:00", "23:59"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                timezone="UTC",
+                support_phone=now.support_phone,
+                reply_target_hours=int(now.reply_target_hours),
+                tier_cap_minutes=now.tier_cap_minutes,
+                callback_minutes=now.callback_minutes,
+                chat_greeting=now.chat_greeting,
+            )
+        _retime(db, settings)
+    later, _ = due(db, case.id)
+    assert later is not None and later < first - timedelta(hours=12)  # open round the clock now: due hours sooner

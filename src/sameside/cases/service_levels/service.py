@@ -4,8 +4,10 @@
 that moves a clock — a case opened, the customer writing, a person replying,
 its status, priority or team changing — so `cases.due_at` is always true
 when the change commits. The targets come from the case's team's policy, or
-the defaults (`configure`) when the team has none; a policy edited later
-applies to a case's clocks from its next change.
+the defaults (`configure`) when the team has none. A policy, the business's
+hours or holidays edited later retime the open cases they govern: the edit
+enqueues `retime` in its own transaction, and the worker moves every open
+clock in batches (`tasks.RETIME`), each from the time it has used so far.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sameside.cases.rules import Priority
 from sameside.cases.service_levels import rules
 from sameside.cases.service_levels.models import ServiceCalendar, ServicePolicy, ServiceTarget
 from sameside.cases.service_levels.rules import Calendar, Clock, Happened, TargetKind, Targets
+from sameside.jobs.service import enqueue
 from sameside.kit import clock, hours
 from sameside.kit.actors import Actor
 from sameside.kit.hours import parse_hours
@@ -95,7 +98,7 @@ def stored_targets(now: Business) -> dict[Priority, Targets] | None:
 
 def set_default_targets(session: Session, actor: Actor, targets: dict[Priority, Targets] | None) -> Defaults:
     """The policy every team without targets of its own runs by (admins); None derives it from the reply target
-    again. Each bad value is refused with its reason; a change applies to each case from its next change."""
+    again. Each bad value is refused with its reason; the open cases are retimed to it (`retime_soon`)."""
     require_admin(actor)
     stored: dict[str, list[int]] | None = None
     if targets is not None:
@@ -199,7 +202,46 @@ def set_policy(
         policy.resolution_minutes = wanted.resolution
         policy.updated_at = now
     session.flush()
+    retime_soon(session, team.id)
     return policy_for(session, team.id)
+
+
+# ---------------------------------------------------------------- retiming after an edit
+
+RETIME = "service_levels.retime"
+"""The job that moves open cases' clocks after an edit (`tasks.retime_open_cases`)."""
+RETIME_BATCH = 200
+
+
+def retime_soon(session: Session, team_id: int | None = None) -> None:
+    """After a policy or the business's hours change: have the worker retime the open cases (one team's, or
+    all), in the same transaction as the edit — so no open case keeps a due time the edit has made wrong."""
+    if team_id is None:
+        enqueue(session, RETIME)
+    else:
+        enqueue(session, RETIME, team_id=team_id)
+
+
+def retime(session: Session, *, team_id: int | None, after: int = 0, limit: int = RETIME_BATCH) -> int | None:
+    """Move the clocks of one batch of open cases with running targets (of `team_id`, or every team) to the
+    policy as it is now; returns the last case number done when there may be more, else None."""
+    open_cases = (
+        select(Case)
+        .where(
+            Case.id > after,
+            Case.id.in_(select(ServiceTarget.case_id).where(ServiceTarget.ended_at.is_(None))),
+        )
+        .order_by(Case.id)
+        .limit(limit)
+    )
+    if team_id is not None:
+        open_cases = open_cases.where(Case.team_id == team_id)
+    batch = session.scalars(open_cases.with_for_update(skip_locked=True)).all()
+    now = clock.now()
+    for case in batch:
+        track(session, case, happened=Happened.CHANGED, now=now)
+    session.flush()
+    return batch[-1].id if len(batch) == limit else None
 
 
 # ---------------------------------------------------------------- a case's clocks
