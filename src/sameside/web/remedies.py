@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -235,7 +236,9 @@ def remedies_report(
         money=lambda minor, currency: Money(minor, currency).words(),
         approvals=asked,
         offers=offer_queries.outcomes(session, start, end),
-        csv=f"/api/v1/reports/remedies.csv?group={group.value}&from={start.isoformat()}&to={end.isoformat()}",
+        # Encoded: the "+" of "+00:00" would otherwise arrive as a space, and the link would be refused.
+        csv="/api/v1/reports/remedies.csv?"
+        + urlencode({"group": group.value, "from": start.isoformat(), "to": end.isoformat()}),
     )
 
 
