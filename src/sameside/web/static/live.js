@@ -2,7 +2,8 @@
 // A page opts in with <div id="live" data-watch="case:12" data-refresh="#timeline, #desk-list" data-me="Dana">.
 // Only the listed regions are replaced (lists, counts, a timeline), never the form someone is typing in;
 // a region missing from the page falls back to data-fallback. Whatever is typed or chosen inside a replaced
-// region, and where the cursor was, is carried into the fresh copy, so a refresh never wipes typing.
+// region, and where the cursor was, is carried into the fresh copy (a closed disclosure holding it opened
+// again), so a refresh never wipes typing.
 // Every message is also announced to the page as a "sameside:live" event (desktop alerts, in desk.js).
 // htmx may swap the page in place (boosted links), so the settings are read again after every swap.
 (function () {
@@ -79,6 +80,16 @@
     return kept;
   }
 
+  // A field kept from before sits in a disclosure the fresh copy draws closed (a member's "Edit skills"):
+  // open it again, or the text would be kept but out of sight.
+  function openAround(field) {
+    var box = field.closest ? field.closest("details") : null;
+    while (box) {
+      box.open = true;
+      box = box.parentElement ? box.parentElement.closest("details") : null;
+    }
+  }
+
   function carry(root, kept) {
     var fields = fieldsIn(root);
     var focus = null;
@@ -87,6 +98,7 @@
       var was = kept[keyOf(f)];
       if (!was) { continue; }
       if (f.type === "radio" || f.type === "checkbox") { f.checked = was.checked; } else { f.value = was.value; }
+      openAround(f);
       if (was.focused) { focus = { field: f, start: was.start, end: was.end }; }
     }
     if (focus) {
