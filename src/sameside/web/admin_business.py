@@ -22,6 +22,7 @@ from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.errors import Invalid
 from sameside.kit.hours import DAY_NAMES, DAYS
+from sameside.web import portal_choices
 from sameside.web.admin_pages import admin_act, admin_page, not_admin
 from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, form_reader, go
 
@@ -100,6 +101,7 @@ def _business(
         now=now,
         values=values,
         days=[(day, DAY_NAMES[day]) for day in DAYS],
+        zones=portal_choices.zone_groups(),
     )
 
 

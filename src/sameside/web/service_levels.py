@@ -29,6 +29,7 @@ from sameside.kit.ids import MAX_ID
 from sameside.staff import queries as staff_queries
 from sameside.staff import rules as staff_rules
 from sameside.staff.models import Team
+from sameside.web import portal_choices
 from sameside.web.admin_service_levels import targets_from
 from sameside.web.deps import Agent, DeskAgent, PageSession, PostedForm, Problem, act, form_reader, go
 from sameside.web.pages import page
@@ -112,6 +113,7 @@ def _draw(
         kinds=[(kind.value, KIND_WORDS[kind]) for kind in TargetKind],
         attained=[{"kind": KIND_WORDS[a.kind], "met": a.met, "missed": a.missed, "share": a.share} for a in attained],
         period_days=PERIOD_DAYS,
+        zones=portal_choices.zone_groups(),
         error=error,
     )
 
