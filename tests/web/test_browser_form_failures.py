@@ -6,10 +6,12 @@ unreachable, or answers 503, for that one request; the next try goes through as 
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Route, expect
 
 from tests.factories import Factory
 from tests.web.browser import VIEWPORT, check_accessibility
@@ -18,6 +20,7 @@ from tests.web.test_browser_desk_feedback import _agent
 TYPED = "We are sending the right size today; sorry for the wait."
 EXPECTED = (
     "htmx:sendError",
+    "htmx:timeout",
     "htmx:afterRequest",
     "htmx:responseError",
     "Response Status Error Code 503",
@@ -88,7 +91,22 @@ def test_a_server_failure_on_a_reply_says_so_in_the_form_and_keeps_the_text(page
     expect(page.locator("#timeline")).to_contain_text("We are sending the right size today")
 
 
-def test_htmx_gives_up_after_a_set_time_rather_than_waiting_for_ever(page: Page, make: Factory) -> None:
+def test_a_reply_the_server_never_answers_is_reported_once_htmx_gives_up(page: Page, make: Factory) -> None:
     _agent(page, make, team=False)
-    page.goto("/desk/queue/mine")
-    assert page.evaluate("window.htmx.config.timeout") > 0
+    number = make.case(subject="Wrong size", body="I ordered M.").id
+    page.goto(f"/desk/cases/{number}")
+    assert page.evaluate("window.htmx.config.timeout") > 0  # a hung request is not waited on for ever
+    page.evaluate("window.htmx.config.timeout = 300")  # the page's own limit, shortened for the test
+
+    def slow(route: Route) -> None:
+        time.sleep(1)  # longer than the limit: the browser has given up by now
+        with contextlib.suppress(Error):  # the request may already be gone
+            route.abort()
+
+    page.route(f"**/desk/cases/{number}/reply", slow, times=1)
+    reply = page.locator("form[action$='/reply']")
+    reply.get_by_label("Your reply").fill(TYPED)
+    reply.get_by_role("button", name="Send reply").click()
+
+    expect(reply.get_by_role("alert")).to_contain_text("did not answer in time")
+    expect(reply.get_by_label("Your reply")).to_have_value(TYPED)
