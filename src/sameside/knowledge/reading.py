@@ -43,7 +43,7 @@ STILL_WROTE_WITHIN = timedelta(hours=24)
 """A case opened this long after reading an article counts as written after reading it."""
 READ_AGAIN_AFTER = timedelta(hours=1)
 """Reads of one article by one customer closer together than this are one read."""
-READ_BEFORE_CHAT = timedelta(seconds=1)
+READ_BEFORE_CHAT = timedelta(milliseconds=1)
 """A read from the chat widget is dated this long before the chat's case opened (it was read while writing)."""
 READS_PER_CHAT = 10
 """At most this many articles read before a chat count for it: the widget shows three at a time."""
@@ -106,7 +106,8 @@ def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterab
     """Articles a visitor opened from the chat widget while writing the question that started case `case_id`.
 
     Each becomes a read by the case's customer dated just before the case
-    opened (`READ_BEFORE_CHAT`), so it pairs with the case exactly as a portal
+    opened (`READ_BEFORE_CHAT`, and never before the article was written or
+    last reviewed), so it pairs with the case exactly as a portal
     reader's read pairs with the request they then send (`still_wrote`). The
     widget says which it opened; only published public articles count, at most
     `READS_PER_CHAT` of them, each once. Returns how many were recorded.
@@ -119,15 +120,17 @@ def record_reads_before_chat(session: Session, case_id: int, article_ids: Iterab
     case_ = session.get(Case, case_id)
     if not wanted or case_ is None:
         return 0
-    found = session.scalars(
-        select(Article.id).where(
+    found = session.execute(
+        select(Article.id, func.coalesce(Article.reviewed_at, Article.created_at)).where(
             Article.id.in_(wanted),
             Article.state == ArticleState.PUBLISHED,
             Article.visibility == Visibility.PUBLIC,
         )
     ).all()
-    at = case_.created_at - READ_BEFORE_CHAT
-    for article_id in found:
+    opened = case_.created_at
+    for article_id, counts_from in found:
+        # Just before the case, yet never before the article's count began: it was read after that.
+        at = min(max(opened - READ_BEFORE_CHAT, counts_from), opened - timedelta(microseconds=1))
         session.add(
             ArticleUse(
                 article_id=article_id,
