@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
 
@@ -73,7 +73,12 @@ def requested(actor: StaffUser, session: ReadSession) -> list[GrantOut]:
     return [grant_out(g) for g in queries.waiting_for(session, actor)]
 
 
-@router.post("/grants/{grant_id}/review", response_model=GrantOut)
+NOT_NOW: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The grant is past that step: already decided, never issued, or reversed"}
+}
+
+
+@router.post("/grants/{grant_id}/review", response_model=GrantOut, responses=NOT_NOW)
 @offload
 def review(grant_id: Id, body: ReviewIn, actor: StaffUser, write: Write) -> GrantOut:
     """A supervisor approves (the amount asked, or another) or declines a request, with a reason."""
@@ -89,7 +94,7 @@ def review(grant_id: Id, body: ReviewIn, actor: StaffUser, write: Write) -> Gran
         return grant_out(grant)
 
 
-@router.post("/grants/{grant_id}/reversal", response_model=GrantOut)
+@router.post("/grants/{grant_id}/reversal", response_model=GrantOut, responses=NOT_NOW)
 @offload
 def reverse(grant_id: Id, body: ReversalIn, actor: StaffUser, write: Write) -> GrantOut:
     """Reverse an issued grant, on the record (a supervisor of the case's team, or an admin)."""
