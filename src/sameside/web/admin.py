@@ -24,13 +24,12 @@ from sameside.http.deps import database
 from sameside.http.offload import offload
 from sameside.kit.errors import DomainError, Invalid
 from sameside.kit.ids import MAX_ID
-from sameside.kit.secrets import same
 from sameside.mail import parse as mail_parse
 from sameside.mail import queries as mail_queries
 from sameside.mail.models import InboundState
 from sameside.staff import queries as staff_queries
 from sameside.web.admin_pages import admin_page, not_admin
-from sameside.web.deps import EXPIRED, Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, act, go, refusal_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -218,10 +217,8 @@ def reprocess(request: Request, agent: DeskAgent, inbound_id: Id, form: Form) ->
     refused = not_admin(request, agent)
     if refused is not None:
         return refused
-    problem: Problem | None = None
-    if form.too_large or not same(form.get("csrf"), agent.csrf):
-        problem = (403, EXPIRED)
-    else:
+    problem = refusal_of(form, agent.csrf)
+    if problem is None:
         try:
             with database(request).unit_of_work(write=False) as session:
                 mail_queries.inbound(session, inbound_id)  # a 404 before any work

@@ -25,11 +25,10 @@ from sameside.db.engine import Session
 from sameside.http.offload import offload
 from sameside.kit.errors import Invalid
 from sameside.kit.ids import MAX_ID
-from sameside.kit.secrets import same
 from sameside.mailboxes.probe import Probe, probe
 from sameside.staff import queries as staff_queries
 from sameside.web.admin_pages import admin_act, admin_page, not_admin
-from sameside.web.deps import EXPIRED, Agent, DeskAgent, Form, PageSession, PostedForm, Problem
+from sameside.web.deps import Agent, DeskAgent, Form, PageSession, PostedForm, Problem, refusal_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -238,8 +237,9 @@ def _test(
     refused = not_admin(request, agent)
     if refused is not None:
         return refused
-    if not same(form.get("csrf"), agent.csrf):
-        return _channels(request, session, agent, problem=(403, EXPIRED), refused_form=key)
+    problem = refusal_of(form, agent.csrf)
+    if problem is not None:
+        return _channels(request, session, agent, problem=problem, refused_form=key)
     if mailbox is None:
         return _channels(request, session, agent, problem=(404, "No such mailbox."), refused_form=key)
     return _channels(request, session, agent, tested=(key, probe(mailbox)))

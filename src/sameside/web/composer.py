@@ -32,11 +32,10 @@ from sameside.http.offload import offload
 from sameside.kit import clock, markdown
 from sameside.kit.errors import DomainError
 from sameside.kit.ids import MAX_ID
-from sameside.kit.secrets import same
 from sameside.saved_replies import queries as saved_queries
 from sameside.saved_replies import rules as saved_rules
 from sameside.web import case_page
-from sameside.web.deps import EXPIRED, Agent, DeskAgent, FormWithFiles, PageSession, PostedForm
+from sameside.web.deps import Agent, DeskAgent, FormWithFiles, PageSession, PostedForm, refusal_of
 from sameside.web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -104,12 +103,10 @@ def preview(
 ) -> Response:
     """The preview under the reply box: a fragment for htmx, else the case page with the draft and the preview."""
     status = 200
-    shown = Preview(problem=EXPIRED)
-    if form.too_large:
-        shown = Preview(problem="That is too long to preview.")
-        status = 413
-    elif not same(form.get("csrf"), agent.csrf):
-        status = 403
+    problem = refusal_of(form, agent.csrf, too_large="That is too long to preview.")
+    if problem is not None:
+        status, said = problem
+        shown = Preview(problem=said)
     else:
         try:
             case = case_for(session, agent.actor, number)

@@ -221,6 +221,18 @@ FormWithFiles = Annotated[PostedForm, Depends(_form_with_files)]
 Problem = tuple[int, str]
 
 
+def refusal_of(form: PostedForm, csrf: str, *, too_large: str = "That is too long to send.") -> Problem | None:
+    """The form's own checks, as every page makes them: its size (413), then its CSRF token (403); None when sound.
+
+    `act` makes them before changing anything; a page whose work is no write of its own (a preview, a
+    connection test, reprocessing a message) makes them itself, with this."""
+    if form.too_large:
+        return (413, too_large)
+    if not same(form.get("csrf"), csrf):
+        return (403, EXPIRED)
+    return None
+
+
 def act(
     request: Request,
     csrf: str,
@@ -238,12 +250,8 @@ def act(
     in a fresh read, so the error shows where the person acted, with what
     they typed.
     """
-    problem: Problem | None = None
-    if form.too_large:
-        problem = (413, too_large)
-    elif not same(form.get("csrf"), csrf):
-        problem = (403, EXPIRED)
-    else:
+    problem = refusal_of(form, csrf, too_large=too_large)
+    if problem is None:
         db = database(request)
         try:
             with db.unit_of_work() as session:
