@@ -189,3 +189,20 @@ def test_the_case_answers_load_by_themselves_and_follow_the_conversation(
     finally:
         desk.close()
     assert not errors, errors
+
+
+def test_answers_that_cannot_be_fetched_are_said_not_looked_for_forever(
+    browser: Browser, make: Factory, live_server: str
+) -> None:
+    """The answers' request fails (a 503 from an overloaded server): the panel says so, and the page works on."""
+    _, _, dana = _articles(make)
+    number = make.case(subject="Boots", body=QUESTION).id
+    desk, agent = _desk(browser, live_server, dana)
+    try:
+        agent.route(re.compile(rf"/desk/cases/{number}/answers$"), lambda route: route.fulfill(status=503, body="busy"))
+        agent.goto(f"/desk/cases/{number}")
+        expect(agent.locator("#case-answers")).to_contain_text("could not be fetched just now")
+        agent.get_by_label("Your reply").fill("Hello, yes.")
+        expect(agent.get_by_label("Your reply")).to_have_value("Hello, yes.")
+    finally:
+        desk.close()

@@ -193,6 +193,17 @@
     }
   });
 
+  // The answers could not be fetched (a 5xx, the network, a timeout): say so where "Looking…" stood, rather than
+  // look forever. The next message on the case tries again.
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var panel = event.detail && event.detail.elt;
+      if (!panel || panel.id !== "case-answers-live") { return; }
+      var said = panel.querySelector(".muted");
+      if (said) { said.textContent = "The answers could not be fetched just now; they are looked for again when the customer writes."; }
+    });
+  });
+
   document.addEventListener("sameside:live", function (event) {
     var message = event.detail || {};
     if (message.type !== "notification") { return; }
