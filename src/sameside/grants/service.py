@@ -46,20 +46,8 @@ def make_as(
     session: Session, granter: StaffActor, case: Case, kind: GrantKind, purpose: Purpose, money: Money, reason: str
 ) -> Grant:
     """`make`, for someone whose right to grant on the case was settled earlier (an offer they made, now chosen)."""
-    reason = rules.clean_reason(reason)
-    rules.check_policy(kind, money, ceiling_of(session, kind, money.currency))
     now = clock.now()
-    grant = Grant(
-        case_id=case.id,
-        customer_id=case.customer_id,
-        kind=kind,
-        purpose=purpose,
-        amount_minor=money.amount_minor,
-        currency=money.currency,
-        reason=reason,
-        requested_by=granter.staff_id,
-        requested_at=now,
-    )
+    grant = _asked(session, case, kind, purpose, money, reason, granter.staff_id, now)
     limit = budget_of(session, granter)
     if limit is not None and _spend(session, granter.staff_id, limit, money, now):
         grant.state, grant.from_budget, grant.issued_at = GrantState.ISSUED, True, now
@@ -93,10 +81,30 @@ def ask_unclaimed(
     on the case and in their notification why nobody's budget took it.
     `by` is who or what set it going (the offers software, for a choice).
     """
+    now = clock.now()
+    grant = _asked(session, case, kind, purpose, money, reason, None, now)
+    grant.state = GrantState.REQUESTED
+    session.add(grant)
+    session.flush()
+    _ask_supervisors(session, by, case, grant, why, now)
+    publish(session.info, "case.updated", case_id=case.id)
+    return grant
+
+
+def _asked(
+    session: Session,
+    case: Case,
+    kind: GrantKind,
+    purpose: Purpose,
+    money: Money,
+    reason: str,
+    requested_by: int | None,
+    now: datetime,
+) -> Grant:
+    """A grant as asked for on `case`, not yet added: its reason tidied, refused when policy does not allow it."""
     reason = rules.clean_reason(reason)
     rules.check_policy(kind, money, ceiling_of(session, kind, money.currency))
-    now = clock.now()
-    grant = Grant(
+    return Grant(
         case_id=case.id,
         customer_id=case.customer_id,
         kind=kind,
@@ -104,15 +112,9 @@ def ask_unclaimed(
         amount_minor=money.amount_minor,
         currency=money.currency,
         reason=reason,
-        requested_by=None,
+        requested_by=requested_by,
         requested_at=now,
-        state=GrantState.REQUESTED,
     )
-    session.add(grant)
-    session.flush()
-    _ask_supervisors(session, by, case, grant, why, now)
-    publish(session.info, "case.updated", case_id=case.id)
-    return grant
 
 
 def review(
